@@ -1,0 +1,1 @@
+"""opsuite: five operations backends on one core."""

@@ -1,0 +1,117 @@
+"""The `opsuite` command: serve, migrate, admin, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from typing import Annotated
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from rich.console import Console
+
+from opsuite.core.logs import configure_logging
+from opsuite.core.settings import CoreSettings
+from opsuite.systems import INDEX_PORT, SYSTEMS, descriptor
+
+app = typer.Typer(help="opsuite: operations backends on one core.", no_args_is_help=True)
+admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+console = Console(stderr=True)
+
+SystemsArg = Annotated[list[str] | None, typer.Argument(help="Systems (default: all)", show_default=False)]
+
+
+def _names(systems: list[str] | None) -> list[str]:
+    names = systems or list(SYSTEMS)
+    unknown = [name for name in names if name not in SYSTEMS]
+    if unknown:
+        raise typer.BadParameter(f"unknown system(s) {', '.join(unknown)}; known: {', '.join(SYSTEMS)}")
+    return names
+
+
+@app.command()
+def migrate(systems: SystemsArg = None) -> None:
+    """Apply each system's migrations."""
+    for name in _names(systems):
+        system = descriptor(name)
+        system.migrate(system.settings())
+        console.print(f"[green]migrated[/] {name}")
+
+
+@app.command()
+def demo(
+    systems: SystemsArg = None,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only into empty databases")] = False,
+) -> None:
+    """Load realistic demo data."""
+    for name in _names(systems):
+        system = descriptor(name)
+        console.print(f"{name}: {system.load_demo(system.settings(), if_empty=if_empty)}")
+
+
+@admin_app.command("create")
+def admin_create(
+    system: Annotated[str, typer.Argument(help="System")],
+    username: Annotated[str, typer.Option(help="Login field of that system")],
+    password: Annotated[str, typer.Option(help="Password", prompt=True, hide_input=True)],
+) -> None:
+    """Create an administrator (or reset its password)."""
+    target = descriptor(_names([system])[0])
+    console.print(target.create_admin(target.settings(), username, password))
+
+
+@app.command()
+def serve(
+    systems: SystemsArg = None,
+    port: Annotated[int | None, typer.Option(help="Port (only when serving one system)")] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+) -> None:
+    """Serve the systems, each on its own port, with an index page linking each Swagger UI."""
+    core = CoreSettings()
+    configure_logging(core.log_format, core.log_level)
+    names = _names(systems)
+    if port is not None and len(names) != 1:
+        raise typer.BadParameter("--port needs exactly one system")
+    servers = []
+    links = []
+    for name in names:
+        system = descriptor(name)
+        system_port = port or system.PORT
+        config = uvicorn.Config(
+            system.create_app(system.settings()), host=host, port=system_port, log_config=None
+        )
+        servers.append(uvicorn.Server(config))
+        links.append((name, f"http://{host}:{system_port}"))
+        console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs")
+    if systems is None:
+        index = uvicorn.Config(index_app(links), host=host, port=INDEX_PORT, log_config=None)
+        servers.append(uvicorn.Server(index))
+        console.print(f"[bold]index[/] on http://{host}:{INDEX_PORT}/")
+    asyncio.run(_serve_all(servers))
+
+
+async def _serve_all(servers: list[uvicorn.Server]) -> None:
+    await asyncio.gather(*(server.serve() for server in servers))
+
+
+def index_app(links: list[tuple[str, str]]) -> FastAPI:
+    """A page linking each system's Swagger UI."""
+    page = FastAPI(title="opsuite", docs_url=None, redoc_url=None, openapi_url=None)
+    items = "".join(
+        f'<li><a href="{html.escape(url)}/docs">{html.escape(name)}</a> — {html.escape(url)}</li>'
+        for name, url in links
+    )
+    body = f"<!doctype html><meta charset=utf-8><title>opsuite</title><h1>opsuite</h1><ul>{items}</ul>"
+
+    @page.get("/", response_class=HTMLResponse)
+    def index() -> str:
+        return body
+
+    return page
+
+
+if __name__ == "__main__":
+    app()

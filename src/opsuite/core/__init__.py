@@ -1,0 +1,1 @@
+"""Shared by every system; imports no system."""

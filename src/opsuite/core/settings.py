@@ -1,0 +1,67 @@
+"""Base settings: paths, logging, Redis, and a database URL and secret per system."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CoreSettings(BaseSettings):
+    """Settings every system shares, read from `OPSUITE_*`."""
+
+    model_config = SettingsConfigDict(env_prefix="OPSUITE_", env_file=".env", extra="ignore")
+
+    var_dir: Path = Path("var")
+    redis_url: str | None = None
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+
+
+class SystemSettings(BaseSettings):
+    """Settings of one system; subclasses set `system` and the env prefix `OPSUITE_<SYSTEM>_`."""
+
+    system: ClassVar[str]
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    core: CoreSettings = Field(default_factory=CoreSettings)
+    database_url: str | None = None
+    secret_key: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @property
+    def db_url(self) -> str:
+        """The configured database URL, or a SQLite file under `var/`."""
+        if self.database_url:
+            return self.database_url
+        path = (self.core.var_dir / f"{self.system}.sqlite3").resolve()
+        return f"sqlite:///{path}"
+
+    @property
+    def signing_key(self) -> str:
+        """The configured secret, or one generated once and kept under `var/` for every worker."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.core.var_dir / f"{self.system}.secret"
+        return read_or_create_secret(path)
+
+
+def read_or_create_secret(path: Path) -> str:
+    """Return the secret stored at `path`, creating it atomically on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+    candidate.write_text(secrets.token_urlsafe(48))
+    candidate.chmod(0o600)
+    try:
+        # link() fails if another worker won the race; then its secret is the one to use.
+        path.hardlink_to(candidate)
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink(missing_ok=True)
+    return path.read_text().strip()

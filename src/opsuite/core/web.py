@@ -1,0 +1,151 @@
+"""App helpers shared by every system: request id, access log, metrics, health, CORS."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from opsuite.core.db import Database
+from opsuite.core.logs import request_id_var
+
+access_log = logging.getLogger("opsuite.access")
+
+REQUEST_ID_HEADER = b"x-request-id"
+
+
+class Metrics:
+    """Request counters and latency sums in Prometheus text format, per process."""
+
+    def __init__(self, system: str) -> None:
+        self.system = system
+        self._lock = threading.Lock()
+        self._count: dict[tuple[str, str, int], int] = defaultdict(int)
+        self._seconds: dict[tuple[str, str], float] = defaultdict(float)
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one finished request."""
+        with self._lock:
+            self._count[(method, route, status)] += 1
+            self._seconds[(method, route)] += seconds
+
+    def render(self) -> str:
+        """The metrics as Prometheus exposition text."""
+        lines = [
+            "# HELP opsuite_http_requests_total HTTP requests by method, route and status.",
+            "# TYPE opsuite_http_requests_total counter",
+        ]
+        with self._lock:
+            counts = sorted(self._count.items())
+            seconds = sorted(self._seconds.items())
+        for (method, route, status), n in counts:
+            labels = f'system="{self.system}",method="{method}",route="{route}",status="{status}"'
+            lines.append(f"opsuite_http_requests_total{{{labels}}} {n}")
+        lines += [
+            "# HELP opsuite_http_request_seconds_sum Time spent answering, by method and route.",
+            "# TYPE opsuite_http_request_seconds_sum counter",
+        ]
+        for (method, route), total in seconds:
+            labels = f'system="{self.system}",method="{method}",route="{route}"'
+            lines.append(f"opsuite_http_request_seconds_sum{{{labels}}} {total:.6f}")
+        return "\n".join(lines) + "\n"
+
+
+class RequestContextMiddleware:
+    """Pure ASGI middleware: request id in and out, one access-log line and a metric per request."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"").decode("latin-1")
+        request_id = incoming[:64] if incoming else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            path = getattr(route, "path", None) or "unmatched"
+            self.metrics.observe(scope["method"], path, status, elapsed)
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s %s %.1fms",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    elapsed * 1000,
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
+                )
+            request_id_var.reset(token)
+
+
+def install_common(
+    app: FastAPI,
+    *,
+    system: str,
+    database: Callable[[], Database],
+    cors_origins: list[str],
+) -> Metrics:
+    """Add request context, CORS, `/metrics` and `/health` to a system's app."""
+    metrics = Metrics(system)
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics_endpoint() -> PlainTextResponse:
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    @app.get("/health", tags=["health"], summary="Liveness and database check")
+    def health() -> JSONResponse:
+        return health_response(system, database())
+
+    return metrics
+
+
+def health_response(system: str, database: Database) -> JSONResponse:
+    """200 when the database answers, 503 otherwise."""
+    body: dict[str, Any] = {"system": system, "status": "ok", "database": "ok"}
+    try:
+        with database.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means the database is down for this check
+        body.update(status="degraded", database=f"error: {type(exc).__name__}")
+        return JSONResponse(body, status_code=503)
+    return JSONResponse(body)

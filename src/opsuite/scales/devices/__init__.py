@@ -1,0 +1,1 @@
+"""Scale device layer: the interface, the Mertech TCP driver, a simulator and an in-memory fake."""

@@ -1,0 +1,75 @@
+"""The waybills application: DRF-style API under /api/."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from opsuite.core.db import Database
+from opsuite.core.security import AttemptLimiter
+from opsuite.core.web import install_common
+from opsuite.waybills import messages
+from opsuite.waybills.auth.router import router as auth_router
+from opsuite.waybills.errors import install_error_handlers
+from opsuite.waybills.fleet.router import router as fleet_router
+from opsuite.waybills.reports.router import router as reports_router
+from opsuite.waybills.roles.router import router as roles_router
+from opsuite.waybills.settings import WaybillsSettings
+from opsuite.waybills.sheets.router import router as sheets_router
+from opsuite.waybills.users.router import router as users_router
+
+DESCRIPTION = """
+Путевые листы: легковые и пожарные автомобили, нормы расхода, цепочка показаний одометра и топлива,
+путевые листы и их строки с расчётом топлива на сервере.
+
+Войдите через `POST /api/auth/login/` и передавайте `Authorization: Bearer <access>`.
+Ошибки — в формате DRF: `{"поле": ["сообщение"]}`, `["сообщение"]` или `{"detail": "..."}`.
+"""
+
+RESOURCES = (
+    "roles", "permissions", "users", "passenger-cars", "passenger-car-norms", "passenger-car-odometer-fuel",
+    "passenger-car-waybills", "passenger-car-records", "fire-trucks", "fire-truck-norms",
+    "fire-truck-odometer-fuel", "fire-truck-waybills", "fire-truck-records",
+)  # fmt: skip
+
+
+def create_app(settings: WaybillsSettings | None = None, database: Database | None = None) -> FastAPI:
+    """Build the waybills app on `settings` (and an existing `database`, as tests do)."""
+    settings = settings or WaybillsSettings()
+    database = database or Database(settings.db_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(title="opsuite · waybills", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.database = database
+    app.state.signing_key = settings.signing_key
+    app.state.login_limiter = AttemptLimiter(settings.login_attempts, settings.login_window_seconds)
+    install_error_handlers(app)
+    install_common(
+        app, system="waybills", database=lambda: app.state.database, cors_origins=settings.cors_origins
+    )
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # A race lost to a live-uniqueness index: the same answer the pre-check gives.
+        return JSONResponse({"non_field_errors": [messages.UNIQUE]}, status_code=400)
+
+    api = APIRouter(prefix="/api")
+
+    @api.get("/", tags=["api"], summary="API root: links to every resource")
+    def api_root(request: Request) -> dict[str, str]:
+        base = str(request.base_url).rstrip("/")
+        return {name: f"{base}/api/{name}/" for name in RESOURCES}
+
+    for router in (auth_router, roles_router, users_router, fleet_router, sheets_router, reports_router):
+        api.include_router(router)
+    app.include_router(api)
+    return app

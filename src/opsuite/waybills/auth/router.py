@@ -1,0 +1,41 @@
+"""`auth/login/` and `auth/me/`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+
+from opsuite.waybills.auth import service
+from opsuite.waybills.auth.schemas import LoginIn, LoginOut, LoginUser
+from opsuite.waybills.deps import CurrentActor, SessionDep, SettingsDep
+from opsuite.waybills.users.schemas import UserOut
+
+router = APIRouter(tags=["auth"])
+
+_ERRORS = {
+    400: {"description": "login или password не переданы"},
+    401: {"description": "Неверный логин или пароль"},
+    429: {"description": "Слишком много неудачных попыток; см. Retry-After"},
+}
+
+
+@router.post("/auth/login/", response_model=LoginOut, responses=_ERRORS, summary="Log in (web or mobile)")
+def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> LoginOut:
+    """Exchange login and password for an access token."""
+    token, user = service.login(
+        session,
+        login=body.login,
+        password=body.password,
+        client=body.client,
+        key=request.app.state.signing_key,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+        limiter=request.app.state.login_limiter,
+    )
+    return LoginOut(access=token, user=LoginUser.model_validate(user))
+
+
+@router.get("/auth/me/", response_model=UserOut, summary="The user the token belongs to")
+def me(actor: CurrentActor) -> UserOut:
+    """Check the token and return its user."""
+    return UserOut.model_validate(actor.user)

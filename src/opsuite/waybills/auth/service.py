@@ -1,0 +1,112 @@
+"""Login, tokens and the caller's identity: JWT with a password fingerprint, throttled failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from opsuite.core.security import AttemptLimiter, decode_token, encode_token, fingerprint, verify_password
+from opsuite.waybills import messages
+from opsuite.waybills.errors import AuthFailed, BadRequest, Throttled
+from opsuite.waybills.roles.models import Permission, Role
+from opsuite.waybills.users.models import User
+
+WEB, MOBILE = "web", "mobile"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated caller: the user, the token's client, and the flags of a live role."""
+
+    user: User
+    client: str
+    permission: Permission | None
+
+    def allows(self, flag: str) -> bool:
+        """True when the caller's live role grants `flag`."""
+        return self.permission is not None and bool(getattr(self.permission, flag))
+
+
+def issue_token(user: User, client: str, key: str, lifetime: timedelta) -> str:
+    """A signed access token carrying the password fingerprint."""
+    claims = {
+        "sub": str(user.id),
+        "login": user.login,
+        "role": user.role_id,
+        "client": client,
+        "pwd_fp": fingerprint(user.password),
+    }
+    return encode_token(claims, key, lifetime)
+
+
+def login(
+    session: Session,
+    *,
+    login: str | None,
+    password: str | None,
+    client: str,
+    key: str,
+    lifetime: timedelta,
+    limiter: AttemptLimiter,
+) -> tuple[str, User]:
+    """Check credentials and return a token and the user; failures are counted per login."""
+    if not login or not password:
+        raise BadRequest(messages.LOGIN_REQUIRED_FIELDS)
+    wait = limiter.retry_after(login)
+    if wait:
+        raise Throttled(wait)
+    user = session.scalar(select(User).where(User.login == login, User.deleted_at.is_(None)))
+    valid, new_hash = verify_password(password, user.password) if user is not None else (False, None)
+    if user is None or not valid:
+        limiter.failed(login)
+        raise AuthFailed(messages.LOGIN_FAILED)
+    limiter.succeeded(login)
+    if new_hash is not None:
+        user.password = new_hash
+        session.flush()
+    return issue_token(user, client, key, lifetime), user
+
+
+def authenticate(session: Session, authorization: str | None, key: str) -> Actor:
+    """Resolve `Authorization: Bearer <token>` to an Actor, or raise AuthFailed with the reason."""
+    parts = (authorization or "").split()
+    if len(parts) != 2 or parts[0] != "Bearer":
+        raise AuthFailed(messages.NO_CREDENTIALS)
+    payload = _decode(parts[1], key)
+    sub = payload.get("sub")
+    if sub is None or sub == "":
+        raise AuthFailed(messages.TOKEN_NO_SUB)
+    try:
+        user_id = int(sub)
+    except (TypeError, ValueError):
+        raise AuthFailed(messages.TOKEN_INVALID) from None
+    row = session.execute(
+        select(User, Permission)
+        .outerjoin(Role, and_(Role.id == User.role_id, Role.deleted_at.is_(None)))
+        .outerjoin(Permission, and_(Permission.role_id == Role.id, Permission.deleted_at.is_(None)))
+        .where(User.id == user_id, User.deleted_at.is_(None))
+    ).first()
+    if row is None:
+        raise AuthFailed(messages.TOKEN_USER_NOT_FOUND)
+    user, permission = row
+    token_fp = payload.get("pwd_fp")
+    if not token_fp:
+        raise AuthFailed(messages.TOKEN_NO_FINGERPRINT)
+    if token_fp != fingerprint(user.password):
+        raise AuthFailed(messages.PASSWORD_CHANGED)
+    client = MOBILE if payload.get("client") == MOBILE else WEB
+    return Actor(user=user, client=client, permission=permission)
+
+
+def _decode(token: str, key: str) -> dict[str, Any]:
+    try:
+        return decode_token(token, key)
+    except jwt.ExpiredSignatureError:
+        raise AuthFailed(messages.TOKEN_EXPIRED) from None
+    except jwt.InvalidTokenError:
+        raise AuthFailed(messages.TOKEN_INVALID) from None

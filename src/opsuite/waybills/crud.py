@@ -1,0 +1,64 @@
+"""Row helpers every domain uses: live lookups, soft delete, live uniqueness, foreign keys."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsuite.waybills import messages
+from opsuite.waybills.base import utcnow
+from opsuite.waybills.errors import FieldErrors, NotFound
+
+T = TypeVar("T")
+
+
+def get_live(session: Session, model: type[T], row_id: int) -> T:
+    """The live row with `row_id`, or 404."""
+    row = session.get(model, row_id)
+    if row is None or row.deleted_at is not None:  # type: ignore[attr-defined]
+        raise NotFound()
+    return row
+
+
+def live_reference(session: Session, model: type[T], row_id: int | None, field: str) -> T | None:
+    """The live row a foreign key points at, or a 400 naming the field."""
+    if row_id is None:
+        return None
+    row = session.get(model, row_id)
+    if row is None or row.deleted_at is not None:  # type: ignore[attr-defined]
+        raise FieldErrors({field: [messages.INVALID_PK.format(pk=row_id)]})
+    return row
+
+
+def soft_delete(row: Any) -> None:
+    """Mark a row deleted."""
+    row.deleted_at = utcnow()
+
+
+def check_unique(
+    session: Session,
+    model: Any,
+    values: dict[str, Any],
+    exclude_id: int | None,
+    wire: dict[str, str] | None = None,
+) -> None:
+    """400 for every column whose value another live row already has (named as on the wire)."""
+    errors: dict[str, list[str]] = {}
+    for field, value in values.items():
+        if value is None:
+            continue
+        query = select(model.id).where(getattr(model, field) == value, model.deleted_at.is_(None))
+        if exclude_id is not None:
+            query = query.where(model.id != exclude_id)
+        if session.scalar(query.limit(1)) is not None:
+            errors[(wire or {}).get(field, field)] = [messages.UNIQUE]
+    if errors:
+        raise FieldErrors(errors)
+
+
+def apply(row: Any, data: dict[str, Any]) -> None:
+    """Set attributes from validated data."""
+    for name, value in data.items():
+        setattr(row, name, value)

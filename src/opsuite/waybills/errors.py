@@ -1,0 +1,121 @@
+"""DRF's wire conventions for errors: `{field: [messages]}`, bare lists for business rules, `{detail}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from opsuite.waybills import messages
+
+
+class APIError(Exception):
+    """An error answered with `status` and `body` exactly."""
+
+    status = 400
+
+    def __init__(self, body: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(body)
+        self.body = body
+        self.headers = headers
+
+
+class FieldErrors(APIError):
+    """400 `{field: [messages]}`."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+
+
+class BusinessError(APIError):
+    """400 with a bare list of messages, as the original answers rule violations on a save."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
+        self.message = message
+
+
+class BadRequest(APIError):
+    """400 `{detail}`."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__({"detail": detail})
+
+
+class NotFound(APIError):
+    """404 `{detail}`."""
+
+    status = 404
+
+    def __init__(self, detail: str = messages.NOT_FOUND) -> None:
+        super().__init__({"detail": detail})
+
+
+class AuthFailed(APIError):
+    """401 with `WWW-Authenticate: Bearer`."""
+
+    status = 401
+
+    def __init__(self, detail: str) -> None:
+        super().__init__({"detail": detail}, {"WWW-Authenticate": 'Bearer realm="api"'})
+
+
+class PermissionDenied(APIError):
+    """403 `{detail}`."""
+
+    status = 403
+
+    def __init__(self, detail: str = messages.PERMISSION_DENIED) -> None:
+        super().__init__({"detail": detail})
+
+
+class Throttled(APIError):
+    """429 with `Retry-After`."""
+
+    status = 429
+
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(
+            {"detail": messages.THROTTLED.format(wait=wait_seconds)}, {"Retry-After": str(wait_seconds)}
+        )
+
+
+def field_error(field: str, message: str) -> FieldErrors:
+    """A FieldErrors with one message for one field."""
+    return FieldErrors({field: [message]})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error in DRF's shapes, never with FastAPI's 422 envelope."""
+
+    @app.exception_handler(APIError)
+    async def api_error(_request: Request, exc: APIError) -> JSONResponse:
+        return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(error["type"] == "json_invalid" for error in errors):
+            return JSONResponse({"detail": messages.JSON_INVALID}, status_code=400)
+        return JSONResponse(drf_errors(errors), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = {404: messages.NOT_FOUND, 405: messages.METHOD_NOT_ALLOWED}.get(exc.status_code, exc.detail)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def drf_errors(errors: Any) -> dict[str, list[str]]:
+    """Turn pydantic errors into `{field: [Russian messages]}`."""
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        loc = [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        field = str(loc[0]) if loc and not isinstance(loc[0], int) else "non_field_errors"
+        out.setdefault(field, [])
+        text = messages.for_pydantic_error(error)
+        if text not in out[field]:
+            out[field].append(text)
+    return out

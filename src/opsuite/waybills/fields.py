@@ -1,0 +1,84 @@
+"""Wire types of the waybills API: DRF-style 3-place decimal strings, safe text, bounded ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, create_model
+
+from opsuite.waybills import messages
+
+MAX_ID = 2_147_483_647
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Нулевые символы не допускаются.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(messages.INVALID) from exc
+    return value
+
+
+def _dec3(value: Decimal) -> str:
+    return f"{value:.3f}"
+
+
+def _time(value: dt.time) -> str:
+    return value.strftime("%H:%M:%S")
+
+
+Decimal3 = Annotated[Decimal, PlainSerializer(_dec3, return_type=str)]
+TimeOut = Annotated[dt.time, PlainSerializer(_time, return_type=str)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def text(max_length: int, *, example: str | None = None) -> Any:
+    """A required non-empty string of at most `max_length` characters."""
+    return Annotated[
+        str,
+        Field(min_length=1, max_length=max_length, examples=[example] if example else None),
+        AfterValidator(_clean_text),
+    ]
+
+
+def amount(max_digits: int = 6, *, example: str = "10.000") -> Any:
+    """A non-negative decimal with at most 3 places, as DRF's DecimalField(max_digits, 3)."""
+    return Annotated[
+        Decimal,
+        Field(ge=0, max_digits=max_digits, decimal_places=3, examples=[example], allow_inf_nan=False),
+    ]
+
+
+def count(maximum: int, *, example: int = 0) -> Any:
+    """A non-negative integer up to `maximum`."""
+    return Annotated[int, Field(ge=0, le=maximum, examples=[example])]
+
+
+Season = Literal["summer", "winter"]
+
+
+class Out(BaseModel):
+    """Base of response models: read from ORM objects."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class In(BaseModel):
+    """Base of request models: unknown keys are ignored, as DRF does."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+def patch_model_of(model: type[In]) -> type[In]:
+    """The PATCH twin of `model`: every key optional, but a sent null is still refused where it was."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        copy = info._copy()  # a FieldInfo keeps its constraints and examples
+        copy.default = None
+        copy.default_factory = None
+        fields[name] = (info.annotation, copy)
+    return create_model(f"Patched{model.__name__}", __base__=In, **fields)  # type: ignore[call-overload,no-any-return]

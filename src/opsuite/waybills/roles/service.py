@@ -1,0 +1,113 @@
+"""Roles and permission rows: CRUD with live uniqueness, and the default roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsuite.waybills import messages
+from opsuite.waybills.auth.service import Actor
+from opsuite.waybills.crud import apply, check_unique, get_live, live_reference, soft_delete
+from opsuite.waybills.errors import NotFound
+from opsuite.waybills.roles.flags import DEFAULT_ROLES, FLAGS
+from opsuite.waybills.roles.models import Permission, Role
+
+
+def list_roles(session: Session) -> list[Role]:
+    """Live roles by id."""
+    return list(session.scalars(select(Role).where(Role.deleted_at.is_(None)).order_by(Role.id)))
+
+
+def get_role(session: Session, row_id: int) -> Role:
+    """One live role."""
+    return get_live(session, Role, row_id)
+
+
+def create_role(session: Session, data: dict[str, Any], actor: Actor | None = None) -> Role:
+    """Create a role with a name unique among live roles."""
+    check_unique(session, Role, {"name": data["name"]}, None)
+    role = Role(name=data["name"])
+    session.add(role)
+    session.flush()
+    return role
+
+
+def update_role(session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None) -> Role:
+    """Rename a role."""
+    role = get_role(session, row_id)
+    check_unique(session, Role, {"name": data.get("name")}, role.id)
+    apply(role, data)
+    session.flush()
+    return role
+
+
+def delete_role(session: Session, row_id: int, actor: Actor | None = None) -> None:
+    """Soft-delete a role; it grants nothing from now on."""
+    soft_delete(get_role(session, row_id))
+
+
+def list_permissions(session: Session, role: int | None = None) -> list[Permission]:
+    """Live permission rows, optionally of one role."""
+    query = select(Permission).where(Permission.deleted_at.is_(None)).order_by(Permission.id)
+    if role is not None:
+        query = query.where(Permission.role_id == role)
+    return list(session.scalars(query))
+
+
+def get_permission(session: Session, row_id: int) -> Permission:
+    """One live permission row."""
+    return get_live(session, Permission, row_id)
+
+
+def create_permission(session: Session, data: dict[str, Any], actor: Actor | None = None) -> Permission:
+    """Create the flags of a live role that has none yet."""
+    values = dict(data)
+    role_id = values.pop("role")
+    live_reference(session, Role, role_id, "role")
+    check_unique(session, Permission, {"role_id": role_id}, None, {"role_id": "role"})
+    permission = Permission(role_id=role_id, **values)
+    session.add(permission)
+    session.flush()
+    return permission
+
+
+def update_permission(
+    session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None
+) -> Permission:
+    """Change flags (and, rarely, the role)."""
+    permission = get_permission(session, row_id)
+    values = dict(data)
+    if "role" in values:
+        role_id = values.pop("role")
+        live_reference(session, Role, role_id, "role")
+        check_unique(session, Permission, {"role_id": role_id}, permission.id, {"role_id": "role"})
+        permission.role_id = role_id
+    apply(permission, values)
+    session.flush()
+    return permission
+
+
+def delete_permission(session: Session, row_id: int, actor: Actor | None = None) -> None:
+    """Soft-delete a permission row; its role grants nothing from now on."""
+    soft_delete(get_permission(session, row_id))
+
+
+def current_permission(actor: Actor) -> Permission:
+    """The flags of the caller's live role, or 404."""
+    if actor.permission is None:
+        raise NotFound(messages.NO_ROLE_PERMISSIONS)
+    return actor.permission
+
+
+def seed_default_roles(session: Session) -> None:
+    """Create the three default roles with their flags, unless a role with that marker exists."""
+    for code, name, granted in DEFAULT_ROLES:
+        if session.scalar(select(Role.id).where(Role.code == code)) is not None:
+            continue
+        role = Role(name=name, code=code)
+        session.add(role)
+        session.flush()
+        session.add(Permission(role_id=role.id, **{flag: flag in granted for flag in FLAGS}))
+    session.flush()

@@ -1,0 +1,60 @@
+"""`users/` (with `?role=`) and `users/drivers/`."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from opsuite.waybills.auth.service import Actor
+from opsuite.waybills.deps import SessionDep, require
+from opsuite.waybills.fields import Id
+from opsuite.waybills.users import service
+from opsuite.waybills.users.schemas import UserIn, UserOut, UserReplace
+from opsuite.waybills.viewsets import Flags, Resource, register
+
+router = APIRouter()
+
+
+@router.get(
+    "/users/drivers/", response_model=list[UserOut], tags=["users"], summary="Users of the driver role"
+)
+def drivers(session: SessionDep, _: Annotated[Actor, Depends(require("view_drivers"))]) -> Any:
+    """Live users whose role is the driver role."""
+    return [UserOut.model_validate(user) for user in service.list_drivers(session)]
+
+
+def _user_filters(role: Annotated[Id | None, Query(description="Role id")] = None) -> dict[str, Any]:
+    return {"role": role}
+
+
+register(
+    router,
+    Resource(
+        prefix="users",
+        tag="users",
+        read=UserOut,
+        write=UserIn,
+        full_update=UserReplace,
+        service=SimpleNamespace(
+            get=service.get_user,
+            create=service.create_user,
+            update=service.update_user,
+            delete=service.delete_user,
+        ),
+        flags=Flags("view_users", "can_create_users", "can_update_users", "can_delete_users"),
+        list_rows=service.list_users,
+        examples={
+            "name": "Иван",
+            "surname": "Иванов",
+            "last_name": "Иванович",
+            "login": "driver1",
+            "password": "12345",
+            "phone": "+79001234567",
+            "driver_license": "1234567890",
+            "role": 3,
+        },
+    ),
+    _user_filters,
+)

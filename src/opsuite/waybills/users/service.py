@@ -1,0 +1,76 @@
+"""Users: CRUD with hashed passwords and live uniqueness; drivers are users of the driver role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsuite.core.security import hash_password
+from opsuite.waybills.auth.service import Actor
+from opsuite.waybills.crud import apply, check_unique, get_live, live_reference, soft_delete
+from opsuite.waybills.roles.flags import DRIVER_CODE
+from opsuite.waybills.roles.models import Role
+from opsuite.waybills.users.models import User
+
+_UNIQUE = ("login", "phone", "driver_license")
+
+
+def list_users(session: Session, role: int | None = None) -> list[User]:
+    """Live users by id, optionally of one role."""
+    query = select(User).where(User.deleted_at.is_(None)).order_by(User.id)
+    if role is not None:
+        query = query.where(User.role_id == role)
+    return list(session.scalars(query))
+
+
+def list_drivers(session: Session) -> list[User]:
+    """Live users whose live role is the driver role (found by its marker, never by id)."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(Role, Role.id == User.role_id)
+            .where(User.deleted_at.is_(None), Role.deleted_at.is_(None), Role.code == DRIVER_CODE)
+            .order_by(User.surname, User.name, User.id)
+        )
+    )
+
+
+def get_user(session: Session, row_id: int) -> User:
+    """One live user."""
+    return get_live(session, User, row_id)
+
+
+def create_user(session: Session, data: dict[str, Any], actor: Actor | None = None) -> User:
+    """Create a user; the password is stored as an Argon2 hash."""
+    values = _prepare(session, data, None)
+    user = User(**values)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None) -> User:
+    """Change a user; a new password changes the hash and so invalidates older tokens."""
+    user = get_user(session, row_id)
+    apply(user, _prepare(session, data, user.id))
+    session.flush()
+    return user
+
+
+def delete_user(session: Session, row_id: int, actor: Actor | None = None) -> None:
+    """Soft-delete a user; their tokens stop working and the login may be reused."""
+    soft_delete(get_user(session, row_id))
+
+
+def _prepare(session: Session, data: dict[str, Any], user_id: int | None) -> dict[str, Any]:
+    values = dict(data)
+    if "role" in values:
+        live_reference(session, Role, values["role"], "role")
+        values["role_id"] = values.pop("role")
+    check_unique(session, User, {k: values[k] for k in _UNIQUE if k in values}, user_id)
+    password = values.pop("password", None)
+    if password:
+        values["password"] = hash_password(password)
+    return values
