@@ -1,7 +1,5 @@
 """DRF ModelViewSet semantics on FastAPI: list, create 201, retrieve, PUT, PATCH, DELETE 204 (soft)."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -38,7 +36,7 @@ class Flags:
     delete: str
 
     @classmethod
-    def of(cls, stem: str, view: str | None = None) -> Flags:
+    def of(cls, stem: str, view: str | None = None) -> "Flags":
         """`view_<stem>`, `can_create_<stem>`, `can_update_<stem>`, `can_delete_<stem>`."""
         return cls(view or f"view_{stem}", f"can_create_{stem}", f"can_update_{stem}", f"can_delete_{stem}")
 

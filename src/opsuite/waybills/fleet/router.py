@@ -1,7 +1,5 @@
 """Cars, fire trucks, their norms (with `for-date/`) and states (with `last/`), for both kinds."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query

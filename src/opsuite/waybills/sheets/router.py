@@ -1,7 +1,5 @@
 """Waybills (filters: car, driver, date_from, date_to) and records (filter: the waybill), both kinds."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
