@@ -20,7 +20,9 @@ json_values = st.recursive(
     | st.integers(-(2**53), 2**53)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -61,7 +63,12 @@ def test_check_status_round_trip(state: int, message: str) -> None:
     assert p.parse_check_status(p.check_status_data(state, message)) == p.CheckStatus(state, message)
 
 
-@given(st.binary(min_size=16, max_size=16), st.integers(0, 2**40), st.booleans(), st.sampled_from(["big", "little"]))
+@given(
+    st.binary(min_size=16, max_size=16),
+    st.integers(0, 2**40),
+    st.booleans(),
+    st.sampled_from(["big", "little"]),
+)
 def test_upload_header_round_trip(digest: bytes, size: int, clear: bool, order: p.SizeByteOrder) -> None:
     params = p.upload_header_params(digest, size, clear=clear, byteorder=order)
     header = p.parse_upload_header(params)
@@ -84,7 +91,9 @@ def test_length_byte_saturates_at_255() -> None:
     assert [p.length_byte(n) for n in (0, 254, 255, 256, 60000)] == [0, 254, 255, 255, 255]
 
 
-@pytest.mark.parametrize("prefix", [b"\x00\x00\x00\x00", b"\x02\x00\x00\x00", b"\x01\x00\x02\x00", b"\x05\x00"])
+@pytest.mark.parametrize(
+    "prefix", [b"\x00\x00\x00\x00", b"\x02\x00\x00\x00", b"\x01\x00\x02\x00", b"\x05\x00"]
+)
 def test_frame_size_rejects_impossible_lengths(prefix: bytes) -> None:
     with pytest.raises(ScaleProtocolError):
         p.frame_size(prefix)

@@ -25,7 +25,7 @@ def hx(text: str) -> bytes:
 
 
 def test_password_is_four_ascii_bytes() -> None:
-    assert PW == hx("31 32 33 34")
+    assert p.encode_password("1234") == hx("31 32 33 34")
 
 
 def test_create_product_file_ff14() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from opsuite.scales.devices.interface import DeviceInfo, ScaleError, device_info_from_json
+from opsuite.scales.devices.interface import DeviceInfo, ScaleDevice, ScaleError, device_info_from_json
 from opsuite.scales.devices.product_merge import copy_product_file, merge_product_files
 from opsuite.scales.devices.sample_products import generate_product_file, sample_device_info
 
@@ -92,3 +92,8 @@ class FakeScale:
                     if fault.times == 0:
                         self._faults.remove(fault)
                 raise fault.error
+
+
+if TYPE_CHECKING:
+    # Lets mypy prove the fake fits the interface, so domain tests exercise the same surface as the driver.
+    _conforms: type[ScaleDevice] = FakeScale

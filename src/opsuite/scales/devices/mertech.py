@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opsuite.scales.devices import protocol as p
 from opsuite.scales.devices.interface import (
@@ -21,6 +21,9 @@ from opsuite.scales.devices.interface import (
     ScaleWrongPasswordError,
     device_info_from_json,
 )
+
+if TYPE_CHECKING:
+    from opsuite.scales.devices.interface import ScaleFactory
 
 log = logging.getLogger(__name__)
 
@@ -210,3 +213,8 @@ async def _close(writer: asyncio.StreamWriter) -> None:
     with contextlib.suppress(OSError, TimeoutError):
         async with asyncio.timeout(_CLOSE_TIMEOUT):
             await writer.wait_closed()
+
+
+if TYPE_CHECKING:
+    # Lets mypy prove the driver fits the interface the domain is written against.
+    _conforms: ScaleFactory = MertechScale

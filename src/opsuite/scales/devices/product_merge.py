@@ -19,10 +19,8 @@ def copy_product_file(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def merge_product_files(stored: Mapping[str, Any], uploaded: Mapping[str, Any]) -> dict[str, Any]:
-    """Upsert each uploaded list into the stored one by item id; other uploaded keys replace; the rest stays.
-
-    This is our model of export type 01 ("keep the database"); the real firmware's rule is not documented.
-    """
+    """Upsert uploaded lists into the stored ones by item id; other uploaded keys replace; the rest stays."""
+    # Our model of export type 01 ("keep the database"); the firmware's actual rule is not documented.
     merged = copy_product_file(stored)
     for key, value in copy_product_file(uploaded).items():
         current = merged.get(key)

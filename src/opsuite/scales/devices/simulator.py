@@ -20,6 +20,8 @@ from opsuite.scales.devices.sample_products import generate_product_file, sample
 
 log = logging.getLogger(__name__)
 
+_STOP_GRACE = 1.0
+
 
 class Fault(enum.Enum):
     """Ways the simulator can misbehave on a matching request."""
@@ -172,9 +174,13 @@ class ScaleSimulator:
         server.close()
         for writer in list(self._connections):
             writer.transport.abort()
-        for task in list(self._handlers):
-            task.cancel()
-        await asyncio.gather(*self._handlers, return_exceptions=True)
+        # Aborted transports end every handler on its own; cancelling them instead trips a 3.11 asyncio bug
+        # (its stream callback calls exception() on the cancelled task), so cancel only stragglers.
+        if self._handlers:
+            _, stragglers = await asyncio.wait(list(self._handlers), timeout=_STOP_GRACE)
+            for task in stragglers:
+                task.cancel()
+            await asyncio.gather(*stragglers, return_exceptions=True)
         await server.wait_closed()
 
     async def __aenter__(self) -> ScaleSimulator:
