@@ -22,10 +22,8 @@ def get_live(session: Session, model: type[T], row_id: int) -> T:
     return row
 
 
-def live_reference(session: Session, model: type[T], row_id: int | None, field: str) -> T | None:
+def live_reference(session: Session, model: type[T], row_id: int, field: str) -> T:
     """The live row a foreign key points at, or a 400 naming the field."""
-    if row_id is None:
-        return None
     row = session.get(model, row_id)
     if row is None or row.deleted_at is not None:  # type: ignore[attr-defined]
         raise FieldErrors({field: [messages.INVALID_PK.format(pk=row_id)]})

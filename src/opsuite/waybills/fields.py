@@ -81,4 +81,4 @@ def patch_model_of(model: type[In]) -> type[In]:
         copy.default = None
         copy.default_factory = None
         fields[name] = (info.annotation, copy)
-    return create_model(f"Patched{model.__name__}", __base__=In, **fields)  # type: ignore[call-overload,no-any-return]
+    return create_model(f"Patched{model.__name__}", __base__=In, **fields)

@@ -120,3 +120,7 @@ def for_pydantic_error(error: dict[str, Any]) -> str:
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     return INVALID
+
+
+# Reports (drivers report filter).
+BAD_DRIVER = "Параметр driver должен быть числом"

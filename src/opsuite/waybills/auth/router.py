@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 
@@ -13,7 +14,7 @@ from opsuite.waybills.users.schemas import UserOut
 
 router = APIRouter(tags=["auth"])
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "login или password не переданы"},
     401: {"description": "Неверный логин или пароль"},
     429: {"description": "Слишком много неудачных попыток; см. Retry-After"},

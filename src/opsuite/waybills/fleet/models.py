@@ -23,10 +23,10 @@ class Vehicle(SoftDelete):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Index, ...]:
+        table = cls.__tablename__  # type: ignore[attr-defined]
         return (
-            Index(f"uq_{cls.__tablename__}_number_live", "number", unique=True, sqlite_where=LIVE,
-                  postgresql_where=LIVE),
-        )  # fmt: skip
+            Index(f"uq_{table}_number_live", "number", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),
+        )
 
 
 class PassengerCar(Vehicle, Base):

@@ -222,7 +222,11 @@ def _state_values(session: Session, data: dict[str, Any], kind: VehicleKind, cur
         "waybill": current.waybill_id if current else None,
     }
     merged.update(data)
-    waybill = live_reference(session, kind.waybill, merged["waybill"], "waybill")
+    waybill = (
+        None
+        if merged["waybill"] is None
+        else live_reference(session, kind.waybill, merged["waybill"], "waybill")
+    )
     if merged["car"] is not None:
         live_reference(session, kind.car, merged["car"], "car")
     if waybill is not None:

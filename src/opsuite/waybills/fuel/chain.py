@@ -286,6 +286,7 @@ def _write_states(session: Session, kind: VehicleKind, wanted: dict[int, dict[st
     if not wanted:
         return
     existing: dict[int, Any] = {}
+    row: Any
     ids = list(wanted)
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]
@@ -295,7 +296,8 @@ def _write_states(session: Session, kind: VehicleKind, wanted: dict[int, dict[st
             )
         ):
             existing[row.record_id] = row
-    updates, inserts = [], []
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
     for record_id, values in wanted.items():
         row = existing.get(record_id)
         if row is None:

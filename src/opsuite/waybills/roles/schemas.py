@@ -26,7 +26,7 @@ class RoleOut(Out):
 
 
 _flag_fields: dict[str, Any] = {flag: (bool, Field(default=False)) for flag in FLAGS}
-PermissionIn: type[In] = create_model(  # type: ignore[call-overload]
+PermissionIn: type[In] = create_model(
     "PermissionIn", __base__=In, role=(Id, Field(examples=[2])), **_flag_fields
 )
 PermissionOut: type[Out] = create_model(  # type: ignore[call-overload]

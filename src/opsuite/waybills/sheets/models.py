@@ -52,10 +52,11 @@ class Waybill(SoftDelete):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Index, ...]:
+        table = cls.__tablename__  # type: ignore[attr-defined]
         return (
-            Index(f"uq_{cls.__tablename__}_car_driver_date_live", "car_id", "driver_id", "date", unique=True,
+            Index(f"uq_{table}_car_driver_date_live", "car_id", "driver_id", "date", unique=True,
                   sqlite_where=LIVE, postgresql_where=LIVE),
-            Index(f"ix_{cls.__tablename__}_car_date", "car_id", "date"),
+            Index(f"ix_{table}_car_date", "car_id", "date"),
         )  # fmt: skip
 
 

@@ -210,7 +210,7 @@ def update_record(
 ) -> Any:
     """Change a trip (or move it to another waybill) and recompute from its old and new positions."""
     record = get_record(session, row_id, kind=kind)
-    old = session.get(kind.waybill, record.waybill_id)
+    old = session.get_one(kind.waybill, record.waybill_id)
     values = dict(data)
     new = old
     if kind.waybill_field in values:
@@ -235,7 +235,7 @@ def update_record(
 def delete_record(session: Session, row_id: int, actor: Actor | None = None, *, kind: VehicleKind) -> None:
     """Soft-delete a trip with its state; the next trip starts from what this one started from."""
     record = get_record(session, row_id, kind=kind)
-    waybill = session.get(kind.waybill, record.waybill_id)
+    waybill = session.get_one(kind.waybill, record.waybill_id)
     chain.lock_cars(session, kind, [waybill.car_id])
     S = kind.state
     session.execute(

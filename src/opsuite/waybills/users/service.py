@@ -66,8 +66,9 @@ def delete_user(session: Session, row_id: int, actor: Actor | None = None) -> No
 
 def _prepare(session: Session, data: dict[str, Any], user_id: int | None) -> dict[str, Any]:
     values = dict(data)
-    if "role" in values:
+    if values.get("role") is not None:
         live_reference(session, Role, values["role"], "role")
+    if "role" in values:
         values["role_id"] = values.pop("role")
     check_unique(session, User, {k: values[k] for k in _UNIQUE if k in values}, user_id)
     password = values.pop("password", None)
