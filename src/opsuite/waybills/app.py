@@ -16,6 +16,7 @@ from opsuite.waybills import messages
 from opsuite.waybills.auth.router import router as auth_router
 from opsuite.waybills.errors import install_error_handlers
 from opsuite.waybills.fleet.router import router as fleet_router
+from opsuite.waybills.openapi import ERROR_RESPONSES, install_openapi
 from opsuite.waybills.reports.router import router as reports_router
 from opsuite.waybills.roles.router import router as roles_router
 from opsuite.waybills.settings import WaybillsSettings
@@ -62,7 +63,7 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
         # A race lost to a live-uniqueness index: the same answer the pre-check gives.
         return JSONResponse({"non_field_errors": [messages.UNIQUE]}, status_code=400)
 
-    api = APIRouter(prefix="/api")
+    api = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
     @api.get("/", tags=["api"], summary="API root: links to every resource")
     def api_root(request: Request) -> dict[str, str]:
@@ -72,4 +73,5 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
     for router in (auth_router, roles_router, users_router, fleet_router, sheets_router, reports_router):
         api.include_router(router)
     app.include_router(api)
+    install_openapi(app)
     return app

@@ -1,0 +1,20 @@
+"""`python -m bench`: run every benchmark and print its ratios."""
+
+from __future__ import annotations
+
+import time
+
+from bench import waybills_api, waybills_chain
+
+
+def main() -> None:
+    """Run the benchmarks one after another."""
+    started = time.perf_counter()
+    for benchmark in (waybills_api.run, waybills_chain.run):
+        benchmark()
+        print()
+    print(f"all benchmarks done in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
