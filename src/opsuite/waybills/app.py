@@ -14,6 +14,7 @@ from opsuite.core.security import AttemptLimiter
 from opsuite.core.web import install_common
 from opsuite.waybills import messages
 from opsuite.waybills.auth.router import router as auth_router
+from opsuite.waybills.auth.service import read_token
 from opsuite.waybills.errors import install_error_handlers
 from opsuite.waybills.fleet.router import router as fleet_router
 from opsuite.waybills.openapi import ERROR_RESPONSES, install_openapi
@@ -53,7 +54,9 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
     app.state.database = database
     app.state.signing_key = settings.signing_key
     app.state.login_limiter = AttemptLimiter(settings.login_attempts, settings.login_window_seconds)
-    install_error_handlers(app)
+    install_error_handlers(
+        app, lambda request: read_token(request.headers.get("authorization"), request.app.state.signing_key)
+    )
     install_common(
         app, system="waybills", database=lambda: app.state.database, cors_origins=settings.cors_origins
     )

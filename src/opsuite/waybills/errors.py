@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -88,17 +89,26 @@ def field_error(field: str, message: str) -> FieldErrors:
     return FieldErrors({field: [message]})
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Answer every error in DRF's shapes, never with FastAPI's 422 envelope."""
+def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], object]) -> None:
+    """Answer every error in DRF's shapes, never with FastAPI's 422 envelope.
+
+    `check_credentials` raises AuthFailed for a request without valid credentials: FastAPI decodes JSON
+    before any dependency runs, while DRF authenticates first.
+    """
 
     @app.exception_handler(APIError)
     async def api_error(_request: Request, exc: APIError) -> JSONResponse:
         return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
         if any(error["type"] == "json_invalid" for error in errors):
+            if request.url.path != "/api/auth/login/":
+                try:
+                    check_credentials(request)
+                except APIError as failure:
+                    return JSONResponse(failure.body, status_code=failure.status, headers=failure.headers)
             return JSONResponse({"detail": messages.JSON_INVALID}, status_code=400)
         return JSONResponse(drf_errors(errors), status_code=400)
 

@@ -20,7 +20,10 @@ class ValidationErrors(RootModel[dict[str, list[str]] | list[str] | dict[str, st
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ValidationErrors, "description": "Неверные данные: `{поле: [сообщения]}` или `[сообщение]`"},
+    400: {
+        "model": ValidationErrors,
+        "description": "Неверные данные: `{поле: [сообщения]}` или `[сообщение]`",
+    },
     401: {"model": Detail, "description": "Токен не передан, просрочен, подделан или пароль сменился"},
     403: {"model": Detail, "description": "У роли нет нужного флага"},
     404: {"model": Detail, "description": "Не найдено"},
@@ -34,7 +37,9 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
         for path, operations in schema["paths"].items():
             for operation in operations.values():
                 operation["responses"].pop("422", None)
@@ -43,7 +48,9 @@ def install_openapi(app: FastAPI) -> None:
         components = schema.setdefault("components", {})
         for name in ("HTTPValidationError", "ValidationError"):
             components.get("schemas", {}).pop(name, None)
-        components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+        components["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        }
         app.openapi_schema = schema
         return schema
 

@@ -1,20 +1,31 @@
-"""DRF ModelViewSet semantics on FastAPI: list, create 201, retrieve, PUT, PATCH, DELETE 204 (soft)."""
+"""DRF ModelViewSet semantics on FastAPI: list, create 201, retrieve, PUT, PATCH, DELETE 204 (soft).
 
-from collections.abc import Callable
+Each request makes two trips to the thread pool: one opens the transaction, resolves the caller and
+checks the flag (before the body is validated, as DRF does); the other runs the service, serializes
+and commits. FastAPI's sync dependencies would cost a trip each, five per request (docs/decisions.md).
+"""
+
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from types import SimpleNamespace
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Body, Depends, Path, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from opsuite.waybills.auth import service as auth_service
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.deps import SessionDep, require
+from opsuite.waybills.errors import PermissionDenied
 from opsuite.waybills.fields import MAX_ID, In, patch_model_of
 
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id")]
+JSON = "application/json"
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Rule = Callable[[Actor], bool]
 
 
 class ResourceService(Protocol):
@@ -41,11 +52,87 @@ class Flags:
         return cls(view or f"view_{stem}", f"can_create_{stem}", f"can_update_{stem}", f"can_delete_{stem}")
 
 
+def flag(name: str) -> Rule:
+    """A rule: the caller's role grants `name`."""
+    return lambda actor: actor.allows(name)
+
+
 def bind(module: Any, names: dict[str, str], **fixed: Any) -> Any:
     """A service object whose get/create/update/delete are `module` functions with `fixed` keywords."""
     return SimpleNamespace(
         **{action: partial(getattr(module, name), **fixed) for action, name in names.items()}
     )
+
+
+async def token_claims(request: Request) -> dict[str, Any]:
+    """Verify the bearer token before the body is parsed, so that anonymous calls are 401 first, as in DRF."""
+    return auth_service.read_token(request.headers.get("authorization"), request.app.state.signing_key)
+
+
+Claims = Annotated[dict[str, Any], Depends(token_claims)]
+
+
+@dataclass
+class Unit:
+    """One request's transaction and caller, carried from the permission check to the work."""
+
+    session: Session
+    actor: Actor
+
+
+def _open(request: Request, claims: dict[str, Any], rule: Rule) -> Unit:
+    database = request.app.state.database
+    factory = database.read_sessions if request.method in _READ_METHODS else database.write_sessions
+    session = factory()
+    try:
+        session.begin()
+        actor = auth_service.resolve_actor(session, claims)
+        if not rule(actor):
+            raise PermissionDenied()
+    except BaseException:
+        session.close()
+        raise
+    return Unit(session, actor)
+
+
+def _finish(unit: Unit, work: Callable[[Session, Actor], Any], dump: Callable[[Any], bytes]) -> bytes:
+    try:
+        body = dump(work(unit.session, unit.actor))
+        unit.session.commit()
+        return body
+    finally:
+        unit.session.close()
+
+
+def guard(rule: Rule) -> Any:
+    """A dependency: the caller's transaction, opened only if `rule` lets the caller in.
+
+    As in DRF, authentication and the permission check come before the body is validated.
+    """
+
+    async def dependency(request: Request, claims: Claims) -> AsyncIterator[Unit]:
+        unit = await run_in_threadpool(_open, request, claims, rule)
+        try:
+            yield unit
+        finally:
+            if unit.session.in_transaction():  # the body was refused before the work ran
+                await run_in_threadpool(unit.session.close)
+
+    return Depends(dependency)
+
+
+async def respond(
+    unit: Unit, work: Callable[[Session, Actor], Any], dump: Callable[[Any], bytes], status: int = 200
+) -> Response:
+    """Run `work` in the caller's transaction (in the thread pool) and answer its JSON."""
+    body = await run_in_threadpool(_finish, unit, work, dump)
+    return Response(body, status_code=status, media_type=JSON)
+
+
+def dumper(model: Any) -> Callable[[Any], bytes]:
+    """Serialize ORM rows (or lists of them) through `model` straight to JSON bytes."""
+    adapter: TypeAdapter[Any] = TypeAdapter(model)
+    return lambda value: adapter.dump_json(adapter.validate_python(value, from_attributes=True))
 
 
 @dataclass
@@ -58,36 +145,29 @@ class Resource:
     write: type[In]
     service: ResourceService
     flags: Flags
-    list_rows: Callable[..., list[Any]]  # a route function body: (session, **query) -> rows
+    list_rows: Callable[..., list[Any]]  # (session, **query) -> rows
     full_update: type[In] | None = None
-    create_guard: Callable[..., Actor] | None = None  # replaces the create flag check
+    create_rule: Rule | None = None  # replaces the create flag check
     examples: dict[str, Any] = field(default_factory=dict)
 
 
 def register(router: APIRouter, res: Resource, list_query: Any) -> None:
-    """Add the six routes of `res` to `router`; `list_query` is a dependency returning the filters."""
-    read, write = res.read, res.write
+    """Add the six routes of `res` to `router`; `list_query` is an async dependency returning the filters."""
+    read, write, service = res.read, res.write, res.service
     put_model = res.full_update or write
     patch_model = patch_model_of(write)
-    create_dep = res.create_guard or require(res.flags.create)
+    one, many = dumper(read), dumper(list[read])  # type: ignore[valid-type]
+    can_view, can_update, can_delete = flag(res.flags.view), flag(res.flags.update), flag(res.flags.delete)
+    can_create = res.create_rule or flag(res.flags.create)
     body_examples = {"example": {"value": res.examples}} if res.examples else None
-    view_dep, update_dep, delete_dep = (
-        require(res.flags.view),
-        require(res.flags.update),
-        require(res.flags.delete),
-    )
-
-    def to_read(row: Any) -> Any:
-        return read.model_validate(row)
+    item = f"/{res.prefix}/{{item_id:int}}/"
 
     # The body and response models are built at runtime, which type checkers cannot follow.
     @router.get(f"/{res.prefix}/", response_model=list[read], tags=[res.tag], summary=f"List {res.prefix}")  # type: ignore[valid-type]
-    def list_(
-        session: SessionDep,
-        _: Annotated[Actor, Depends(view_dep)],
-        query: Annotated[Any, Depends(list_query)],
-    ) -> Any:
-        return [to_read(row) for row in res.list_rows(session, **query)]
+    async def list_(
+        unit: Annotated[Unit, guard(can_view)], query: Annotated[dict[str, Any], Depends(list_query)]
+    ) -> Response:
+        return await respond(unit, lambda session, _: res.list_rows(session, **query), many)
 
     @router.post(
         f"/{res.prefix}/",
@@ -96,60 +176,42 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         tags=[res.tag],
         summary=f"Create in {res.prefix}",
     )
-    def create(
-        session: SessionDep,
-        actor: Annotated[Actor, Depends(create_dep)],
+    async def create(
+        unit: Annotated[Unit, guard(can_create)],
         body: Annotated[write, Body(openapi_examples=body_examples)],  # type: ignore[valid-type]
-    ) -> Any:
-        return to_read(res.service.create(session, body.model_dump(), actor))  # type: ignore[attr-defined]
+    ) -> Response:
+        data = body.model_dump()  # type: ignore[attr-defined]
+        return await respond(unit, lambda session, actor: service.create(session, data, actor), one, 201)
 
-    @router.get(
-        f"/{res.prefix}/{{item_id:int}}/",
-        response_model=read,
-        tags=[res.tag],
-        summary=f"Retrieve from {res.prefix}",
-    )
-    def retrieve(session: SessionDep, _: Annotated[Actor, Depends(view_dep)], item_id: ItemId) -> Any:
-        return to_read(res.service.get(session, item_id))
+    @router.get(item, response_model=read, tags=[res.tag], summary=f"Retrieve from {res.prefix}")
+    async def retrieve(unit: Annotated[Unit, guard(can_view)], item_id: ItemId) -> Response:
+        return await respond(unit, lambda session, _: service.get(session, item_id), one)
 
-    @router.put(
-        f"/{res.prefix}/{{item_id:int}}/",
-        response_model=read,
-        tags=[res.tag],
-        summary=f"Replace in {res.prefix}",
-    )
-    def replace(
-        session: SessionDep,
-        actor: Annotated[Actor, Depends(update_dep)],
-        item_id: ItemId,
-        body: put_model,  # type: ignore[valid-type]
-    ) -> Any:
-        return to_read(res.service.update(session, item_id, body.model_dump(), actor))  # type: ignore[attr-defined]
+    @router.put(item, response_model=read, tags=[res.tag], summary=f"Replace in {res.prefix}")
+    async def replace(unit: Annotated[Unit, guard(can_update)], item_id: ItemId, body: put_model) -> Response:  # type: ignore[valid-type]
+        data = body.model_dump()  # type: ignore[attr-defined]
+        return await respond(unit, lambda session, actor: service.update(session, item_id, data, actor), one)
 
-    @router.patch(
-        f"/{res.prefix}/{{item_id:int}}/",
-        response_model=read,
-        tags=[res.tag],
-        summary=f"Change in {res.prefix}",
-    )
-    def change(
-        session: SessionDep,
-        actor: Annotated[Actor, Depends(update_dep)],
-        item_id: ItemId,
-        body: patch_model,  # type: ignore[valid-type]
-    ) -> Any:
+    @router.patch(item, response_model=read, tags=[res.tag], summary=f"Change in {res.prefix}")
+    async def change(
+        unit: Annotated[Unit, guard(can_update)], item_id: ItemId, body: patch_model
+    ) -> Response:
         data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        return to_read(res.service.update(session, item_id, data, actor))
+        return await respond(unit, lambda session, actor: service.update(session, item_id, data, actor), one)
 
     @router.delete(
-        f"/{res.prefix}/{{item_id:int}}/",
+        item,
         status_code=204,
         response_class=Response,
         tags=[res.tag],
         summary=f"Delete from {res.prefix} (soft)",
     )
-    def destroy(
-        session: SessionDep, actor: Annotated[Actor, Depends(delete_dep)], item_id: ItemId
-    ) -> Response:
-        res.service.delete(session, item_id, actor)
+    async def destroy(unit: Annotated[Unit, guard(can_delete)], item_id: ItemId) -> Response:
+        await run_in_threadpool(
+            _finish, unit, lambda session, actor: service.delete(session, item_id, actor), _no_body
+        )
         return Response(status_code=204)
+
+
+def _no_body(_: Any) -> bytes:
+    return b""

@@ -32,13 +32,13 @@ def _names(noun: str) -> dict[str, str]:
     return {action: template.format(noun) for action, template in _CRUD.items()}
 
 
-def _car_filters(
+async def _car_filters(
     include_odometer: Annotated[bool, Query(description="Add each car's odometer/fuel history")] = False,
 ) -> dict[str, Any]:
     return {"include_odometer": include_odometer}
 
 
-def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> dict[str, Any]:
+async def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> dict[str, Any]:
     return {"car": car}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from opsuite.core.xlsx import XLSX_MEDIA_TYPE, Column
 from opsuite.waybills import messages
+from opsuite.waybills.openapi import Detail
 from opsuite.waybills.users.schemas import DriverReportRow
 
 __all__ = ["DriverReportRow", "ExportColumn"]
@@ -111,7 +112,8 @@ def _error(summary: str, detail: str) -> dict[str, Any]:
 
 
 def _json_errors(description: str, **examples: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"examples": examples}}}
+    content = {"application/json": {"examples": examples}}
+    return {"model": Detail, "description": description, "content": content}
 
 
 _DENIED = _json_errors("Роли не хватает флага", denied=_error("Нет права", messages.PERMISSION_DENIED))

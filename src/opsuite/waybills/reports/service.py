@@ -46,10 +46,10 @@ def parse_day(value: str) -> dt.date:
 
 def parse_id(value: str, message: str) -> int:
     """A row id within the integer column's range, or 400 with `message`."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadRequest(message) from None
+    # ASCII digits only: int() would also take "1_000", " 7" or other scripts' digits.
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
+        raise BadRequest(message)
+    number = int(value)
     if not 1 <= number <= MAX_ID:
         raise BadRequest(message)
     return number

@@ -25,11 +25,13 @@ def current_permissions(actor: CurrentActor) -> Any:
     return PermissionOut.model_validate(service.current_permission(actor))
 
 
-def _no_filters() -> dict[str, Any]:
+async def _no_filters() -> dict[str, Any]:
     return {}
 
 
-def _permission_filters(role: Annotated[Id | None, Query(description="Role id")] = None) -> dict[str, Any]:
+async def _permission_filters(
+    role: Annotated[Id | None, Query(description="Role id")] = None,
+) -> dict[str, Any]:
     return {"role": role}
 
 

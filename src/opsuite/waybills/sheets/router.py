@@ -7,8 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from opsuite.waybills.auth.service import MOBILE, Actor
-from opsuite.waybills.deps import CurrentActor
-from opsuite.waybills.errors import PermissionDenied
 from opsuite.waybills.fields import Id
 from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
 from opsuite.waybills.sheets import service
@@ -25,7 +23,7 @@ from opsuite.waybills.viewsets import Flags, Resource, bind, register
 router = APIRouter()
 
 
-def _waybill_filters(
+async def _waybill_filters(
     car: Annotated[Id | None, Query(description="Car id")] = None,
     driver: Annotated[Id | None, Query(description="Driver (user) id")] = None,
     date_from: Annotated[dt.date | None, Query(description="First date, inclusive")] = None,
@@ -34,21 +32,14 @@ def _waybill_filters(
     return {"car": car, "driver": driver, "date_from": date_from, "date_to": date_to}
 
 
-def record_create_guard(kind: VehicleKind) -> Callable[[Actor], Actor]:
+def record_create_rule(kind: VehicleKind) -> Callable[[Actor], bool]:
     """Web tokens need the create-records flag; mobile tokens need `can_use_mobile_booking`."""
     web_flag = f"can_create_{kind.waybill_flags}_records"
-
-    def check(actor: CurrentActor) -> Actor:
-        flag = "can_use_mobile_booking" if actor.client == MOBILE else web_flag
-        if not actor.allows(flag):
-            raise PermissionDenied()
-        return actor
-
-    return check
+    return lambda actor: actor.allows("can_use_mobile_booking" if actor.client == MOBILE else web_flag)
 
 
 def _add_kind(kind: VehicleKind, record_in: Any, record_out: Any, examples: dict[str, Any]) -> None:
-    def record_filters(**query: Any) -> dict[str, Any]:
+    async def record_filters(**query: Any) -> dict[str, Any]:
         return {"waybill": query.get(kind.waybill_field)}
 
     # FastAPI reads the query parameter's name from the signature, so it is declared per kind.
@@ -96,7 +87,7 @@ def _add_kind(kind: VehicleKind, record_in: Any, record_out: Any, examples: dict
             ),
             # Listing records is gated by the waybill view flag, as in the original.
             flags=Flags.of(f"{kind.waybill_flags}_records", view=f"view_{kind.waybill_flags}"),
-            create_guard=record_create_guard(kind),
+            create_rule=record_create_rule(kind),
             list_rows=lambda session, **query: service.list_records(session, kind=kind, **query),
             examples=examples["record"],
         ),

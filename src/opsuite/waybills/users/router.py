@@ -25,7 +25,7 @@ def drivers(session: SessionDep, _: Annotated[Actor, Depends(require("view_drive
     return [UserOut.model_validate(user) for user in service.list_drivers(session)]
 
 
-def _user_filters(role: Annotated[Id | None, Query(description="Role id")] = None) -> dict[str, Any]:
+async def _user_filters(role: Annotated[Id | None, Query(description="Role id")] = None) -> dict[str, Any]:
     return {"role": role}
 
 

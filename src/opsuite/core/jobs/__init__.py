@@ -1,0 +1,64 @@
+"""Background jobs: a `jobs` table as the source of truth, pluggable runners, and leased periodic tasks."""
+
+from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.jobs.leases import acquire_lease, release_lease
+from opsuite.core.jobs.models import JobMixin, JobState, LeaseMixin, UTCDateTime
+from opsuite.core.jobs.periodic import PeriodicScheduler
+from opsuite.core.jobs.registry import (
+    DEFAULT_RESULT_TTL,
+    JobRevoked,
+    PeriodicTask,
+    Task,
+    TaskContext,
+    TaskRegistry,
+    UnknownTaskError,
+)
+from opsuite.core.jobs.runner import (
+    InlineRunner,
+    InProcessRunner,
+    JobRunner,
+    bind_runner,
+    bound_runner,
+    run_job,
+)
+from opsuite.core.jobs.service import (
+    enqueue,
+    enqueue_args,
+    get_job,
+    purge_expired,
+    resubmit_stale,
+    revoke,
+    submit,
+)
+
+__all__ = [
+    "DEFAULT_RESULT_TTL",
+    "Clock",
+    "InProcessRunner",
+    "InlineRunner",
+    "JobMixin",
+    "JobRevoked",
+    "JobRunner",
+    "JobState",
+    "LeaseMixin",
+    "PeriodicScheduler",
+    "PeriodicTask",
+    "Task",
+    "TaskContext",
+    "TaskRegistry",
+    "UTCDateTime",
+    "UnknownTaskError",
+    "acquire_lease",
+    "bind_runner",
+    "bound_runner",
+    "enqueue",
+    "enqueue_args",
+    "get_job",
+    "purge_expired",
+    "release_lease",
+    "resubmit_stale",
+    "revoke",
+    "run_job",
+    "submit",
+    "utcnow",
+]

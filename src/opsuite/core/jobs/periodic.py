@@ -1,0 +1,121 @@
+"""In-process periodic scheduler: fires each periodic task once per interval across every process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import timedelta
+
+from opsuite.core.db import Database
+from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.jobs.leases import acquire_lease
+from opsuite.core.jobs.models import JobMixin, LeaseMixin
+from opsuite.core.jobs.registry import TaskRegistry
+from opsuite.core.jobs.service import enqueue_args, purge_expired, resubmit_stale
+
+log = logging.getLogger(__name__)
+
+PERIODIC_PREFIX = "periodic:"
+MAINTENANCE_LEASE = "jobs:maintenance"
+
+
+def default_holder() -> str:
+    """An identity unique to this scheduler: host, process and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class PeriodicScheduler:
+    """Enqueues due periodic tasks under database leases, and keeps the jobs table tidy."""
+
+    def __init__(
+        self,
+        database: Database,
+        job_model: type[JobMixin],
+        lease_model: type[LeaseMixin],
+        registry: TaskRegistry,
+        *,
+        clock: Clock = utcnow,
+        tick: float = 1.0,
+        holder: str | None = None,
+        maintenance_every: timedelta | None = timedelta(minutes=1),
+        stale_after: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self.database = database
+        self.job_model = job_model
+        self.lease_model = lease_model
+        self.registry = registry
+        self.clock = clock
+        self.tick = tick
+        self.holder = holder or default_holder()
+        self.maintenance_every = maintenance_every
+        self.stale_after = stale_after
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_pending(self) -> list[str]:
+        """One pass: enqueue every periodic task whose lease this scheduler wins; returns the new job ids."""
+        fired = []
+        for periodic in self.registry.periodic_tasks:
+            now = self.clock()
+            with self.database.session() as session:
+                # Lease and job row commit together: no lease without its job, no job without the lease.
+                if not acquire_lease(
+                    session,
+                    self.lease_model,
+                    PERIODIC_PREFIX + periodic.name,
+                    holder=self.holder,
+                    ttl=periodic.every,
+                    now=now,
+                ):
+                    continue
+                job = enqueue_args(session, self.job_model, periodic.name, periodic.kwargs, now=now)
+                fired.append(job.id)
+        if self.maintenance_every is not None:
+            self.maintain(self.maintenance_every)
+        return fired
+
+    def maintain(self, every: timedelta) -> bool:
+        """Purge expired results and resubmit stale PENDING jobs, at most once per `every` system-wide."""
+        now = self.clock()
+        with self.database.session() as session:
+            if not acquire_lease(
+                session, self.lease_model, MAINTENANCE_LEASE, holder=self.holder, ttl=every, now=now
+            ):
+                return False
+            purged = purge_expired(session, self.job_model, now=now)
+        resubmitted = resubmit_stale(self.database, self.job_model, older_than=self.stale_after, now=now)
+        if purged or resubmitted:
+            log.info("jobs maintenance: %d purged, %d resubmitted", purged, len(resubmitted))
+        return True
+
+    def start(self) -> None:
+        """Run `run_pending` every `tick` seconds on a daemon thread."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="opsuite-periodic", daemon=True)
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        """True while the scheduler thread is started."""
+        return self._thread is not None
+
+    def stop(self, wait: bool = True) -> None:
+        """Stop the thread; leases simply expire, so another process takes over at the next interval."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and wait:
+            thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_pending()
+            except Exception:
+                # A database hiccup must not kill the scheduler; the next tick tries again.
+                log.exception("periodic scheduler pass failed")
+            self._stop.wait(self.tick)

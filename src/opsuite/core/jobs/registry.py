@@ -1,0 +1,131 @@
+"""Task registry: plain functions identified by name, some of them periodic, and their run context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import update
+
+from opsuite.core.db import Database
+from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
+
+DEFAULT_RESULT_TTL = timedelta(hours=24)
+
+TaskFunction = Callable[..., Any]
+F = TypeVar("F", bound=TaskFunction)
+
+
+class UnknownTaskError(LookupError):
+    """No task of that name is registered."""
+
+
+class JobRevoked(Exception):
+    """Raised inside a task when its job was revoked while running; the runner stops quietly."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """A registered task: `fn(ctx, **args)` returns a JSON-able result."""
+
+    name: str
+    fn: TaskFunction
+    result_ttl: timedelta = DEFAULT_RESULT_TTL
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A task fired once per `every` across all processes sharing the database."""
+
+    name: str
+    every: timedelta
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+class TaskRegistry:
+    """The tasks of one system, written once and run by any runner."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, Task] = {}
+        self._periodic: dict[str, PeriodicTask] = {}
+
+    def task(self, name: str, *, result_ttl: timedelta = DEFAULT_RESULT_TTL) -> Callable[[F], F]:
+        """Register `fn(ctx, **kwargs)` under `name`; the result is kept `result_ttl` after it finishes."""
+
+        def register(fn: F) -> F:
+            if name in self._tasks:
+                raise ValueError(f"task {name!r} is already registered")
+            self._tasks[name] = Task(name, fn, result_ttl)
+            return fn
+
+        return register
+
+    def periodic(
+        self,
+        name: str,
+        *,
+        every: timedelta,
+        kwargs: dict[str, Any] | None = None,
+        result_ttl: timedelta = DEFAULT_RESULT_TTL,
+    ) -> Callable[[F], F]:
+        """Register a task that the scheduler enqueues once per `every`, with `kwargs`."""
+        if every <= timedelta(0):
+            raise ValueError("a periodic task needs a positive interval")
+        register_task = self.task(name, result_ttl=result_ttl)
+
+        def register(fn: F) -> F:
+            register_task(fn)
+            self._periodic[name] = PeriodicTask(name, every, dict(kwargs or {}))
+            return fn
+
+        return register
+
+    def get(self, name: str) -> Task:
+        """The task registered under `name`."""
+        try:
+            return self._tasks[name]
+        except KeyError:
+            raise UnknownTaskError(f"no task named {name!r}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tasks
+
+    @property
+    def tasks(self) -> list[Task]:
+        """Every registered task, periodic ones included."""
+        return list(self._tasks.values())
+
+    @property
+    def periodic_tasks(self) -> list[PeriodicTask]:
+        """The periodic schedule (a Celery beat adapter reads the same list)."""
+        return list(self._periodic.values())
+
+
+class TaskContext:
+    """What a running task may use: its job id, progress reporting and the system's database."""
+
+    def __init__(
+        self, *, job_id: str, name: str, attempt: int, database: Database, job_model: type[JobMixin]
+    ):
+        self.job_id = job_id
+        self.name = name
+        self.attempt = attempt
+        self.database = database
+        self._job_model = job_model
+
+    def progress(self, current: int, total: int | None = None) -> None:
+        """Record progress in its own short transaction; raises JobRevoked if the job was revoked."""
+        job = self._job_model
+        values: dict[str, Any] = {"state": JobState.PROGRESS, "progress_current": current}
+        if total is not None:
+            values["progress_total"] = total
+        with self.database.session() as session:
+            # The state guard keeps a concurrent revoke from being overwritten by a late progress report.
+            changed = affected(
+                session,
+                update(job).where(job.id == self.job_id, job.state.in_(ACTIVE_STATES)).values(**values),
+            )
+        if not changed:
+            raise JobRevoked(self.job_id)

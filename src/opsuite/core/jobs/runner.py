@@ -1,0 +1,207 @@
+"""Runners: the protocol an engine implements, the in-process thread pool, and `run_job` that both call."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+
+from opsuite.core.db import Database
+from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
+from opsuite.core.jobs.registry import DEFAULT_RESULT_TTL, JobRevoked, TaskContext, TaskRegistry
+
+log = logging.getLogger(__name__)
+
+
+class JobRunner(Protocol):
+    """An engine that runs jobs by id; the job row carries everything else."""
+
+    def submit(self, job_id: str) -> None:
+        """Schedule the job to run; must not block on the job itself."""
+
+    def start(self) -> None:
+        """Start the engine and bind it as its job model's runner."""
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop accepting jobs; with `wait`, let the running ones finish."""
+
+
+_bound: dict[type[JobMixin], JobRunner] = {}
+_bound_lock = threading.Lock()
+
+
+def bind_runner(job_model: type[JobMixin], runner: JobRunner | None) -> None:
+    """Make `runner` the one that committed jobs of `job_model` are submitted to in this process."""
+    with _bound_lock:
+        if runner is None:
+            _bound.pop(job_model, None)
+        else:
+            _bound[job_model] = runner
+
+
+def bound_runner(job_model: type[JobMixin]) -> JobRunner | None:
+    """The runner bound to `job_model` in this process, if any."""
+    with _bound_lock:
+        return _bound.get(job_model)
+
+
+def _unbind_if(job_model: type[JobMixin], runner: JobRunner) -> None:
+    with _bound_lock:
+        if _bound.get(job_model) is runner:
+            del _bound[job_model]
+
+
+def run_job(
+    database: Database,
+    job_model: type[JobMixin],
+    registry: TaskRegistry,
+    job_id: str,
+    *,
+    clock: Clock = utcnow,
+) -> JobState | None:
+    """Run one job to its final state; the single place a job executes, whatever the engine."""
+    job = job_model
+    with database.session() as session:
+        # The claim is a conditional UPDATE, so a duplicate submission (sweeper, broker redelivery) or a
+        # revoked job never runs.
+        claimed = affected(
+            session,
+            update(job)
+            .where(job.id == job_id, job.state == JobState.PENDING)
+            .values(state=JobState.STARTED, started_at=clock(), attempts=job.attempts + 1),
+        )
+        if not claimed:
+            log.info("job %s not run: missing, already taken or revoked", job_id)
+            return None
+        name, args, attempt = session.execute(
+            select(job.name, job.args, job.attempts).where(job.id == job_id)
+        ).one()
+    ctx = TaskContext(job_id=job_id, name=name, attempt=attempt, database=database, job_model=job_model)
+    result_ttl = DEFAULT_RESULT_TTL
+    try:
+        task = registry.get(name)
+        result_ttl = task.result_ttl
+        result = task.fn(ctx, **args)
+        json.dumps(result)  # fail here, as a task error, rather than at commit time
+    except JobRevoked:
+        log.info("job %s (%s) stopped after revoke", job_id, name)
+        return _finish(database, job, job_id, clock, result_ttl, state=JobState.REVOKED)
+    except Exception as exc:
+        log.exception("job %s (%s) failed", job_id, name)
+        return _finish(database, job, job_id, clock, result_ttl, state=JobState.FAILURE, error=_describe(exc))
+    return _finish(database, job, job_id, clock, result_ttl, state=JobState.SUCCESS, result=result)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _finish(
+    database: Database, job: type[JobMixin], job_id: str, clock: Clock, result_ttl: timedelta, **values: Any
+) -> JobState:
+    now = clock()
+    with database.session() as session:
+        # A revoke that landed while the task ran wins: the row stays REVOKED.
+        finished = affected(
+            session,
+            update(job)
+            .where(job.id == job_id, job.state.in_(ACTIVE_STATES))
+            .values(finished_at=now, expires_at=now + result_ttl, **values),
+        )
+    return JobState(values["state"]) if finished else JobState.REVOKED
+
+
+class InProcessRunner:
+    """Runs jobs on a thread pool in this process; the default engine."""
+
+    def __init__(
+        self,
+        database: Database,
+        job_model: type[JobMixin],
+        registry: TaskRegistry,
+        *,
+        max_workers: int = 4,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.database = database
+        self.job_model = job_model
+        self.registry = registry
+        self.max_workers = max_workers
+        self.clock = clock
+        self._executor: ThreadPoolExecutor | None = None
+        self._futures: set[Future[JobState | None]] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Create the pool and bind this runner to its job model."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self.max_workers, thread_name_prefix="opsuite-job")
+        bind_runner(self.job_model, self)
+
+    def submit(self, job_id: str) -> None:
+        """Queue the job on the pool."""
+        with self._lock:
+            if self._executor is None:
+                raise RuntimeError("runner is not started")
+            future = self._executor.submit(self._run, job_id)
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait until every submitted job has finished; False on timeout."""
+        with self._lock:
+            pending = set(self._futures)
+        return not wait_futures(pending, timeout=timeout).not_done
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Unbind and stop the pool; without `wait`, queued jobs stay PENDING for the sweeper."""
+        _unbind_if(self.job_model, self)
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=wait, cancel_futures=not wait)
+
+    def _run(self, job_id: str) -> JobState | None:
+        try:
+            return run_job(self.database, self.job_model, self.registry, job_id, clock=self.clock)
+        except Exception:
+            # run_job records task errors itself; this is a database failure, and the pool must live on.
+            log.exception("job %s could not be run", job_id)
+            return None
+
+    def _forget(self, future: Future[JobState | None]) -> None:
+        with self._lock:
+            self._futures.discard(future)
+
+
+class InlineRunner:
+    """Runs each job synchronously at submit time: for tests and one-shot CLI commands."""
+
+    def __init__(
+        self, database: Database, job_model: type[JobMixin], registry: TaskRegistry, *, clock: Clock = utcnow
+    ) -> None:
+        self.database = database
+        self.job_model = job_model
+        self.registry = registry
+        self.clock = clock
+
+    def start(self) -> None:
+        """Bind this runner to its job model."""
+        bind_runner(self.job_model, self)
+
+    def submit(self, job_id: str) -> None:
+        """Run the job now, in the caller's thread."""
+        run_job(self.database, self.job_model, self.registry, job_id, clock=self.clock)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Unbind this runner."""
+        _unbind_if(self.job_model, self)
