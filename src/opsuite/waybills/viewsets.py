@@ -188,13 +188,19 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         return await respond(unit, lambda session, _: service.get(session, item_id), one)
 
     @router.put(item, response_model=read, tags=[res.tag], summary=f"Replace in {res.prefix}")
-    async def replace(unit: Annotated[Unit, guard(can_update)], item_id: ItemId, body: put_model) -> Response:  # type: ignore[valid-type]
+    async def replace(
+        unit: Annotated[Unit, guard(can_update)],
+        item_id: ItemId,
+        body: put_model,  # type: ignore[valid-type]
+    ) -> Response:
         data = body.model_dump()  # type: ignore[attr-defined]
         return await respond(unit, lambda session, actor: service.update(session, item_id, data, actor), one)
 
     @router.patch(item, response_model=read, tags=[res.tag], summary=f"Change in {res.prefix}")
     async def change(
-        unit: Annotated[Unit, guard(can_update)], item_id: ItemId, body: patch_model
+        unit: Annotated[Unit, guard(can_update)],
+        item_id: ItemId,
+        body: patch_model,  # type: ignore[valid-type]
     ) -> Response:
         data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         return await respond(unit, lambda session, actor: service.update(session, item_id, data, actor), one)
