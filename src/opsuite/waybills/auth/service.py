@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from opsuite.core.security import AttemptLimiter, decode_token, encode_token, fingerprint, verify_password
 from opsuite.waybills import messages
 from opsuite.waybills.errors import AuthFailed, BadRequest, Throttled
+from opsuite.waybills.roles.flags import FLAGS
 from opsuite.waybills.roles.models import Permission, Role
 from opsuite.waybills.users.models import User
 
@@ -21,15 +22,16 @@ WEB, MOBILE = "web", "mobile"
 
 @dataclass(frozen=True)
 class Actor:
-    """The authenticated caller: the user, the token's client, and the flags of a live role."""
+    """The authenticated caller: the user's row, the token's client, and the flags of a live role."""
 
-    user: User
+    user: Any  # a row with the user table's columns
     client: str
-    permission: Permission | None
+    permission_id: int | None
+    flags: frozenset[str]
 
     def allows(self, flag: str) -> bool:
         """True when the caller's live role grants `flag`."""
-        return self.permission is not None and bool(getattr(self.permission, flag))
+        return flag in self.flags
 
 
 def issue_token(user: User, client: str, key: str, lifetime: timedelta) -> str:
@@ -94,25 +96,27 @@ def resolve_actor(session: Session, payload: dict[str, Any]) -> Actor:
         user_id = int(sub)
     except (TypeError, ValueError):
         raise AuthFailed(messages.TOKEN_INVALID) from None
-    row = session.execute(_ACTOR_QUERY, {"user_id": user_id}).first()
+    # Core on the session's connection: a third of the cost of loading two ORM entities, on every request.
+    row = session.connection().execute(_ACTOR_QUERY, {"user_id": user_id}).first()
     if row is None:
         raise AuthFailed(messages.TOKEN_USER_NOT_FOUND)
-    user, permission = row
     token_fp = payload.get("pwd_fp")
     if not token_fp:
         raise AuthFailed(messages.TOKEN_NO_FINGERPRINT)
-    if token_fp != fingerprint(user.password):
+    if token_fp != fingerprint(row.password):
         raise AuthFailed(messages.PASSWORD_CHANGED)
     client = MOBILE if payload.get("client") == MOBILE else WEB
-    return Actor(user=user, client=client, permission=permission)
+    granted = frozenset(flag for flag in FLAGS if row._mapping[f"p_{flag}"])
+    return Actor(user=row, client=client, permission_id=row.p_id, flags=granted)
 
 
-# Built once: every authenticated request runs it, and building a select costs as much as running it.
+_USER = User.__table__.c
+_PERMISSION = Permission.__table__.c
 _ACTOR_QUERY = (
-    select(User, Permission)
-    .outerjoin(Role, and_(Role.id == User.role_id, Role.deleted_at.is_(None)))
-    .outerjoin(Permission, and_(Permission.role_id == Role.id, Permission.deleted_at.is_(None)))
-    .where(User.id == bindparam("user_id"), User.deleted_at.is_(None))
+    select(*_USER, *(column.label(f"p_{column.key}") for column in _PERMISSION))
+    .outerjoin(Role.__table__, and_(Role.id == _USER.role_id, Role.deleted_at.is_(None)))
+    .outerjoin(Permission.__table__, and_(_PERMISSION.role_id == Role.id, _PERMISSION.deleted_at.is_(None)))
+    .where(_USER.id == bindparam("user_id"), _USER.deleted_at.is_(None))
 )
 
 

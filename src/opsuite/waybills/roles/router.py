@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from opsuite.waybills.deps import CurrentActor
+from opsuite.waybills.deps import CurrentActor, SessionDep
 from opsuite.waybills.fields import Id
 from opsuite.waybills.roles import service
 from opsuite.waybills.roles.flags import FLAGS
@@ -20,9 +20,9 @@ router = APIRouter()
 @router.get(
     "/permissions/current/", response_model=PermissionOut, tags=["permissions"], summary="Flags of my role"
 )
-def current_permissions(actor: CurrentActor) -> Any:
+def current_permissions(session: SessionDep, actor: CurrentActor) -> Any:
     """The permission flags of the caller's role (404 when it has none)."""
-    return PermissionOut.model_validate(service.current_permission(actor))
+    return PermissionOut.model_validate(service.current_permission(session, actor))
 
 
 async def _no_filters() -> dict[str, Any]:

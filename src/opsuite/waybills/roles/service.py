@@ -94,11 +94,11 @@ def delete_permission(session: Session, row_id: int, actor: Actor | None = None)
     soft_delete(get_permission(session, row_id))
 
 
-def current_permission(actor: Actor) -> Permission:
+def current_permission(session: Session, actor: Actor) -> Permission:
     """The flags of the caller's live role, or 404."""
-    if actor.permission is None:
+    if actor.permission_id is None:
         raise NotFound(messages.NO_ROLE_PERMISSIONS)
-    return actor.permission
+    return session.get_one(Permission, actor.permission_id)
 
 
 def seed_default_roles(session: Session) -> None:
