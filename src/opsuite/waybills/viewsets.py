@@ -199,7 +199,7 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         )
 
     @router.post(
-        f"/{res.prefix}/",
+        "/",
         response_model=read,
         status_code=201,
         tags=[res.tag],
