@@ -21,7 +21,10 @@ def _passenger_setup(api: Api) -> dict[str, Any]:
 
 def _records(api: Api, waybill: int) -> list[tuple[int, str, int, str]]:
     rows = api.ok("GET", f"{PC}-records/?passenger_car_waybill={waybill}")
-    return [(r["odometer_before"], r["fuel_before_departure"], r["odometer_after"], r["fuel_on_return"]) for r in rows]
+    return [
+        (r["odometer_before"], r["fuel_before_departure"], r["odometer_after"], r["fuel_on_return"])
+        for r in rows
+    ]
 
 
 def _totals(api: Api, waybill: int) -> tuple[str, ...]:
@@ -49,12 +52,22 @@ def test_editing_the_first_record_recomputes_the_rest_of_the_chain_across_waybil
     w2 = api.waybill("passenger", s["car"], s["driver"], "2024-09-11")
     r1 = api.record("passenger", w1["id"], distance_city_km=10, fuel_used="2.000")
     api.record("passenger", w1["id"], distance_city_km=20, fuel_used="3.000")
-    api.record("passenger", w2["id"], distance_city_km=0, distance_area_km=100, fuel_used="12.000", fuel_refueled="5.000")
+    api.record(
+        "passenger",
+        w2["id"],
+        distance_city_km=0,
+        distance_area_km=100,
+        fuel_used="12.000",
+        fuel_refueled="5.000",
+    )
     assert _records(api, w2["id"]) == [(100030, "35.000", 100130, "28.000")]
     assert _totals(api, w2["id"])[0] == "35.000"
 
     api.ok("PATCH", f"{PC}-records/{r1['id']}/", {"fuel_used": "1.500", "distance_city_km": 15})
-    assert _records(api, w1["id"]) == [(100000, "40.000", 100015, "38.500"), (100015, "38.500", 100035, "35.500")]
+    assert _records(api, w1["id"]) == [
+        (100000, "40.000", 100015, "38.500"),
+        (100015, "38.500", 100035, "35.500"),
+    ]
     assert _records(api, w2["id"]) == [(100035, "35.500", 100135, "28.500")]
     assert _totals(api, w1["id"]) == ("40.000", "4.500", "0.000", "3.500", "35.500", "0.000", "1.000")
     assert _totals(api, w2["id"]) == ("35.500", "12.000", "5.000", "12.000", "28.500", "0.000", "0.000")
@@ -138,7 +151,11 @@ def test_a_change_that_would_break_a_later_record_is_refused_and_changes_nothing
         "Остаток топлива не может быть отрицательным! Перед выездом 38.000 л, израсходовано 50.000 л, "
         f"заправлено 0.000 л (путевой лист № {w2_number} от 11.09.2024)."
     )
-    after = (api.ok("GET", f"{PC}-records/"), api.ok("GET", f"{PC}-waybills/"), api.ok("GET", f"{PC}-odometer-fuel/"))
+    after = (
+        api.ok("GET", f"{PC}-records/"),
+        api.ok("GET", f"{PC}-waybills/"),
+        api.ok("GET", f"{PC}-odometer-fuel/"),
+    )
     assert after == snapshot
 
     # Deleting the norm would leave every record without one: refused, nothing changes.
@@ -208,7 +225,9 @@ def test_fire_truck_odometer_rules(api: Api) -> None:
     start = api.ok("GET", f"fire-truck-odometer-fuel/?car={truck['id']}")[0]
     refused = api.patch(f"fire-truck-odometer-fuel/{start['id']}/", json={"odometer": 50021})
     assert refused.status_code == 400
-    fixed = api.ok("PATCH", f"fire-truck-odometer-fuel/{start['id']}/", json={"odometer": 50010, "fuel": "100.000"})
+    fixed = api.ok(
+        "PATCH", f"fire-truck-odometer-fuel/{start['id']}/", json={"odometer": 50010, "fuel": "100.000"}
+    )
     assert (fixed["odometer"], fixed["fuel"]) == (50010, "100.000")
     again = api.ok("GET", f"fire-truck-records/{ok['id']}/")
     assert (again["odometer_before"], again["distance_km"], again["fuel_used_normal"], again["fuel_on_return"]) == (

@@ -76,11 +76,19 @@ def _apply(session: Any, op: tuple[Any, ...], car: int, drivers: list[int]) -> N
     elif kind == "move_waybill" and waybills:
         sheets.update_waybill(session, waybills[args[0] % len(waybills)].id, {"date": args[1]}, kind=K)
     elif kind == "state":
-        fleet.create_state(session, {"car": car, "odometer": args[1], "fuel": args[2], "date": args[0]}, kind=K)
+        fleet.create_state(
+            session, {"car": car, "odometer": args[1], "fuel": args[2], "date": args[0]}, kind=K
+        )
     elif kind == "delete_state" and states:
         fleet.delete_state(session, states[args[0] % len(states)].id, kind=K)
     elif kind == "norm":
-        body = {"car": car, "season": args[1], "city_norm": args[2] / 100, "area_norm": args[3] / 100, "date": args[0]}
+        body = {
+            "car": car,
+            "season": args[1],
+            "city_norm": args[2] / 100,
+            "area_norm": args[3] / 100,
+            "date": args[0],
+        }
         fleet.create_norm(session, {**body, "city_norm": round(body["city_norm"], 3),
                                     "area_norm": round(body["area_norm"], 3)}, kind=K)  # fmt: skip
 
@@ -93,7 +101,9 @@ def _snapshot(session: Any) -> list[Any]:
     return rows
 
 
-def _oracle(session: Any) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Decimal]], list[tuple[Any, ...]]]:
+def _oracle(
+    session: Any,
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Decimal]], list[tuple[Any, ...]]]:
     """Expected record values, waybill aggregates and record states, from the live inputs alone."""
     waybills = {w.id: w for w in _live(session, PassengerCarWaybill)}
     records = [r for r in _live(session, PassengerCarRecord) if r.waybill_id in waybills]
@@ -130,7 +140,9 @@ def _oracle(session: Any) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str
             }
             assert values["fuel_on_return"] >= 0 and values["distance_total_km"] <= 2000
             expected[row.id] = values
-            per_waybill[w.id].append({**values, "fuel_used": row.fuel_used, "fuel_refueled": row.fuel_refueled})
+            per_waybill[w.id].append(
+                {**values, "fuel_used": row.fuel_used, "fuel_refueled": row.fuel_refueled}
+            )
             state = (values["odometer_after"], values["fuel_on_return"])
     aggregates = {}
     for wid, trips in per_waybill.items():
@@ -147,7 +159,12 @@ def _oracle(session: Any) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str
             "overrun": max(spent - norm_total, Decimal(0)),
         }
     states = sorted(
-        (r.id, waybills[r.waybill_id].date, expected[r.id]["odometer_after"], expected[r.id]["fuel_on_return"])
+        (
+            r.id,
+            waybills[r.waybill_id].date,
+            expected[r.id]["odometer_after"],
+            expected[r.id]["fuel_on_return"],
+        )
         for r in records
     )
     return expected, aggregates, states
@@ -185,16 +202,15 @@ def test_stored_chain_always_equals_a_recomputation_from_scratch(
             car = fleet.create_car(session, {"number": "P1", "brand": "b", "model": "m"}, kind=K).id
             drivers = [
                 session.scalar(select(User.id).limit(1)),
-                *(
-                    _add_driver(session, n)
-                    for n in (1, 2)
-                ),
+                *(_add_driver(session, n) for n in (1, 2)),
             ]
             fleet.create_norm(session, {"car": car, "season": "summer", "city_norm": Decimal("0.090"),
                                         "area_norm": Decimal("0.110"), "date": DAY0}, kind=K)  # fmt: skip
             fleet.create_norm(session, {"car": car, "season": "winter", "city_norm": Decimal("0.100"),
                                         "area_norm": Decimal("0.120"), "date": DAY0}, kind=K)  # fmt: skip
-            fleet.create_state(session, {"car": car, "odometer": 100000, "fuel": Decimal("40.000"), "date": DAY0}, kind=K)
+            fleet.create_state(
+                session, {"car": car, "odometer": 100000, "fuel": Decimal("40.000"), "date": DAY0}, kind=K
+            )
         for op in operations:
             with database.session(write=False) as session:
                 before = _snapshot(session)
@@ -212,7 +228,9 @@ def test_stored_chain_always_equals_a_recomputation_from_scratch(
 
 
 def _add_driver(session: Any, n: int) -> int:
-    user = User(name="D", surname=f"S{n}", last_name="L", login=f"drv{n}", password="x", phone=f"+7000000000{n}")
+    user = User(
+        name="D", surname=f"S{n}", last_name="L", login=f"drv{n}", password="x", phone=f"+7000000000{n}"
+    )
     session.add(user)
     session.flush()
     return user.id

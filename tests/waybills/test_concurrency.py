@@ -73,7 +73,14 @@ def test_the_same_waybill_twice_at_once_is_one_201_and_one_400(api: Api, server_
 
 
 def test_one_login_registered_six_times_at_once(api: Api, server_url: str) -> None:
-    body = {"name": "A", "surname": "B", "last_name": "C", "login": "racer", "password": "x1", "phone": "+79990000000"}
+    body = {
+        "name": "A",
+        "surname": "B",
+        "last_name": "C",
+        "login": "racer",
+        "password": "x1",
+        "phone": "+79990000000",
+    }
     responses = _race(server_url, api.token, [("POST", "users/", body)] * 6)
     assert sorted(r.status_code for r in responses) == [201] + [400] * 5
     assert [u["login"] for u in api.ok("GET", "users/") if u["login"] == "racer"] == ["racer"]

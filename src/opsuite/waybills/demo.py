@@ -15,6 +15,7 @@ from opsuite.waybills.roles.flags import ADMIN_CODE, DRIVER_CODE, MECHANIC_CODE
 from opsuite.waybills.roles.models import Role
 from opsuite.waybills.sheets import service as sheets_service
 from opsuite.waybills.users import service as users_service
+from opsuite.waybills.users.models import User
 
 USERS = (
     ("admin", "admin123", ADMIN_CODE, "Пётр", "Администраторов", "Петрович", "+79000000001", None),
@@ -44,6 +45,10 @@ def load(session: Session, *, if_empty: bool = False) -> str:
     }
     users = {}
     for login, password, code, name, surname, last_name, phone, license_ in USERS:
+        existing = session.scalar(select(User).where(User.login == login, User.deleted_at.is_(None)))
+        if existing is not None:  # e.g. an administrator created before the demo
+            users[login] = existing
+            continue
         users[login] = users_service.create_user(
             session,
             {"name": name, "surname": surname, "last_name": last_name, "login": login, "password": password,
