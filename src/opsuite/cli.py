@@ -85,7 +85,7 @@ def serve(
         )
         servers.append(uvicorn.Server(config))
         links.append((name, f"http://{host}:{system_port}"))
-        console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs")
+        console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs — log in: {system.LOGIN_HINT}")
     if systems is None:
         index = uvicorn.Config(index_app(links), host=host, port=INDEX_PORT, log_config=None)
         servers.append(uvicorn.Server(index))

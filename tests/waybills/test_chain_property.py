@@ -138,7 +138,8 @@ def _oracle(
                 "fuel_used_normal": city + area,
                 "fuel_on_return": state[1] - row.fuel_used + row.fuel_refueled,
             }
-            assert values["fuel_on_return"] >= 0 and values["distance_total_km"] <= 2000
+            assert values["fuel_on_return"] >= 0
+            assert values["distance_total_km"] <= 2000
             expected[row.id] = values
             per_waybill[w.id].append(
                 {**values, "fuel_used": row.fuel_used, "fuel_refueled": row.fuel_refueled}

@@ -11,6 +11,7 @@ from opsuite.waybills.settings import WaybillsSettings
 NAME = "waybills"
 PORT = 8005
 PACKAGE = "opsuite.waybills"
+LOGIN_HINT = 'POST /api/auth/login/ {"login": "admin", "password": "admin123", "client": "web"} (demo data)'
 
 
 def settings() -> WaybillsSettings:
