@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
 from opsuite.core.security import AttemptLimiter
-from opsuite.core.web import install_common
+from opsuite.core.web import include_flat, install_common
 from opsuite.waybills import messages
 from opsuite.waybills.auth.router import router as auth_router
 from opsuite.waybills.auth.service import read_token
@@ -66,15 +66,14 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
         # A race lost to a live-uniqueness index: the same answer the pre-check gives.
         return JSONResponse({"non_field_errors": [messages.UNIQUE]}, status_code=400)
 
-    api = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+    api = APIRouter()
 
     @api.get("/", tags=["api"], summary="API root: links to every resource")
     def api_root(request: Request) -> dict[str, str]:
         base = str(request.base_url).rstrip("/")
         return {name: f"{base}/api/{name}/" for name in RESOURCES}
 
-    for router in (auth_router, roles_router, users_router, fleet_router, sheets_router, reports_router):
-        api.include_router(router)
-    app.include_router(api)
+    for router in (api, auth_router, roles_router, users_router, fleet_router, sheets_router, reports_router):
+        include_flat(app, router, prefix="/api", responses=ERROR_RESPONSES)
     install_openapi(app)
     return app

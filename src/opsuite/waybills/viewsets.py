@@ -184,13 +184,10 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
     can_view, can_update, can_delete = flag(res.flags.view), flag(res.flags.update), flag(res.flags.delete)
     can_create = res.create_rule or flag(res.flags.create)
     body_examples = {"example": {"value": res.examples}} if res.examples else None
-    # One sub-router per resource: FastAPI skips a router whose prefix does not match, instead of
-    # trying each of the system's ~90 routes in turn (measured: most of a request's CPU time).
-    outer, router = router, APIRouter(prefix=f"/{res.prefix}")
-    item = "/{item_id:int}/"
+    collection, item = f"/{res.prefix}/", f"/{res.prefix}/{{item_id:int}}/"
 
     # The body and response models are built at runtime, which type checkers cannot follow.
-    @router.get("/", response_model=list[read], tags=[res.tag], summary=f"List {res.prefix}")  # type: ignore[valid-type]
+    @router.get(collection, response_model=list[read], tags=[res.tag], summary=f"List {res.prefix}")  # type: ignore[valid-type]
     async def list_(
         request: Request, claims: Claims, query: Annotated[dict[str, Any], Depends(list_query)]
     ) -> Response:
@@ -199,7 +196,7 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         )
 
     @router.post(
-        "/",
+        collection,
         response_model=read,
         status_code=201,
         tags=[res.tag],
@@ -246,8 +243,6 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
     async def destroy(request: Request, claims: Claims, item_id: ItemId) -> Response:
         work = partial(_delete, service, item_id)
         return await respond_at_once(request, claims, can_delete, work, _no_body, status=204)
-
-    outer.include_router(router)
 
 
 def _delete(service: ResourceService, item_id: int, session: Session, actor: Actor) -> None:
