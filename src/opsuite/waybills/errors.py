@@ -103,6 +103,8 @@ def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
+        if any(error.get("loc", ())[:1] == ("path",) for error in errors):
+            return JSONResponse({"detail": messages.NOT_FOUND}, status_code=404)  # DRF: no such object
         if any(error["type"] == "json_invalid" for error in errors):
             if request.url.path != "/api/auth/login/":
                 try:
