@@ -80,14 +80,21 @@ def serve(
     for name in names:
         system = descriptor(name)
         system_port = port or system.PORT
+        # Our middleware writes the access log, with the request id; uvicorn's would repeat each line.
         config = uvicorn.Config(
-            system.create_app(system.settings()), host=host, port=system_port, log_config=None
+            system.create_app(system.settings()),
+            host=host,
+            port=system_port,
+            log_config=None,
+            access_log=False,
         )
         servers.append(uvicorn.Server(config))
         links.append((name, f"http://{host}:{system_port}"))
         console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs — log in: {system.LOGIN_HINT}")
     if systems is None:
-        index = uvicorn.Config(index_app(links), host=host, port=INDEX_PORT, log_config=None)
+        index = uvicorn.Config(
+            index_app(links), host=host, port=INDEX_PORT, log_config=None, access_log=False
+        )
         servers.append(uvicorn.Server(index))
         console.print(f"[bold]index[/] on http://{host}:{INDEX_PORT}/")
     asyncio.run(_serve_all(servers))
