@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -54,13 +55,9 @@ def test_sqlite_engine_uses_wal_foreign_keys_and_immediate_writers(tmp_path: Pat
     with database.session() as session:
         session.execute(text("SELECT 1"))
         other = sqlite3.connect(tmp_path / "d.sqlite3", timeout=0.05, isolation_level=None)
-        try:
+        with pytest.raises(sqlite3.OperationalError, match=r"^database is locked$"):
             other.execute("BEGIN IMMEDIATE")
-            raise AssertionError("the second writer should have been refused")
-        except sqlite3.OperationalError as error:
-            assert str(error) == "database is locked"
-        finally:
-            other.close()
+        other.close()
     # A read session does not.
     with database.session(write=False) as session:
         session.execute(text("SELECT 1"))
