@@ -10,6 +10,7 @@ import pytest
 
 from opsuite.core.security import (
     AttemptLimiter,
+    TokenCache,
     decode_token,
     encode_token,
     fingerprint,
@@ -81,3 +82,16 @@ def test_attempt_limiter_blocks_after_the_limit_until_the_window_passes() -> Non
     limiter.failed("a")
     limiter.succeeded("a")
     assert limiter.retry_after("a") == 0
+
+
+def test_token_cache_verifies_once_and_still_expires() -> None:
+    now = [datetime.now(UTC).timestamp()]
+    cache = TokenCache(KEY, size=2, clock=lambda: now[0])
+    token = encode_token({"sub": "1"}, KEY, timedelta(seconds=30))
+    assert cache.decode(token)["sub"] == "1"
+    assert cache.decode(token) is cache.decode(token)  # served from the cache
+    now[0] += 31
+    with pytest.raises(jwt.ExpiredSignatureError):
+        cache.decode(token)
+    with pytest.raises(jwt.InvalidSignatureError):
+        cache.decode(encode_token({"sub": "1"}, "x" * 40, timedelta(seconds=30)))

@@ -73,15 +73,11 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
+        self.is_sqlite = is_sqlite(url)
         self.engine = make_engine(url, **engine_kwargs)
         self.write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self.read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
-
-    @property
-    def is_sqlite(self) -> bool:
-        """True when this database is SQLite."""
-        return is_sqlite(self.url)
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:

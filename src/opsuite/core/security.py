@@ -52,6 +52,32 @@ def decode_token(token: str, key: str) -> dict[str, Any]:
     return payload
 
 
+class TokenCache:
+    """Claims of tokens already verified, so that a token's signature is checked once, not per request.
+
+    Expiry is still checked on every use. Bounded: when full, it starts over.
+    """
+
+    def __init__(self, key: str, size: int = 4096, clock: Any = time.time) -> None:
+        self.key = key
+        self.size = size
+        self._clock = clock
+        self._claims: dict[str, dict[str, Any]] = {}
+
+    def decode(self, token: str) -> dict[str, Any]:
+        """The token's claims; raises like decode_token."""
+        claims = self._claims.get(token)
+        if claims is None:
+            claims = decode_token(token, self.key)
+            if len(self._claims) >= self.size:
+                self._claims.clear()
+            self._claims[token] = claims
+        elif claims["exp"] <= self._clock():
+            del self._claims[token]
+            raise jwt.ExpiredSignatureError("Signature has expired")
+        return claims
+
+
 class AttemptLimiter:
     """Counts failures per key in a sliding window; blocks a key after `limit` failures."""
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
-from opsuite.core.security import AttemptLimiter
+from opsuite.core.security import AttemptLimiter, TokenCache
 from opsuite.core.web import include_flat, install_common
 from opsuite.waybills import messages
 from opsuite.waybills.auth.router import router as auth_router
@@ -53,9 +53,10 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
     app.state.settings = settings
     app.state.database = database
     app.state.signing_key = settings.signing_key
+    app.state.tokens = TokenCache(app.state.signing_key)
     app.state.login_limiter = AttemptLimiter(settings.login_attempts, settings.login_window_seconds)
     install_error_handlers(
-        app, lambda request: read_token(request.headers.get("authorization"), request.app.state.signing_key)
+        app, lambda request: read_token(request.headers.get("authorization"), request.app.state.tokens)
     )
     install_common(
         app, system="waybills", database=lambda: app.state.database, cors_origins=settings.cors_origins

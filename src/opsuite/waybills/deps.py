@@ -45,7 +45,7 @@ def get_actor(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Actor:
     """The authenticated caller (401 otherwise)."""
-    return auth_service.authenticate(session, authorization, request.app.state.signing_key)
+    return auth_service.authenticate(session, authorization, request.app.state.tokens)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]

@@ -10,7 +10,7 @@ import jwt
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
-from opsuite.core.security import AttemptLimiter, decode_token, encode_token, fingerprint, verify_password
+from opsuite.core.security import AttemptLimiter, TokenCache, encode_token, fingerprint, verify_password
 from opsuite.waybills import messages
 from opsuite.waybills.errors import AuthFailed, BadRequest, Throttled
 from opsuite.waybills.roles.flags import FLAGS
@@ -74,17 +74,17 @@ def login(
     return issue_token(user, client, key, lifetime), user
 
 
-def authenticate(session: Session, authorization: str | None, key: str) -> Actor:
+def authenticate(session: Session, authorization: str | None, tokens: TokenCache) -> Actor:
     """Resolve `Authorization: Bearer <token>` to an Actor, or raise AuthFailed with the reason."""
-    return resolve_actor(session, read_token(authorization, key))
+    return resolve_actor(session, read_token(authorization, tokens))
 
 
-def read_token(authorization: str | None, key: str) -> dict[str, Any]:
+def read_token(authorization: str | None, tokens: TokenCache) -> dict[str, Any]:
     """The verified claims of `Authorization: Bearer <token>` (no database needed)."""
     parts = (authorization or "").split()
     if len(parts) != 2 or parts[0] != "Bearer":
         raise AuthFailed(messages.NO_CREDENTIALS)
-    return _decode(parts[1], key)
+    return _decode(parts[1], tokens)
 
 
 def resolve_actor(session: Session, payload: dict[str, Any]) -> Actor:
@@ -120,9 +120,9 @@ _ACTOR_QUERY = (
 )
 
 
-def _decode(token: str, key: str) -> dict[str, Any]:
+def _decode(token: str, tokens: TokenCache) -> dict[str, Any]:
     try:
-        return decode_token(token, key)
+        return tokens.decode(token)
     except jwt.ExpiredSignatureError:
         raise AuthFailed(messages.TOKEN_EXPIRED) from None
     except jwt.InvalidTokenError:
