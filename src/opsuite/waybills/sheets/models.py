@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Time, text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Time, select, text
+from sqlalchemy.orm import Mapped, column_property, declared_attr, mapped_column
 
 from opsuite.waybills.base import Base, Milli, SoftDelete
 from opsuite.waybills.users.models import User
@@ -42,13 +42,14 @@ class Waybill(SoftDelete):
     overrun: Mapped[Decimal] = mapped_column(Milli(), default=ZERO)
 
     @declared_attr
-    def driver_user(cls) -> Mapped[User]:
-        return relationship(User, lazy="joined", viewonly=True)
-
-    @property
-    def driver_full_name(self) -> str:
-        """ "Surname Name Patronymic" of the driver."""
-        return self.driver_user.full_name
+    def driver_full_name(cls) -> Mapped[str]:
+        """ "Surname Name Patronymic" of the driver, computed by the database with the row."""
+        return column_property(
+            select(User.surname + " " + User.name + " " + User.last_name)
+            .where(User.id == cls.driver_id)
+            .correlate_except(User)
+            .scalar_subquery()
+        )
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Index, ...]:
