@@ -1,8 +1,9 @@
 """Background jobs: a `jobs` table as the source of truth, pluggable runners, and leased periodic tasks."""
 
+from opsuite.core.db import UTCDateTime
 from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.leases import acquire_lease, release_lease
-from opsuite.core.jobs.models import JobMixin, JobState, LeaseMixin, UTCDateTime
+from opsuite.core.jobs.models import JobMixin, JobState, LeaseMixin
 from opsuite.core.jobs.periodic import PeriodicScheduler
 from opsuite.core.jobs.registry import (
     DEFAULT_RESULT_TTL,

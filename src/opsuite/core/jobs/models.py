@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import JSON, DateTime, Dialect, Enum, Integer, String, Text
+from sqlalchemy import JSON, Enum, Integer, String, Text
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql import Executable
-from sqlalchemy.types import TypeDecorator
+
+from opsuite.core.db import UTCDateTime
 
 
 class JobState(StrEnum):
@@ -27,26 +28,6 @@ class JobState(StrEnum):
 
 ACTIVE_STATES = (JobState.STARTED, JobState.PROGRESS)
 UNFINISHED_STATES = (JobState.PENDING, *ACTIVE_STATES)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime, stored naive-UTC on SQLite so that text comparison orders correctly."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where an aware UTC datetime is required")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def affected(session: Session, statement: Executable) -> int:
