@@ -1,4 +1,4 @@
-"""The `opsuite` command: serve, migrate, admin, demo."""
+"""The `opsuite` command: serve, migrate, admin, demo, simulate."""
 
 from __future__ import annotations
 
@@ -61,6 +61,25 @@ def admin_create(
     """Create an administrator (or reset its password)."""
     target = descriptor(_names([system])[0])
     console.print(target.create_admin(target.settings(), username, password))
+
+
+@app.command()
+def simulate(
+    system: Annotated[str, typer.Argument(help="System whose devices to simulate (scales)")],
+    count: Annotated[int, typer.Option(help="How many devices")] = 1,
+    base_port: Annotated[int, typer.Option(help="Port of the first; the rest follow")] = 1111,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+) -> None:
+    """Run device simulators until interrupted."""
+    if system != "scales":
+        raise typer.BadParameter(f"no simulators for {system!r}; known: scales")
+    from opsuite.scales.devices.simulator import ScaleSimulator, serve_simulators
+
+    def ready(simulators: list[ScaleSimulator]) -> None:
+        for sim in simulators:
+            console.print(f"scale simulator on {sim.host}:{sim.port} (password 1234)")
+
+    asyncio.run(serve_simulators(count, base_port, host=host, on_ready=ready))
 
 
 @app.command()

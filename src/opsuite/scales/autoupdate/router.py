@@ -1,0 +1,39 @@
+"""Routes of a device's auto-update schedule."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from opsuite.scales.autoupdate import service
+from opsuite.scales.autoupdate.schemas import AutoUpdateIn, AutoUpdateOut
+from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.scales.fleet import service as fleet_service
+
+router = APIRouter(prefix="/devices/{device_id}", tags=["auto-update"])
+
+
+@router.get("/auto-update", response_model=AutoUpdateOut, summary="The device's auto-update schedule")
+def get_schedule(device_id: int, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> AutoUpdateOut:
+    fleet_service.owned(session, user_id=user_id, device_id=device_id)
+    schedule = service.get(
+        session, device_id=device_id, default_interval_minutes=runtime.settings.default_interval_minutes
+    )
+    return AutoUpdateOut.model_validate(schedule)
+
+
+@router.put("/auto-update", response_model=AutoUpdateOut, summary="Change the device's auto-update schedule")
+def put_schedule(
+    device_id: int, body: AutoUpdateIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId
+) -> AutoUpdateOut:
+    fleet_service.owned(session, user_id=user_id, device_id=device_id)
+    schedule = service.configure(
+        session,
+        device_id=device_id,
+        enabled=body.enabled,
+        interval_minutes=body.interval_minutes,
+        run_at=body.run_at,
+        now=runtime.clock(),
+        zone=runtime.zone,
+        default_interval_minutes=runtime.settings.default_interval_minutes,
+    )
+    return AutoUpdateOut.model_validate(schedule)

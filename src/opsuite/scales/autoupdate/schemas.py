@@ -1,0 +1,44 @@
+"""Wire shape of a device's auto-update configuration (the original's AutoUpdateConfig, plus run_at)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+
+from opsuite.scales.autoupdate.timing import parse_run_at
+from opsuite.scales.timefmt import iso_z
+
+
+class AutoUpdateIn(BaseModel):
+    """What a PUT may set; `last_*` fields the client echoes back are ignored."""
+
+    enabled: bool
+    interval_minutes: int = Field(ge=1, le=525_600)
+    run_at: str | None = None
+    """Daily at this `HH:MM` in the store's time zone; wins over the interval when set."""
+
+    @field_validator("run_at")
+    @classmethod
+    def _run_at(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_run_at(value)
+        return value
+
+
+class AutoUpdateOut(BaseModel):
+    """A device's schedule and how its last run went."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    enabled: bool
+    interval_minutes: int
+    run_at: str | None
+    next_run_utc: datetime | None = Field(validation_alias="next_run_at")
+    last_run_utc: datetime | None
+    last_status: str | None
+    last_error: str | None
+
+    @field_serializer("next_run_utc", "last_run_utc")
+    def _utc(self, value: datetime | None) -> str | None:
+        return iso_z(value) if value is not None else None

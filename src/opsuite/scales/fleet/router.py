@@ -1,0 +1,66 @@
+"""Routes of devices: CRUD, the connection test and the operation log."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.scales.fleet import service
+from opsuite.scales.fleet.schemas import DeviceCreate, DeviceInfoOut, DeviceOut, DeviceUpdate
+from opsuite.scales.oplog import service as oplog_service
+from opsuite.scales.oplog.schemas import OperationOut
+
+router = APIRouter(prefix="/devices", tags=["devices"])
+
+
+@router.get("", response_model=list[DeviceOut], summary="The caller's devices")
+def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
+    return [DeviceOut.model_validate(d) for d in service.list_devices(session, user_id=user_id)]
+
+
+@router.post("", status_code=201, response_model=DeviceOut, summary="Register a device")
+def create_device(body: DeviceCreate, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> DeviceOut:
+    device = service.create_device(session, runtime.cipher, user_id=user_id, fields=body.model_dump())
+    return DeviceOut.model_validate(device)
+
+
+@router.get("/{device_id}", response_model=DeviceOut, summary="One device")
+def get_device(device_id: int, session: SessionDep, user_id: UserId) -> DeviceOut:
+    return DeviceOut.model_validate(service.owned(session, user_id=user_id, device_id=device_id))
+
+
+@router.put("/{device_id}", response_model=DeviceOut, summary="Change a device")
+def update_device(
+    device_id: int, body: DeviceUpdate, session: SessionDep, runtime: RuntimeDep, user_id: UserId
+) -> DeviceOut:
+    device = service.update_device(
+        session, runtime.cipher, user_id=user_id, device_id=device_id, changes=body.changes()
+    )
+    return DeviceOut.model_validate(device)
+
+
+@router.delete("/{device_id}", status_code=204, summary="Delete a device")
+def delete_device(device_id: int, session: SessionDep, user_id: UserId) -> Response:
+    service.delete_device(session, user_id=user_id, device_id=device_id)
+    return Response(status_code=204)
+
+
+@router.post("/{device_id}/test", response_model=DeviceInfoOut, summary="Ask the scale who it is (FF 17)")
+def test_device(device_id: int, runtime: RuntimeDep, user_id: UserId) -> DeviceInfoOut:
+    info = service.test_device(runtime, user_id=user_id, device_id=device_id)
+    return DeviceInfoOut(
+        model=info.model,
+        serial_number=info.serial_number,
+        manufacturer=info.manufacturer,
+        protocol_version=info.protocol_version,
+        app_version=info.app_version,
+        firmware_version=info.firmware_version,
+    )
+
+
+@router.get("/{device_id}/log", response_model=list[OperationOut], summary="The device's recent operations")
+def operation_log(
+    device_id: int, session: SessionDep, runtime: RuntimeDep, user_id: UserId
+) -> list[OperationOut]:
+    service.owned(session, user_id=user_id, device_id=device_id)
+    return [OperationOut.model_validate(entry) for entry in oplog_service.recent(runtime.database, device_id)]

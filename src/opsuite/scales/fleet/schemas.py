@@ -1,0 +1,72 @@
+"""Wire shapes of devices, as the original's DeviceCreate / DeviceUpdate / DeviceOut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from opsuite.scales.devices.interface import DEFAULT_PORT, is_valid_password
+
+PASSWORD_RULE = "must be exactly 4 printable ASCII characters without spaces"
+
+
+def _check_password(value: str | None) -> str | None:
+    if value is not None and not is_valid_password(value):
+        raise ValueError(f"device password {PASSWORD_RULE}")
+    return value
+
+
+class DeviceCreate(BaseModel):
+    """A new device."""
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=500)
+    ip: str = Field(min_length=1, max_length=64)
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    protocol: str = Field(default="TCP", pattern=r"^(TCP)$")
+    password: str = Field(min_length=1, max_length=64)
+
+    _password = field_validator("password")(_check_password)
+
+
+class DeviceUpdate(BaseModel):
+    """Changes to a device; a missing or null field stays as it is."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=500)
+    ip: str | None = Field(default=None, min_length=1, max_length=64)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    protocol: str | None = Field(default=None, pattern=r"^(TCP)$")
+    password: str | None = Field(default=None, min_length=1, max_length=64)
+
+    _password = field_validator("password")(_check_password)
+
+    def changes(self) -> dict[str, Any]:
+        """The fields given with a value."""
+        return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
+class DeviceOut(BaseModel):
+    """A device as the client reads it; never its password."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str
+    ip: str
+    port: int
+    protocol: str
+    cached_dirty: bool
+
+
+class DeviceInfoOut(BaseModel):
+    """What a scale says about itself (FF 17)."""
+
+    model: str | None
+    serial_number: str | None
+    manufacturer: str | None
+    protocol_version: str | None
+    app_version: str | None
+    firmware_version: str | None

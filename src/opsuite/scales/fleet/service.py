@@ -1,0 +1,98 @@
+"""Devices of a user: create, read, change, delete, and the connection test."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from opsuite.scales.crypto import DeviceCipher
+from opsuite.scales.devices.interface import DeviceInfo
+from opsuite.scales.errors import Conflict, NotFound
+from opsuite.scales.fleet.models import Device
+from opsuite.scales.fleet.operation import device_operation
+from opsuite.scales.gateway import call_scale, connection_params
+from opsuite.scales.runtime import Runtime
+
+NOT_FOUND = "Device not found"
+
+
+def owned(session: Session, *, user_id: int, device_id: int) -> Device:
+    """The user's device; 404 for a missing device and for another user's alike."""
+    device = session.get(Device, device_id)
+    if device is None or device.owner_id != user_id:
+        raise NotFound(NOT_FOUND)
+    return device
+
+
+def list_devices(session: Session, *, user_id: int) -> Sequence[Device]:
+    """The user's devices in creation order."""
+    return list(session.scalars(select(Device).where(Device.owner_id == user_id).order_by(Device.id)))
+
+
+def _name_taken(session: Session, *, user_id: int, name: str, other_than: int | None = None) -> bool:
+    query = select(Device.id).where(Device.owner_id == user_id, Device.name == name)
+    if other_than is not None:
+        query = query.where(Device.id != other_than)
+    return session.scalar(query) is not None
+
+
+def create_device(
+    session: Session,
+    cipher: DeviceCipher,
+    *,
+    user_id: int,
+    fields: dict[str, Any],
+) -> Device:
+    """Register a device; its auto-update schedule appears, disabled, when first asked for."""
+    if _name_taken(session, user_id=user_id, name=fields["name"]):
+        raise Conflict("Device with this name already exists")
+    values = dict(fields)
+    device = Device(owner_id=user_id, password_encrypted=cipher.encrypt(values.pop("password")), **values)
+    device.cached_dirty = False
+    session.add(device)
+    session.flush()
+    return device
+
+
+def update_device(
+    session: Session, cipher: DeviceCipher, *, user_id: int, device_id: int, changes: dict[str, Any]
+) -> Device:
+    """Change the given fields of a device."""
+    device = owned(session, user_id=user_id, device_id=device_id)
+    name = changes.get("name")
+    if name is not None and _name_taken(session, user_id=user_id, name=name, other_than=device_id):
+        raise Conflict("Device name conflict")
+    for key, value in changes.items():
+        if key == "password":
+            device.password_encrypted = cipher.encrypt(value)
+        else:
+            setattr(device, key, value)
+    session.flush()
+    return device
+
+
+def delete_device(session: Session, *, user_id: int, device_id: int) -> None:
+    """Delete a device; its schedule and log go with it (ON DELETE CASCADE)."""
+    device = owned(session, user_id=user_id, device_id=device_id)
+    session.delete(device)
+
+
+def test_device(runtime: Runtime, *, user_id: int, device_id: int) -> DeviceInfo:
+    """Ask the scale who it is, under the device's lock."""
+    with runtime.database.session(write=False) as session:
+        owned(session, user_id=user_id, device_id=device_id)
+    with device_operation(runtime, device_id, "test"):
+        with runtime.database.session(write=False) as session:
+            params = connection_params(runtime, get_device(session, device_id))
+        return call_scale(runtime, params, lambda scale: scale.device_info())
+
+
+def get_device(session: Session, device_id: int) -> Device:
+    """A device by id whoever owns it (for jobs and for operations already checked); 404 when gone."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFound(NOT_FOUND)
+    return device

@@ -1,0 +1,53 @@
+"""Upload to several devices at once, as a job with one result per device."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from opsuite.core.jobs import enqueue, get_job
+from opsuite.scales.errors import NotFound, ScalesError
+from opsuite.scales.fleet import service as fleet_service
+from opsuite.scales.fleet.operation import device_operation
+from opsuite.scales.jobs.models import Job
+from opsuite.scales.products import service as products_service
+from opsuite.scales.runtime import Runtime
+
+TASK = "scales.bulk_upload"
+MAX_PARALLEL = 8
+
+
+def start(session: Session, *, user_id: int, device_ids: list[int]) -> Job:
+    """Enqueue a bulk upload of the user's devices (404 on the first that is not theirs)."""
+    unique = list(dict.fromkeys(device_ids))
+    for device_id in unique:
+        fleet_service.owned(session, user_id=user_id, device_id=device_id)
+    return enqueue(session, Job, TASK, user_id=user_id, device_ids=unique)
+
+
+def get(session: Session, *, user_id: int, job_id: str) -> Job:
+    """A job the user started."""
+    job = get_job(session, Job, job_id)
+    if job is None or job.args.get("user_id") != user_id:
+        raise NotFound("Job not found")
+    return job
+
+
+def run(runtime: Runtime, device_ids: list[int]) -> dict[str, Any]:
+    """Upload each device's cache in parallel; each device's outcome as its HTTP status and detail."""
+
+    def one(device_id: int) -> dict[str, Any]:
+        try:
+            with device_operation(runtime, device_id, "upload"):
+                products_service.push(runtime, device_id=device_id)
+        except ScalesError as exc:
+            return {"device_id": device_id, "status_code": exc.status_code, "detail": exc.detail}
+        return {"device_id": device_id, "status_code": 200, "detail": "ok"}
+
+    if not device_ids:
+        return {"results": []}
+    with ThreadPoolExecutor(min(MAX_PARALLEL, len(device_ids)), thread_name_prefix="scales-bulk") as pool:
+        results = list(pool.map(one, device_ids))
+    return {"results": results}

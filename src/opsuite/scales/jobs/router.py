@@ -1,0 +1,40 @@
+"""Routes of bulk uploads and their jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from opsuite.scales.deps import SessionDep, UserId
+from opsuite.scales.jobs import bulk
+
+router = APIRouter(tags=["jobs"])
+
+
+class BulkUploadIn(BaseModel):
+    """The devices to upload to."""
+
+    device_ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class JobOut(BaseModel):
+    """A background job and, once finished, its result."""
+
+    id: str
+    state: str
+    result: Any | None = None
+    error: str | None = None
+
+
+@router.post("/devices/bulk-upload", status_code=202, response_model=JobOut, summary="Upload to many devices")
+def bulk_upload(body: BulkUploadIn, session: SessionDep, user_id: UserId) -> JobOut:
+    job = bulk.start(session, user_id=user_id, device_ids=body.device_ids)
+    return JobOut(id=job.id, state=str(job.state))
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job the caller started")
+def get_job(job_id: str, session: SessionDep, user_id: UserId) -> JobOut:
+    job = bulk.get(session, user_id=user_id, job_id=job_id)
+    return JobOut(id=job.id, state=str(job.state), result=job.result, error=job.error)

@@ -1,0 +1,25 @@
+"""Wire shapes of the product routes: the `{"products": <whole file>}` nesting the client reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ProductsResponse(BaseModel):
+    """The whole product file under `products`."""
+
+    products: Any
+
+
+class ProductPatch(BaseModel):
+    """Fields to change in one product."""
+
+    fields: dict[str, Any]
+
+
+class StatusOk(BaseModel):
+    """A finished operation."""
+
+    status: str = "ok"

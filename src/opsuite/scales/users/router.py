@@ -1,0 +1,40 @@
+"""Routes of registration and login."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from opsuite.scales.deps import SessionDep, SettingsDep
+from opsuite.scales.errors import Forbidden
+from opsuite.scales.users import service
+from opsuite.scales.users.schemas import RegisterRequest, Token, UserOut
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post("/register", status_code=201, response_model=UserOut, summary="Register a user")
+def register(body: RegisterRequest, session: SessionDep, settings: SettingsDep) -> UserOut:
+    if not settings.allow_registration:
+        raise Forbidden("Registration is closed")
+    user = service.register(session, email=body.email, password=body.password)
+    return UserOut(id=user.id, email=user.email)
+
+
+@router.post("/login", response_model=Token, summary="Log in with the e-mail as username (OAuth2 form)")
+def login(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Token:
+    token = service.login(
+        session,
+        email=form.username,
+        password=form.password,
+        key=request.app.state.signing_key,
+        minutes=settings.access_token_minutes,
+    )
+    return Token(access_token=token)

@@ -1,0 +1,38 @@
+"""Wire shapes of registration and login."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field, field_validator
+
+# A pragmatic address check: the original used EmailStr; email-validator is not a dependency here.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class RegisterRequest(BaseModel):
+    """A new user's e-mail and password."""
+
+    email: str = Field(max_length=255)
+    password: str = Field(min_length=8, max_length=128)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not _EMAIL.fullmatch(value):
+            raise ValueError("value is not a valid email address")
+        return value
+
+
+class UserOut(BaseModel):
+    """A registered user."""
+
+    id: int
+    email: str
+
+
+class Token(BaseModel):
+    """A bearer token."""
+
+    access_token: str
+    token_type: str = "bearer"
