@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 
 class ScalesError(Exception):
@@ -67,13 +71,61 @@ class FieldInvalid(ScalesError):
         self.value = value
 
 
+class ErrorOut(BaseModel):
+    """Every error but a schema error: FastAPI's `{"detail": "..."}`."""
+
+    detail: str
+
+
+class ScaleErrorOut(BaseModel):
+    """A scale's failure; `code` is the scale's own result code when it answered one."""
+
+    detail: str
+    code: int | None = Field(default=None, description="The scale's result code (e.g. 122, wrong password)")
+
+
+_DESCRIPTIONS: dict[int, tuple[type[BaseModel], str]] = {
+    400: (ErrorOut, "The cached product file has an unexpected shape"),
+    401: (ErrorOut, "Not authenticated, an invalid token, an unknown user or wrong credentials"),
+    403: (ErrorOut, "Registration is closed"),
+    404: (ErrorOut, "Not found (also another user's device or job)"),
+    409: (ErrorOut, "Conflicts with the current state: a taken name, a busy device, unsent or missing cache"),
+    502: (ScaleErrorOut, "The scale answered with an error, rejected the file or broke the protocol"),
+    503: (ScaleErrorOut, "The scale is unreachable, or the device password cannot be decrypted"),
+    504: (ScaleErrorOut, "The scale did not answer in time"),
+}
+
+SCALE_FAILURES = (502, 503, 504)
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route that can answer these error statuses, for its OpenAPI document."""
+    return {code: {"model": _DESCRIPTIONS[code][0], "description": _DESCRIPTIONS[code][1]} for code in codes}
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON that always renders: a lone surrogate echoed from the request is sent escaped, not a 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            text = json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+            return text.encode("ascii")
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer every ScalesError as `{"detail": ...}` with its status."""
+    """Answer every ScalesError as `{"detail": ...}` with its status, and schema errors as FastAPI does."""
 
     @app.exception_handler(ScalesError)
     async def scales_error(_request: Request, exc: ScalesError) -> JSONResponse:
         if isinstance(exc, FieldInvalid):
             item = {"type": "value_error", "loc": list(exc.loc), "msg": exc.detail, "input": exc.value}
-            return JSONResponse({"detail": [item]}, status_code=422)
+            return SafeJSONResponse({"detail": [item]}, status_code=422)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) and exc.challenge else None
         return JSONResponse({"detail": exc.detail, **exc.extra}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 body; only the rendering differs, so an echoed lone surrogate cannot crash it.
+        return SafeJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)

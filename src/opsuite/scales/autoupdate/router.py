@@ -7,13 +7,22 @@ from fastapi import APIRouter
 from opsuite.scales.autoupdate import service
 from opsuite.scales.autoupdate.schemas import AutoUpdateIn, AutoUpdateOut
 from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.scales.errors import error_responses
 from opsuite.scales.fleet import service as fleet_service
+from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices/{device_id}", tags=["auto-update"])
 
 
-@router.get("/auto-update", response_model=AutoUpdateOut, summary="The device's auto-update schedule")
-def get_schedule(device_id: int, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> AutoUpdateOut:
+@router.get(
+    "/auto-update",
+    response_model=AutoUpdateOut,
+    responses=error_responses(401, 404),
+    summary="The device's auto-update schedule",
+)
+def get_schedule(
+    device_id: DeviceId, session: SessionDep, runtime: RuntimeDep, user_id: UserId
+) -> AutoUpdateOut:
     fleet_service.owned(session, user_id=user_id, device_id=device_id)
     schedule = service.get(
         session, device_id=device_id, default_interval_minutes=runtime.settings.default_interval_minutes
@@ -21,9 +30,14 @@ def get_schedule(device_id: int, session: SessionDep, runtime: RuntimeDep, user_
     return AutoUpdateOut.model_validate(schedule)
 
 
-@router.put("/auto-update", response_model=AutoUpdateOut, summary="Change the device's auto-update schedule")
+@router.put(
+    "/auto-update",
+    response_model=AutoUpdateOut,
+    responses=error_responses(401, 404),
+    summary="Change the device's auto-update schedule",
+)
 def put_schedule(
-    device_id: int, body: AutoUpdateIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId
+    device_id: DeviceId, body: AutoUpdateIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId
 ) -> AutoUpdateOut:
     fleet_service.owned(session, user_id=user_id, device_id=device_id)
     schedule = service.configure(

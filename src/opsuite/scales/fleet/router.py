@@ -5,33 +5,50 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.scales.errors import SCALE_FAILURES, error_responses
 from opsuite.scales.fleet import service
 from opsuite.scales.fleet.schemas import DeviceCreate, DeviceInfoOut, DeviceOut, DeviceUpdate
 from opsuite.scales.oplog import service as oplog_service
 from opsuite.scales.oplog.schemas import OperationOut
+from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 
 
-@router.get("", response_model=list[DeviceOut], summary="The caller's devices")
+@router.get(
+    "", response_model=list[DeviceOut], responses=error_responses(401), summary="The caller's devices"
+)
 def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
     return [DeviceOut.model_validate(d) for d in service.list_devices(session, user_id=user_id)]
 
 
-@router.post("", status_code=201, response_model=DeviceOut, summary="Register a device")
+@router.post(
+    "",
+    status_code=201,
+    response_model=DeviceOut,
+    responses=error_responses(401, 409),
+    summary="Register a device",
+)
 def create_device(body: DeviceCreate, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> DeviceOut:
     device = service.create_device(session, runtime.cipher, user_id=user_id, fields=body.model_dump())
     return DeviceOut.model_validate(device)
 
 
-@router.get("/{device_id}", response_model=DeviceOut, summary="One device")
-def get_device(device_id: int, session: SessionDep, user_id: UserId) -> DeviceOut:
+@router.get(
+    "/{device_id}", response_model=DeviceOut, responses=error_responses(401, 404), summary="One device"
+)
+def get_device(device_id: DeviceId, session: SessionDep, user_id: UserId) -> DeviceOut:
     return DeviceOut.model_validate(service.owned(session, user_id=user_id, device_id=device_id))
 
 
-@router.put("/{device_id}", response_model=DeviceOut, summary="Change a device")
+@router.put(
+    "/{device_id}",
+    response_model=DeviceOut,
+    responses=error_responses(401, 404, 409),
+    summary="Change a device",
+)
 def update_device(
-    device_id: int, body: DeviceUpdate, session: SessionDep, runtime: RuntimeDep, user_id: UserId
+    device_id: DeviceId, body: DeviceUpdate, session: SessionDep, runtime: RuntimeDep, user_id: UserId
 ) -> DeviceOut:
     device = service.update_device(
         session, runtime.cipher, user_id=user_id, device_id=device_id, changes=body.changes()
@@ -39,14 +56,21 @@ def update_device(
     return DeviceOut.model_validate(device)
 
 
-@router.delete("/{device_id}", status_code=204, summary="Delete a device")
-def delete_device(device_id: int, session: SessionDep, user_id: UserId) -> Response:
+@router.delete(
+    "/{device_id}", status_code=204, responses=error_responses(401, 404), summary="Delete a device"
+)
+def delete_device(device_id: DeviceId, session: SessionDep, user_id: UserId) -> Response:
     service.delete_device(session, user_id=user_id, device_id=device_id)
     return Response(status_code=204)
 
 
-@router.post("/{device_id}/test", response_model=DeviceInfoOut, summary="Ask the scale who it is (FF 17)")
-def test_device(device_id: int, runtime: RuntimeDep, user_id: UserId) -> DeviceInfoOut:
+@router.post(
+    "/{device_id}/test",
+    response_model=DeviceInfoOut,
+    responses=error_responses(401, 404, 409, *SCALE_FAILURES),
+    summary="Ask the scale who it is (FF 17)",
+)
+def test_device(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> DeviceInfoOut:
     info = service.test_device(runtime, user_id=user_id, device_id=device_id)
     return DeviceInfoOut(
         model=info.model,
@@ -58,9 +82,14 @@ def test_device(device_id: int, runtime: RuntimeDep, user_id: UserId) -> DeviceI
     )
 
 
-@router.get("/{device_id}/log", response_model=list[OperationOut], summary="The device's recent operations")
+@router.get(
+    "/{device_id}/log",
+    response_model=list[OperationOut],
+    responses=error_responses(401, 404),
+    summary="The device's recent operations",
+)
 def operation_log(
-    device_id: int, session: SessionDep, runtime: RuntimeDep, user_id: UserId
+    device_id: DeviceId, session: SessionDep, runtime: RuntimeDep, user_id: UserId
 ) -> list[OperationOut]:
     service.owned(session, user_id=user_id, device_id=device_id)
     return [OperationOut.model_validate(entry) for entry in oplog_service.recent(runtime.database, device_id)]

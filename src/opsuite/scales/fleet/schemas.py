@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from opsuite.scales.devices.interface import DEFAULT_PORT, is_valid_password
+from opsuite.scales.wire import Text
 
 PASSWORD_RULE = "must be exactly 4 printable ASCII characters without spaces"
 
@@ -20,12 +21,12 @@ def _check_password(value: str | None) -> str | None:
 class DeviceCreate(BaseModel):
     """A new device."""
 
-    name: str = Field(min_length=1, max_length=120)
-    description: str = Field(default="", max_length=500)
-    ip: str = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=120)
+    description: Text = Field(default="", max_length=500)
+    ip: Text = Field(min_length=1, max_length=64)
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
-    protocol: str = Field(default="TCP", pattern=r"^(TCP)$")
-    password: str = Field(min_length=1, max_length=64)
+    protocol: Text = Field(default="TCP", pattern=r"^(TCP)$")
+    password: Text = Field(min_length=1, max_length=64)
 
     _password = field_validator("password")(_check_password)
 
@@ -33,12 +34,12 @@ class DeviceCreate(BaseModel):
 class DeviceUpdate(BaseModel):
     """Changes to a device; a missing or null field stays as it is."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    description: str | None = Field(default=None, max_length=500)
-    ip: str | None = Field(default=None, min_length=1, max_length=64)
+    name: Text | None = Field(default=None, min_length=1, max_length=120)
+    description: Text | None = Field(default=None, max_length=500)
+    ip: Text | None = Field(default=None, min_length=1, max_length=64)
     port: int | None = Field(default=None, ge=1, le=65535)
-    protocol: str | None = Field(default=None, pattern=r"^(TCP)$")
-    password: str | None = Field(default=None, min_length=1, max_length=64)
+    protocol: Text | None = Field(default=None, pattern=r"^(TCP)$")
+    password: Text | None = Field(default=None, min_length=1, max_length=64)
 
     _password = field_validator("password")(_check_password)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -16,6 +17,7 @@ from opsuite.scales.products import service as products_service
 from opsuite.scales.runtime import Runtime
 
 TASK = "scales.bulk_upload"
+_JOB_ID = re.compile(r"[0-9a-f]{32}")
 MAX_PARALLEL = 8
 
 
@@ -28,7 +30,9 @@ def start(session: Session, *, user_id: int, device_ids: list[int]) -> Job:
 
 
 def get(session: Session, *, user_id: int, job_id: str) -> Job:
-    """A job the user started."""
+    """A job the user started; an id that cannot be one (not 32 hex digits) is simply not found."""
+    if not _JOB_ID.fullmatch(job_id):
+        raise NotFound("Job not found")
     job = get_job(session, Job, job_id)
     if job is None or job.args.get("user_id") != user_id:
         raise NotFound("Job not found")

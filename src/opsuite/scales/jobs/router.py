@@ -8,7 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from opsuite.scales.deps import SessionDep, UserId
+from opsuite.scales.errors import error_responses
 from opsuite.scales.jobs import bulk
+from opsuite.scales.wire import BodyId
 
 router = APIRouter(tags=["jobs"])
 
@@ -16,7 +18,7 @@ router = APIRouter(tags=["jobs"])
 class BulkUploadIn(BaseModel):
     """The devices to upload to."""
 
-    device_ids: list[int] = Field(min_length=1, max_length=500)
+    device_ids: list[BodyId] = Field(min_length=1, max_length=500)
 
 
 class JobOut(BaseModel):
@@ -28,13 +30,24 @@ class JobOut(BaseModel):
     error: str | None = None
 
 
-@router.post("/devices/bulk-upload", status_code=202, response_model=JobOut, summary="Upload to many devices")
+@router.post(
+    "/devices/bulk-upload",
+    status_code=202,
+    response_model=JobOut,
+    responses=error_responses(401, 404),
+    summary="Upload to many devices",
+)
 def bulk_upload(body: BulkUploadIn, session: SessionDep, user_id: UserId) -> JobOut:
     job = bulk.start(session, user_id=user_id, device_ids=body.device_ids)
     return JobOut(id=job.id, state=str(job.state))
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job the caller started")
+@router.get(
+    "/jobs/{job_id}",
+    response_model=JobOut,
+    responses=error_responses(401, 404),
+    summary="A job the caller started",
+)
 def get_job(job_id: str, session: SessionDep, user_id: UserId) -> JobOut:
     job = bulk.get(session, user_id=user_id, job_id=job_id)
     return JobOut(id=job.id, state=str(job.state), result=job.result, error=job.error)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from opsuite.scales.wire import check_text
+
 DATE_FORMAT = "%d-%m-%y"
 
 
@@ -55,7 +57,10 @@ def _name(value: Any) -> str:
         raise FieldRejected("must be 1 to 64 characters long")
     if value.count("\n") > 1:
         raise FieldRejected("must have at most 2 lines")
-    return value
+    try:
+        return check_text(value)
+    except ValueError as exc:
+        raise FieldRejected(str(exc)) from None
 
 
 def _choice(*options: str) -> Callable[[Any], str]:

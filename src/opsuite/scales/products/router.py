@@ -5,35 +5,57 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from opsuite.scales.deps import RuntimeDep, UserId
+from opsuite.scales.errors import SCALE_FAILURES, error_responses
 from opsuite.scales.products import service
 from opsuite.scales.products.schemas import ProductPatch, ProductsResponse, StatusOk
+from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices/{device_id}", tags=["products"])
 
 
-@router.get("/products", response_model=ProductsResponse, summary="Read the scale and refresh the cache")
+@router.get(
+    "/products",
+    response_model=ProductsResponse,
+    responses=error_responses(401, 404, 409, *SCALE_FAILURES),
+    summary="Read the scale and refresh the cache",
+)
 def fetch_products(
-    device_id: int, runtime: RuntimeDep, user_id: UserId, force: bool = False
+    device_id: DeviceId, runtime: RuntimeDep, user_id: UserId, force: bool = False
 ) -> ProductsResponse:
     return ProductsResponse(
         products=service.fetch(runtime, user_id=user_id, device_id=device_id, force=force)
     )
 
 
-@router.get("/products/cached", response_model=ProductsResponse, summary="The cached product file")
-def cached_products(device_id: int, runtime: RuntimeDep, user_id: UserId) -> ProductsResponse:
+@router.get(
+    "/products/cached",
+    response_model=ProductsResponse,
+    responses=error_responses(401, 404),
+    summary="The cached product file",
+)
+def cached_products(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> ProductsResponse:
     return ProductsResponse(products=service.cached(runtime, user_id=user_id, device_id=device_id))
 
 
-@router.patch("/products/{plu}", response_model=ProductsResponse, summary="Edit one product in the cache")
+@router.patch(
+    "/products/{plu}",
+    response_model=ProductsResponse,
+    responses=error_responses(400, 401, 404, 409),
+    summary="Edit one product in the cache",
+)
 def patch_product(
-    device_id: int, plu: str, body: ProductPatch, runtime: RuntimeDep, user_id: UserId
+    device_id: DeviceId, plu: str, body: ProductPatch, runtime: RuntimeDep, user_id: UserId
 ) -> ProductsResponse:
     data = service.patch(runtime, user_id=user_id, device_id=device_id, plu=plu, fields=body.fields)
     return ProductsResponse(products=data)
 
 
-@router.post("/upload", response_model=StatusOk, summary="Push the cached file to the scale")
-def upload(device_id: int, runtime: RuntimeDep, user_id: UserId) -> StatusOk:
+@router.post(
+    "/upload",
+    response_model=StatusOk,
+    responses=error_responses(401, 404, 409, *SCALE_FAILURES),
+    summary="Push the cached file to the scale",
+)
+def upload(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> StatusOk:
     service.upload(runtime, user_id=user_id, device_id=device_id)
     return StatusOk()

@@ -8,14 +8,21 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from opsuite.scales.deps import SessionDep, SettingsDep
-from opsuite.scales.errors import Forbidden
+from opsuite.scales.errors import FieldInvalid, Forbidden, error_responses
 from opsuite.scales.users import service
 from opsuite.scales.users.schemas import RegisterRequest, Token, UserOut
+from opsuite.scales.wire import check_text
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/register", status_code=201, response_model=UserOut, summary="Register a user")
+@router.post(
+    "/register",
+    status_code=201,
+    response_model=UserOut,
+    responses=error_responses(403, 409),
+    summary="Register a user",
+)
 def register(body: RegisterRequest, session: SessionDep, settings: SettingsDep) -> UserOut:
     if not settings.allow_registration:
         raise Forbidden("Registration is closed")
@@ -23,13 +30,23 @@ def register(body: RegisterRequest, session: SessionDep, settings: SettingsDep) 
     return UserOut(id=user.id, email=user.email)
 
 
-@router.post("/login", response_model=Token, summary="Log in with the e-mail as username (OAuth2 form)")
+@router.post(
+    "/login",
+    response_model=Token,
+    responses=error_responses(401),
+    summary="Log in with the e-mail as username (OAuth2 form)",
+)
 def login(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
 ) -> Token:
+    for field, value in (("username", form.username), ("password", form.password)):
+        try:
+            check_text(value)
+        except ValueError as exc:
+            raise FieldInvalid(("body", field), str(exc), value) from None
     token = service.login(
         session,
         email=form.username,

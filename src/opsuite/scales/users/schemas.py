@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, Field, field_validator
 
+from opsuite.scales.wire import Text
+
 # A pragmatic address check: the original used EmailStr; email-validator is not a dependency here.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -13,8 +15,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class RegisterRequest(BaseModel):
     """A new user's e-mail and password."""
 
-    email: str = Field(max_length=255)
-    password: str = Field(min_length=8, max_length=128)
+    email: Text = Field(max_length=255)
+    password: Text = Field(min_length=8, max_length=128)
 
     @field_validator("email")
     @classmethod
