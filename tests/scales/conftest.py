@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import itertools
-import os
-import shutil
-import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from tests.conftest import POSTGRES_ENV, database_backend
 from tests.scales.helpers import ALICE, BOB, FERNET_KEY, SECRET, Api, FakeClock, Scales, login
+from tests.templates import template_for
 
 from opsuite.core.db import Database
-from opsuite.core.migrations import upgrade
 from opsuite.scales.app import create_app
 from opsuite.scales.settings import ScalesSettings
 from opsuite.scales.users import service as users_service
@@ -46,7 +39,6 @@ def run() -> Callable[[Coroutine[Any, Any, Any]], Any]:
 # --- API fixtures: a migrated template database copied per test, as tests/waybills does -------------
 
 
-_counter = itertools.count()
 START = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 
 
@@ -58,67 +50,10 @@ def _add_users(url: str) -> None:
     database.dispose()
 
 
-class SqliteTemplate:
-    """A migrated SQLite file with two users; each test gets a copy."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.path = directory / "template.sqlite3"
-        url = f"sqlite:///{self.path}"
-        upgrade("opsuite.scales", url)
-        _add_users(url)
-
-    def new(self) -> str:
-        target = self.directory / f"test-{next(_counter)}.sqlite3"
-        shutil.copyfile(self.path, target)
-        return f"sqlite:///{target}"
-
-    def drop(self, url: str) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(make_url(url).database) + suffix).unlink(missing_ok=True)
-
-    def close(self) -> None:
-        pass
-
-
-class PostgresTemplate:
-    """A migrated PostgreSQL database; each test gets `CREATE DATABASE ... TEMPLATE` of it."""
-
-    def __init__(self, server_url: str) -> None:
-        self.server = make_url(server_url)
-        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
-        self.name = f"opsuite_sc_tpl_{uuid.uuid4().hex[:8]}"
-        self._execute(f'CREATE DATABASE "{self.name}"')
-        url = self.server.set(database=self.name).render_as_string(hide_password=False)
-        upgrade("opsuite.scales", url)
-        _add_users(url)
-
-    def new(self) -> str:
-        name = f"opsuite_sc_{uuid.uuid4().hex[:10]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
-        return self.server.set(database=name).render_as_string(hide_password=False)
-
-    def drop(self, url: str) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-
-    def close(self) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        self.admin.dispose()
-
-    def _execute(self, sql: str) -> None:
-        with self.admin.connect() as conn:
-            conn.execute(text(sql))
-
-
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The migrated template of this run's backend."""
-    if database_backend() == "postgres":
-        made: Any = PostgresTemplate(os.environ[POSTGRES_ENV])
-    else:
-        made = SqliteTemplate(tmp_path_factory.mktemp("scales-db"))
-    yield made
-    made.close()
+    yield from template_for(tmp_path_factory, "opsuite.scales", _add_users)
 
 
 @pytest.fixture
