@@ -153,13 +153,19 @@ def health_response(system: str, database: Database) -> JSONResponse:
 
 
 def include_flat(
-    app: FastAPI, router: APIRouter, *, prefix: str = "", responses: dict[int | str, Any] | None = None
+    app: FastAPI,
+    router: APIRouter,
+    *,
+    prefix: str = "",
+    responses: dict[int | str, Any] | None = None,
+    in_schema: bool = True,
 ) -> None:
     """Copy `router`'s routes into the app's own route table, under `prefix`.
 
     FastAPI (0.160+) keeps an included router as a nested node and matches every level again on each
     request; with ~90 routes that cost about a third of a small request's CPU time. A flat table is
-    matched once, as `include_router` used to do.
+    matched once, as `include_router` used to do. `in_schema=False` mounts an alias (an old prefix, say)
+    that stays out of the OpenAPI document.
     """
     for route in router.routes:
         if not isinstance(route, APIRoute):
@@ -178,8 +184,9 @@ def include_flat(
             deprecated=route.deprecated,
             methods=route.methods,
             operation_id=route.operation_id,
-            include_in_schema=route.include_in_schema,
+            include_in_schema=route.include_in_schema and in_schema,
             response_class=route.response_class,
-            name=route.name,
+            response_model_exclude_none=route.response_model_exclude_none,
+            name=route.name if in_schema else f"{prefix}:{route.name}",
             openapi_extra=route.openapi_extra,
         )

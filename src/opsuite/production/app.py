@@ -1,0 +1,78 @@
+"""The production application: the document's routes under `/api` (and `/api/v1`, the original's prefix)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from opsuite.core.db import Database
+from opsuite.core.jobs import Clock, InProcessRunner, PeriodicScheduler, utcnow
+from opsuite.core.web import include_flat, install_common
+from opsuite.production.errors import install_error_handlers
+from opsuite.production.jobs.models import Job, Lease
+from opsuite.production.jobs.registry import build_registry
+from opsuite.production.runtime import Runtime
+from opsuite.production.settings import ProductionSettings
+
+DESCRIPTION = """
+Production Control: партии (сменные задания), продукция с уникальными кодами и агрегация, рабочие центры,
+фоновые задачи (агрегация, экспорт, импорт), отчёты, вебхуки с подписью и аналитика.
+
+Аутентификация не требуется (как в документе). Ошибки — `{"detail": "..."}`; ошибки схемы — 422
+`{"detail": "Ошибка валидации запроса", "errors": [...]}`; конфликты состояния — 409.
+"""
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the system, in the order Swagger UI lists them."""
+    from opsuite.production.analytics.router import router as analytics
+    from opsuite.production.batches.router import router as batches
+    from opsuite.production.health.router import router as health
+    from opsuite.production.products.router import router as products
+    from opsuite.production.tasks.router import router as tasks
+    from opsuite.production.work_centers.router import router as work_centers
+
+    return [health, batches, products, work_centers, analytics, tasks]
+
+
+def create_app(
+    settings: ProductionSettings | None = None,
+    database: Database | None = None,
+    *,
+    clock: Clock = utcnow,
+) -> FastAPI:
+    """Build the production app; tests pass a database and a clock."""
+    settings = settings or ProductionSettings()
+    database = database or Database(settings.db_url)
+    runtime = Runtime(database=database, settings=settings, clock=clock)
+    registry = build_registry(runtime)
+    runner = InProcessRunner(database, Job, registry, clock=clock, max_workers=settings.job_workers)
+    scheduler = PeriodicScheduler(database, Job, Lease, registry, clock=clock, tick=settings.scheduler_tick_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner.start()
+        if settings.scheduler_enabled:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            scheduler.stop()
+            runner.shutdown()
+            database.dispose()
+
+    app = FastAPI(title="opsuite · production", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.runtime = runtime
+    app.state.registry = registry
+    app.state.runner = runner
+    app.state.scheduler = scheduler
+    install_error_handlers(app)
+    install_common(app, system="production", database=lambda: database, cors_origins=settings.cors_origins)
+    for router in routers():
+        include_flat(app, router, prefix="/api")
+        include_flat(app, router, prefix="/api/v1", in_schema=False)
+    return app
+

@@ -1,0 +1,1 @@
+"""Batches (партии, сменные задания): create, filter, close and reopen, products, aggregation."""

@@ -1,0 +1,1 @@
+"""What every production domain shares: pages, sorting, timestamps."""

@@ -1,0 +1,96 @@
+"""limit/offset pages, sorting from a whitelist, and the `{items, total, limit, offset}` envelope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from opsuite.production.errors import InvalidValue
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """The requested window."""
+
+    limit: int = 25
+    offset: int = 0
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=100, description="Элементов на странице (1..100)")] = 25,
+    offset: Annotated[int, Query(ge=0, le=2**62, description="Смещение")] = 0,
+) -> PageParams:
+    """limit 1..100 (default 25) and offset ≥ 0; anything else is FastAPI's 422."""
+    return PageParams(limit=limit, offset=offset)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+class SortDirection(StrEnum):
+    """Either case is accepted; the document writes `ASC`/`DESC`, the original `asc`/`desc`."""
+
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+def sort_direction(
+    sort_direction: Annotated[
+        str, Query(description="`ASC` или `DESC` (регистр не важен)", pattern="(?i)^(asc|desc)$")
+    ] = "DESC",
+) -> SortDirection:
+    """The direction, upper-cased."""
+    return SortDirection(sort_direction.upper())
+
+
+SortDirectionDep = Annotated[SortDirection, Depends(sort_direction)]
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """A whitelisted field and a direction."""
+
+    field: str
+    direction: SortDirection
+
+
+def check_sort_field(resource: str, field: str, allowed: Sequence[str]) -> str:
+    """`field` when allowed, else 422 naming the allowed values (the original's text)."""
+    if field not in allowed:
+        raise InvalidValue(
+            f"Недопустимое поле сортировки для {resource}: {field}. Допустимые значения: {', '.join(allowed)}"
+        )
+    return field
+
+
+def ordered(statement: Select[Any], model: Any, sorting: Sorting) -> Select[Any]:
+    """`statement` ordered by the sort field, then by uuid so that pages are stable."""
+    column = getattr(model, sorting.field)
+    if sorting.direction is SortDirection.ASC:
+        return statement.order_by(column.asc(), model.uuid.asc())
+    return statement.order_by(column.desc(), model.uuid.desc())
+
+
+def fetch_page(session: Session, statement: Select[Any], page: PageParams) -> tuple[list[Any], int]:
+    """The rows of one window of `statement` and the total count without the window."""
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    rows = list(session.scalars(statement.limit(page.limit).offset(page.offset)))
+    return rows, total

@@ -1,0 +1,1 @@
+"""Products: marked units with a globally unique code, aggregated (packed) one by one or per batch."""

@@ -1,0 +1,48 @@
+"""What the `opsuite` command needs to know about the production system."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from opsuite.core.migrations import upgrade
+from opsuite.production.settings import ProductionSettings
+
+NAME = "production"
+PORT = 8003
+PACKAGE = "opsuite.production"
+LOGIN_HINT = "no login: the document's API needs no authentication"
+
+
+def settings() -> ProductionSettings:
+    """Settings from the environment."""
+    return ProductionSettings()
+
+
+def create_app(config: ProductionSettings) -> FastAPI:
+    """The ASGI app."""
+    from opsuite.production.app import create_app as build
+
+    return build(config)
+
+
+def migrate(config: ProductionSettings) -> None:
+    """Apply the migrations."""
+    upgrade(PACKAGE, config.db_url)
+
+
+def create_admin(config: ProductionSettings, username: str, password: str) -> str:
+    """The document has no users; nothing to create."""
+    return "production has no users: its API needs no authentication"
+
+
+def load_demo(config: ProductionSettings, *, if_empty: bool = False) -> str:
+    """Load demo work centers, batches and products."""
+    from opsuite.core.db import Database
+    from opsuite.production import demo
+
+    database = Database(config.db_url)
+    try:
+        with database.session() as session:
+            return demo.load(session, if_empty=if_empty)
+    finally:
+        database.dispose()

@@ -1,0 +1,27 @@
+"""Background task status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from opsuite.production.deps import RuntimeDep, SessionDep
+from opsuite.production.errors import error_responses
+from opsuite.production.tasks import service
+from opsuite.production.tasks.schemas import TaskOut
+
+router = APIRouter(tags=["Background tasks"])
+
+
+@router.get(
+    "/background_tasks/{task_id}",
+    response_model=TaskOut,
+    summary="Статус фоновой задачи",
+    responses=error_responses(404),
+)
+def get_task(
+    task_id: Annotated[str, Path(max_length=64)], session: SessionDep, runtime: RuntimeDep
+) -> dict[str, object]:
+    """PENDING / PROGRESS `{current, total, percent}` / SUCCESS (result) / FAILURE `{error}`; kept 24 h."""
+    return service.task_status(session, task_id=task_id, now=runtime.clock())
