@@ -7,6 +7,7 @@ from types import ModuleType
 
 # name -> module of its descriptor (NAME, PORT, settings, create_app, migrate, create_admin, load_demo)
 SYSTEMS: dict[str, str] = {
+    "production": "opsuite.production.system",
     "scales": "opsuite.scales.system",
     "waybills": "opsuite.waybills.system",
 }

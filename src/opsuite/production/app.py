@@ -49,7 +49,9 @@ def create_app(
     runtime = Runtime(database=database, settings=settings, clock=clock)
     registry = build_registry(runtime)
     runner = InProcessRunner(database, Job, registry, clock=clock, max_workers=settings.job_workers)
-    scheduler = PeriodicScheduler(database, Job, Lease, registry, clock=clock, tick=settings.scheduler_tick_seconds)
+    scheduler = PeriodicScheduler(
+        database, Job, Lease, registry, clock=clock, tick=settings.scheduler_tick_seconds
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -75,4 +77,3 @@ def create_app(
         include_flat(app, router, prefix="/api")
         include_flat(app, router, prefix="/api/v1", in_schema=False)
     return app
-

@@ -8,4 +8,11 @@ from opsuite.production.products import models as products_models
 from opsuite.production.work_centers import models as work_centers_models
 
 metadata = Base.metadata
-__all__ = ["analytics_models", "batches_models", "jobs_models", "metadata", "products_models", "work_centers_models"]
+__all__ = [
+    "analytics_models",
+    "batches_models",
+    "jobs_models",
+    "metadata",
+    "products_models",
+    "work_centers_models",
+]

@@ -82,11 +82,11 @@ def check_sort_field(resource: str, field: str, allowed: Sequence[str]) -> str:
 
 
 def ordered(statement: Select[Any], model: Any, sorting: Sorting) -> Select[Any]:
-    """`statement` ordered by the sort field, then by uuid so that pages are stable."""
+    """`statement` ordered by the sort field (nulls last on both backends), then by uuid for stable pages."""
     column = getattr(model, sorting.field)
     if sorting.direction is SortDirection.ASC:
-        return statement.order_by(column.asc(), model.uuid.asc())
-    return statement.order_by(column.desc(), model.uuid.desc())
+        return statement.order_by(column.asc().nulls_last(), model.uuid.asc())
+    return statement.order_by(column.desc().nulls_last(), model.uuid.desc())
 
 
 def fetch_page(session: Session, statement: Select[Any], page: PageParams) -> tuple[list[Any], int]:

@@ -1,4 +1,4 @@
-"""`/healthcheck/service` and `/healthcheck/database`: both 200, the body says whether the database answers."""
+"""`/healthcheck/service` and `/healthcheck/database`: both 200; the body says if the database answers."""
 
 from __future__ import annotations
 

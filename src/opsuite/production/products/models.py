@@ -22,7 +22,9 @@ class Product(Entity, Base):
     __tablename__ = "products"
 
     unique_code: Mapped[str] = mapped_column(String(255), unique=True)
-    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("batches.uuid", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("batches.uuid", ondelete="CASCADE"), index=True
+    )
     is_aggregated: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     aggregated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

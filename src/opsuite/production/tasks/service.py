@@ -45,6 +45,13 @@ def progress(current: int, total: int | None) -> dict[str, int]:
 def _task_message(error: str) -> str:
     # run_job stores "ExceptionType: message"; a task's own ProductionError message is what users read.
     kind, sep, message = error.partition(": ")
-    if sep and kind in {"NotFound", "InvalidState", "InvalidValue", "BadRequest", "AlreadyExists", "TooLarge"}:
+    if sep and kind in {
+        "NotFound",
+        "InvalidState",
+        "InvalidValue",
+        "BadRequest",
+        "AlreadyExists",
+        "TooLarge",
+    }:
         return message
     return error

@@ -1,0 +1,178 @@
+"""Batch routes: CRUD, products, close, aggregation (sync and as a job)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, Response, status
+
+from opsuite.core.jobs import enqueue
+from opsuite.production.batches import service
+from opsuite.production.batches.filters import BatchFilters
+from opsuite.production.batches.models import Batch
+from opsuite.production.batches.schemas import (
+    AggregateAsyncIn,
+    AggregateIn,
+    BatchCreate,
+    BatchOut,
+    BatchUpdate,
+    CloseIn,
+    ProductIn,
+)
+from opsuite.production.batches.tasks import AGGREGATE
+from opsuite.production.common.paging import Page, PageDep, SortDirectionDep, Sorting, check_sort_field
+from opsuite.production.deps import RuntimeDep, SessionDep
+from opsuite.production.errors import error_responses
+from opsuite.production.jobs.models import Job
+from opsuite.production.tasks.schemas import TaskAccepted
+
+router = APIRouter(prefix="/batches", tags=["Batches"])
+
+
+def batch_filters(
+    is_closed: bool | None = None,
+    batch_number: Annotated[int | None, Query(gt=0, le=2_147_483_647)] = None,
+    batch_date: date | None = None,
+    batch_date_from: date | None = None,
+    batch_date_to: date | None = None,
+    work_center_id: uuid.UUID | None = None,
+    shift: Annotated[str | None, Query(max_length=255)] = None,
+) -> BatchFilters:
+    """The document's list filters as query parameters."""
+    return BatchFilters(
+        is_closed=is_closed,
+        batch_number=batch_number,
+        batch_date=batch_date,
+        batch_date_from=batch_date_from,
+        batch_date_to=batch_date_to,
+        work_center_id=work_center_id,
+        shift=shift,
+    )
+
+
+FiltersDep = Annotated[BatchFilters, Depends(batch_filters)]
+
+
+@router.post("", status_code=201, response_model=BatchOut, responses=error_responses(404, 409, 422))
+def create_batch(body: BatchCreate, session: SessionDep, runtime: RuntimeDep) -> Batch:
+    """Создание партии."""
+    return service.create_batch(session, data=body, now=runtime.clock())
+
+
+@router.get("", response_model=Page[BatchOut], responses=error_responses(422))
+def list_batches(
+    session: SessionDep,
+    page: PageDep,
+    filters: FiltersDep,
+    direction: SortDirectionDep,
+    sort_field: Annotated[str, Query(description=", ".join(service.SORT_FIELDS))] = "created_at",
+) -> Page[BatchOut]:
+    """Список партий с фильтрами, пагинацией и сортировкой."""
+    sorting = Sorting(check_sort_field("batches", sort_field, service.SORT_FIELDS), direction)
+    items, total = service.list_page(session, filters=filters, page=page, sorting=sorting)
+    return Page[BatchOut](
+        items=[BatchOut.model_validate(item) for item in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{batch_id}", response_model=BatchOut, responses=error_responses(404, 422))
+def get_batch(batch_id: uuid.UUID, session: SessionDep) -> Batch:
+    """Получение партии по ID."""
+    return service.get(session, batch_id)
+
+
+@router.patch("/{batch_id}", response_model=BatchOut, responses=error_responses(404, 409, 422))
+def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
+    """Обновление партии; `is_closed` закрывает или открывает её."""
+    return service.update_batch(
+        session, batch_id=batch_id, data=body, now=runtime.clock(), strict=runtime.settings.strict_close
+    )
+
+
+@router.delete("/{batch_id}", status_code=204, responses=error_responses(404, 409, 422))
+def delete_batch(batch_id: uuid.UUID, session: SessionDep) -> Response:
+    """Удаление закрытой партии вместе с продуктами."""
+    service.delete(session, batch_id=batch_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{batch_id}/products", response_model=BatchOut, responses=error_responses(404, 409, 422))
+def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
+    """Добавление продукта в партию (200 с партией, как в документе)."""
+    return service.add_product(session, batch_id=batch_id, unique_code=body.unique_code, now=runtime.clock())
+
+
+@router.delete(
+    "/{batch_id}/products/{product_id}", response_model=BatchOut, responses=error_responses(404, 409, 422)
+)
+def remove_product(
+    batch_id: uuid.UUID, product_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep
+) -> Batch:
+    """Удаление продукта из партии (строка продукта удаляется)."""
+    return service.remove_product(session, batch_id=batch_id, product_id=product_id, now=runtime.clock())
+
+
+@router.patch("/{batch_id}/close", response_model=BatchOut, responses=error_responses(404, 409, 422))
+def close_batch(
+    batch_id: uuid.UUID,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    body: Annotated[CloseIn | None, Body()] = None,
+) -> Batch:
+    """Закрытие партии; `closed_at` по умолчанию — текущее время."""
+    closed_at = body.closed_at if body else None
+    return service.close(
+        session,
+        batch_id=batch_id,
+        closed_at=closed_at,
+        now=runtime.clock(),
+        strict=runtime.settings.strict_close,
+    )
+
+
+@router.patch(
+    "/{batch_id}/aggregate",
+    status_code=202,
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
+def aggregate_batch(
+    batch_id: uuid.UUID,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    body: Annotated[AggregateIn | None, Body()] = None,
+) -> Batch:
+    """Агрегация всех продуктов партии (выполняется сразу; 202 с партией, как в документе)."""
+    aggregated_at = body.aggregated_at if body else None
+    return service.aggregate(session, batch_id=batch_id, aggregated_at=aggregated_at, now=runtime.clock())
+
+
+@router.patch(
+    "/{batch_id}/aggregate_async",
+    status_code=202,
+    response_model=TaskAccepted,
+    responses=error_responses(404, 409, 422),
+)
+def aggregate_batch_async(
+    batch_id: uuid.UUID,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    body: Annotated[AggregateAsyncIn | None, Body()] = None,
+) -> TaskAccepted:
+    """Агрегация партии фоновой задачей: все продукты или только `unique_codes`."""
+    service.check_can_aggregate_async(session, batch_id=batch_id)
+    aggregated_at = (body.aggregated_at if body else None) or runtime.clock()
+    job = enqueue(
+        session,
+        Job,
+        AGGREGATE,
+        batch_id=str(batch_id),
+        aggregated_at=aggregated_at.isoformat(),
+        unique_codes=(body.unique_codes if body else None) or None,
+    )
+    return TaskAccepted(task_id=job.id, message="Aggregation task started")

@@ -1,0 +1,209 @@
+"""Batch bodies: requests take flat `shift_start`/`shift_end`, answers show `shift_time_range`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from opsuite.production.common.schemas import EntityOut, Text, UTCInput
+from opsuite.production.products.schemas import ProductOut
+
+SHIFT_ORDER = "Время окончания смены должно быть позже времени начала"
+MAX_INT = 2_147_483_647
+
+TaskDescription = Text("Описание задачи не может быть пустым")
+Shift = Text("Смена не может быть пустой")
+Team = Text("Бригада не может быть пустой")
+Nomenclature = Text("Номенклатура не может быть пустой")
+EknCode = Text("Код ЕКН не может быть пустым")
+UniqueCode = Text("Уникальный код не может быть пустым")
+
+EXAMPLE_ID = "550e8400-e29b-41d4-a716-446655440000"
+CREATE_EXAMPLE: dict[str, Any] = {
+    "task_description": "Описание задания",
+    "shift": "1",
+    "team": "Бригада А",
+    "batch_number": 1001,
+    "batch_date": "2025-01-20",
+    "nomenclature": "Номенклатура товара",
+    "ekn_code": "EKN-001",
+    "shift_start": "2025-01-20T08:00:00Z",
+    "shift_end": "2025-01-20T20:00:00Z",
+    "work_center_id": EXAMPLE_ID,
+}
+
+
+def _positive(value: int | None) -> int | None:
+    if value is not None and value <= 0:
+        raise ValueError("Номер партии должен быть положительным числом")
+    return value
+
+
+class BatchCreate(BaseModel):
+    """A new batch."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CREATE_EXAMPLE]})
+
+    task_description: TaskDescription
+    shift: Shift
+    team: Team
+    batch_number: int = Field(le=MAX_INT)
+    batch_date: date
+    nomenclature: Nomenclature
+    ekn_code: EknCode
+    shift_start: UTCInput
+    shift_end: UTCInput
+    work_center_id: uuid.UUID
+
+    _number = field_validator("batch_number")(_positive)
+
+    @model_validator(mode="after")
+    def _check(self) -> BatchCreate:
+        if self.shift_end <= self.shift_start:
+            raise ValueError(SHIFT_ORDER)
+        return self
+
+
+class BatchUpdate(BaseModel):
+    """A partial change; `is_closed` closes or reopens."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **CREATE_EXAMPLE,
+                    "task_description": "Обновленное описание задания",
+                    "shift": "2",
+                    "team": "Бригада Б",
+                    "batch_number": 1002,
+                    "batch_date": "2025-01-25",
+                    "nomenclature": "Обновленная номенклатура",
+                    "ekn_code": "EKN-002",
+                    "shift_start": "2025-01-25T08:00:00Z",
+                    "shift_end": "2025-01-25T20:00:00Z",
+                    "is_closed": False,
+                }
+            ]
+        }
+    )
+
+    task_description: TaskDescription | None = None
+    shift: Shift | None = None
+    team: Team | None = None
+    batch_number: int | None = Field(default=None, le=MAX_INT)
+    batch_date: date | None = None
+    nomenclature: Nomenclature | None = None
+    ekn_code: EknCode | None = None
+    shift_start: UTCInput | None = None
+    shift_end: UTCInput | None = None
+    work_center_id: uuid.UUID | None = None
+    is_closed: bool | None = None
+
+    _number = field_validator("batch_number")(_positive)
+
+    @model_validator(mode="after")
+    def _check(self) -> BatchUpdate:
+        if self.shift_start and self.shift_end and self.shift_end <= self.shift_start:
+            raise ValueError(SHIFT_ORDER)
+        return self
+
+
+class CloseIn(BaseModel):
+    """When the batch was closed (default: now)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"closed_at": "2025-01-20T20:00:00Z"}]})
+
+    closed_at: UTCInput | None = None
+
+
+class AggregateIn(BaseModel):
+    """When the products were aggregated (default: now)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"aggregated_at": "2025-01-20T18:00:00Z"}]})
+
+    aggregated_at: UTCInput | None = None
+
+
+class AggregateAsyncIn(BaseModel):
+    """When, and which codes (default: every product of the batch)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"aggregated_at": "2025-01-20T18:00:00Z", "unique_codes": ["PROD-001", "PROD-002"]}]
+        }
+    )
+
+    aggregated_at: UTCInput | None = None
+    unique_codes: list[UniqueCode] | None = Field(default=None, max_length=100_000)
+
+
+class ProductIn(BaseModel):
+    """The marking code of the product to add."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"unique_code": "PROD-001"}]})
+
+    unique_code: UniqueCode
+
+
+class ShiftRange(BaseModel):
+    """The shift's start and end."""
+
+    start: datetime
+    end: datetime
+
+
+class BatchOut(EntityOut):
+    """A batch with its products."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uuid": EXAMPLE_ID,
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "updated_at": "2025-01-15T11:00:00Z",
+                    "is_closed": False,
+                    "closed_at": None,
+                    **{k: v for k, v in CREATE_EXAMPLE.items() if k not in ("shift_start", "shift_end")},
+                    "shift_time_range": {"start": "2025-01-20T08:00:00Z", "end": "2025-01-20T20:00:00Z"},
+                    "products": [
+                        {
+                            "uuid": "660e8400-e29b-41d4-a716-446655440001",
+                            "created_at": "2025-01-15T10:35:00Z",
+                            "updated_at": None,
+                            "unique_code": "PROD-001",
+                            "batch_id": EXAMPLE_ID,
+                            "is_aggregated": False,
+                            "aggregated_at": None,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    is_closed: bool
+    closed_at: datetime | None
+    task_description: str
+    shift: str
+    team: str
+    batch_number: int
+    batch_date: date
+    nomenclature: str
+    ekn_code: str
+    shift_time_range: ShiftRange
+    work_center_id: uuid.UUID
+    products: list[ProductOut]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shift_range(cls, value: Any) -> Any:
+        if hasattr(value, "shift_start"):
+            return {
+                **{name: getattr(value, name) for name in cls.model_fields if name != "shift_time_range"},
+                "shift_time_range": {"start": value.shift_start, "end": value.shift_end},
+            }
+        return value

@@ -1,0 +1,58 @@
+"""Product routes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+
+from opsuite.production.batches.schemas import AggregateIn
+from opsuite.production.common.paging import Page, PageDep, SortDirectionDep, Sorting, check_sort_field
+from opsuite.production.deps import RuntimeDep, SessionDep
+from opsuite.production.errors import error_responses
+from opsuite.production.products import service
+from opsuite.production.products.models import Product
+from opsuite.production.products.schemas import ProductOut
+
+router = APIRouter(prefix="/products", tags=["Products"])
+
+
+@router.get("", response_model=Page[ProductOut], responses=error_responses(422))
+def list_products(
+    session: SessionDep,
+    page: PageDep,
+    direction: SortDirectionDep,
+    sort_field: Annotated[str, Query(description=", ".join(service.SORT_FIELDS))] = "created_at",
+    batch_id: Annotated[uuid.UUID | None, Query(description="Только продукты этой партии")] = None,
+    is_aggregated: Annotated[bool | None, Query(description="Только (не)агрегированные")] = None,
+) -> Page[ProductOut]:
+    """Список продуктов."""
+    sorting = Sorting(check_sort_field("products", sort_field, service.SORT_FIELDS), direction)
+    items, total = service.list_page(
+        session, page=page, sorting=sorting, batch_id=batch_id, is_aggregated=is_aggregated
+    )
+    return Page[ProductOut](
+        items=[ProductOut.model_validate(item) for item in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{product_id}", response_model=ProductOut, responses=error_responses(404, 422))
+def get_product(product_id: uuid.UUID, session: SessionDep) -> Product:
+    """Получение продукта по ID."""
+    return service.get(session, product_id)
+
+
+@router.patch("/{product_id}/aggregate", response_model=ProductOut, responses=error_responses(404, 409, 422))
+def aggregate_product(
+    product_id: uuid.UUID,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    body: Annotated[AggregateIn | None, Body()] = None,
+) -> Product:
+    """Агрегация продукта; `aggregated_at` по умолчанию — текущее время."""
+    aggregated_at = body.aggregated_at if body else None
+    return service.aggregate(session, product_id=product_id, aggregated_at=aggregated_at, now=runtime.clock())

@@ -1,0 +1,67 @@
+"""Work center routes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from opsuite.production.common.paging import Page, PageDep, SortDirectionDep, Sorting, check_sort_field
+from opsuite.production.deps import RuntimeDep, SessionDep
+from opsuite.production.errors import error_responses
+from opsuite.production.work_centers import service
+from opsuite.production.work_centers.models import WorkCenter
+from opsuite.production.work_centers.schemas import WorkCenterCreate, WorkCenterOut, WorkCenterUpdate
+
+router = APIRouter(prefix="/work_centers", tags=["Work centers"])
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=WorkCenterOut, responses=error_responses(409, 422)
+)
+def create_work_center(body: WorkCenterCreate, session: SessionDep, runtime: RuntimeDep) -> WorkCenter:
+    """Создание рабочего центра."""
+    return service.create(session, data=body, now=runtime.clock())
+
+
+@router.get("", response_model=Page[WorkCenterOut], responses=error_responses(422))
+def list_work_centers(
+    session: SessionDep,
+    page: PageDep,
+    direction: SortDirectionDep,
+    sort_field: Annotated[str, Query(description=", ".join(service.SORT_FIELDS))] = "created_at",
+    identifier: Annotated[str | None, Query(max_length=255)] = None,
+) -> Page[WorkCenterOut]:
+    """Список рабочих центров."""
+    sorting = Sorting(check_sort_field("work_centers", sort_field, service.SORT_FIELDS), direction)
+    items, total = service.list_page(session, page=page, sorting=sorting, identifier=identifier)
+    return Page[WorkCenterOut](
+        items=[WorkCenterOut.model_validate(item) for item in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{work_center_id}", response_model=WorkCenterOut, responses=error_responses(404, 422))
+def get_work_center(work_center_id: uuid.UUID, session: SessionDep) -> WorkCenter:
+    """Получение рабочего центра по ID."""
+    return service.get(session, work_center_id)
+
+
+@router.patch("/{work_center_id}", response_model=WorkCenterOut, responses=error_responses(404, 409, 422))
+def update_work_center(
+    work_center_id: uuid.UUID, body: WorkCenterUpdate, session: SessionDep, runtime: RuntimeDep
+) -> WorkCenter:
+    """Обновление рабочего центра."""
+    return service.update(session, work_center_id=work_center_id, data=body, now=runtime.clock())
+
+
+@router.delete(
+    "/{work_center_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404, 409, 422)
+)
+def delete_work_center(work_center_id: uuid.UUID, session: SessionDep) -> Response:
+    """Удаление рабочего центра (409, пока на него ссылаются партии)."""
+    service.delete(session, work_center_id=work_center_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,51 @@
+"""Work center bodies."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from opsuite.production.common.schemas import EntityOut, Text
+
+Identifier = Text("Идентификатор рабочего центра не может быть пустым")
+Name = Text("Название рабочего центра не может быть пустым")
+
+
+class WorkCenterCreate(BaseModel):
+    """A new work center."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"identifier": "WC-001", "name": "Цех №1"}]})
+
+    identifier: Identifier
+    name: Name
+
+
+class WorkCenterUpdate(BaseModel):
+    """A partial change; every field optional."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"identifier": "WC-002", "name": "Обновленное имя"}]}
+    )
+
+    identifier: Identifier | None = None
+    name: Name | None = None
+
+
+class WorkCenterOut(EntityOut):
+    """A work center."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uuid": "770e8400-e29b-41d4-a716-446655440000",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "updated_at": None,
+                    "identifier": "WC-001",
+                    "name": "Цех №1",
+                }
+            ]
+        }
+    )
+
+    identifier: str
+    name: str
