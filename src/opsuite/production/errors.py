@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -77,10 +77,10 @@ class ErrorOut(BaseModel):
 
 
 class ValidationErrorOut(BaseModel):
-    """A schema error: the document's `detail` plus the field errors."""
+    """A schema error: the document's `detail` plus the field errors (absent for a rule on one value)."""
 
     detail: str
-    errors: list[dict[str, Any]]
+    errors: list[dict[str, Any]] = Field(default_factory=list)
 
 
 _DESCRIPTIONS = {
