@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from opsuite.production.common.schemas import EntityOut, Text, UTCInput
+from opsuite.production.common.schemas import TEXT, EntityOut, UTCInput, non_blank
 from opsuite.production.products.schemas import ProductOut
 
 SHIFT_ORDER = "Время окончания смены должно быть позже времени начала"
 MAX_INT = 2_147_483_647
 
-TaskDescription = Text("Описание задачи не может быть пустым")
-Shift = Text("Смена не может быть пустой")
-Team = Text("Бригада не может быть пустой")
-Nomenclature = Text("Номенклатура не может быть пустой")
-EknCode = Text("Код ЕКН не может быть пустым")
-UniqueCode = Text("Уникальный код не может быть пустым")
+TaskDescription = Annotated[str, TEXT, non_blank("Описание задачи не может быть пустым")]
+Shift = Annotated[str, TEXT, non_blank("Смена не может быть пустой")]
+Team = Annotated[str, TEXT, non_blank("Бригада не может быть пустой")]
+Nomenclature = Annotated[str, TEXT, non_blank("Номенклатура не может быть пустой")]
+EknCode = Annotated[str, TEXT, non_blank("Код ЕКН не может быть пустым")]
+UniqueCode = Annotated[str, TEXT, non_blank("Уникальный код не может быть пустым")]
 
 EXAMPLE_ID = "550e8400-e29b-41d4-a716-446655440000"
 CREATE_EXAMPLE: dict[str, Any] = {

@@ -32,11 +32,8 @@ def non_blank(message: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-def Text(message: str) -> type[str]:  # noqa: N802 - reads as a type in annotations
-    """A trimmed, non-blank string of at most 255 characters."""
-    return Annotated[  # type: ignore[return-value]
-        str, StringConstraints(max_length=TEXT_MAX_LENGTH), non_blank(message)
-    ]
+TEXT = StringConstraints(max_length=TEXT_MAX_LENGTH)
+"""Use as `Annotated[str, TEXT, non_blank("...")]`: a trimmed, non-blank string of at most 255 characters."""
 
 
 class EntityOut(BaseModel):

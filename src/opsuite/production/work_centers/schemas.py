@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict
 
-from opsuite.production.common.schemas import EntityOut, Text
+from opsuite.production.common.schemas import TEXT, EntityOut, non_blank
 
-Identifier = Text("Идентификатор рабочего центра не может быть пустым")
-Name = Text("Название рабочего центра не может быть пустым")
+Identifier = Annotated[str, TEXT, non_blank("Идентификатор рабочего центра не может быть пустым")]
+Name = Annotated[str, TEXT, non_blank("Название рабочего центра не может быть пустым")]
 
 
 class WorkCenterCreate(BaseModel):
