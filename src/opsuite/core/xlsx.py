@@ -5,15 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any, Literal
-from urllib.parse import quote
 
 from starlette.responses import StreamingResponse
 from xlsxwriter import Workbook
+
+from opsuite.core.files import content_disposition
+
+__all__ = [
+    "XLSX_MEDIA_TYPE",
+    "Column",
+    "Sheet",
+    "build",
+    "chunks",
+    "content_disposition",
+    "open_workbook",
+    "response",
+]
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 64 * 1024
@@ -82,6 +93,11 @@ class Sheet:
         return self._formats[key]
 
 
+def open_workbook(target: str | os.PathLike[str] | IO[bytes]) -> Any:
+    """A constant-memory workbook writing to a path or a binary stream; the caller closes it."""
+    return Workbook(os.fspath(target) if isinstance(target, os.PathLike) else target, _OPTIONS)
+
+
 def build(fill: Callable[[Any], None], *, spool_bytes: int = SPOOL_BYTES) -> IO[bytes]:
     """Run `fill(workbook)` on a constant-memory workbook and return the finished file, rewound."""
     stream: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=spool_bytes)  # noqa: SIM115
@@ -105,17 +121,6 @@ def chunks(stream: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
             yield chunk
     finally:
         stream.close()
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the UTF-8 name in RFC 5987 `filename*`."""
-    decomposed = unicodedata.normalize("NFKD", filename)
-    fallback = "".join(
-        ch if " " <= ch < "\x7f" and ch not in '"\\' else "_"
-        for ch in decomposed
-        if not unicodedata.combining(ch)
-    )
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def response(stream: IO[bytes], filename: str) -> StreamingResponse:

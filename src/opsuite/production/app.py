@@ -29,12 +29,16 @@ def routers() -> list[APIRouter]:
     """Every router of the system, in the order Swagger UI lists them."""
     from opsuite.production.analytics.router import router as analytics
     from opsuite.production.batches.router import router as batches
+    from opsuite.production.exports.router import router as exports
+    from opsuite.production.files.router import router as files
     from opsuite.production.health.router import router as health
+    from opsuite.production.imports.router import router as imports
     from opsuite.production.products.router import router as products
+    from opsuite.production.reports.router import router as reports
     from opsuite.production.tasks.router import router as tasks
     from opsuite.production.work_centers.router import router as work_centers
 
-    return [health, batches, products, work_centers, analytics, tasks]
+    return [health, exports, imports, reports, batches, products, work_centers, analytics, tasks, files]
 
 
 def create_app(

@@ -3,6 +3,7 @@
 from opsuite.production.analytics import models as analytics_models
 from opsuite.production.base import Base
 from opsuite.production.batches import models as batches_models
+from opsuite.production.files import models as files_models
 from opsuite.production.jobs import models as jobs_models
 from opsuite.production.products import models as products_models
 from opsuite.production.work_centers import models as work_centers_models
@@ -11,6 +12,7 @@ metadata = Base.metadata
 __all__ = [
     "analytics_models",
     "batches_models",
+    "files_models",
     "jobs_models",
     "metadata",
     "products_models",

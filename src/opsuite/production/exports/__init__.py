@@ -1,0 +1,1 @@
+"""Export of batches to xlsx or CSV as a background job."""

@@ -1,0 +1,38 @@
+"""`POST /batches/export`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query
+
+from opsuite.production.batches import router as batches_router
+from opsuite.production.batches.filters import BatchFilters
+from opsuite.production.deps import SessionDep
+from opsuite.production.errors import error_responses
+from opsuite.production.exports import service
+from opsuite.production.tasks.schemas import TaskAccepted
+
+router = APIRouter(prefix="/batches", tags=["Batches"])
+
+
+@router.post(
+    "/export",
+    status_code=202,
+    response_model=TaskAccepted,
+    responses=error_responses(422),
+    summary="Экспорт партий",
+)
+def export_batches(
+    session: SessionDep,
+    fmt: Annotated[service.ExportFormat, Query(alias="format", description="xlsx или csv")],
+    query_filters: batches_router.FiltersDep,
+    body: Annotated[BatchFilters | None, Body()] = None,
+) -> TaskAccepted:
+    """Фильтры — в JSON-теле (как в документе) или в query; поля тела важнее. Результат задачи:
+    `{file_id, download_url, format, total}`."""
+    filters = query_filters
+    if body is not None:
+        filters = query_filters.model_copy(update=body.model_dump(exclude_unset=True))
+    job = service.start_export(session, fmt=fmt, filters=filters)
+    return TaskAccepted(task_id=job.id, message="Export task started")

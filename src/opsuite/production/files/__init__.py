@@ -1,0 +1,1 @@
+"""Stored files: generated reports and exports, uploaded imports; download and retention."""

@@ -1,0 +1,1 @@
+"""Import of batches from xlsx or CSV as a background job."""

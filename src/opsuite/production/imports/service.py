@@ -1,0 +1,268 @@
+"""Batch import: the upload saved first, then a job reading it row by row, each row in its own savepoint."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from datetime import datetime
+from itertools import islice
+from pathlib import PurePath
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from opsuite.core.jobs import TaskContext, enqueue
+from opsuite.core.tabular import read_table, sniff
+from opsuite.production.batches import service as batches_service
+from opsuite.production.batches.models import Batch
+from opsuite.production.batches.schemas import BatchCreate, BatchUpdate
+from opsuite.production.errors import BadRequest, NotFound, ProductionError
+from opsuite.production.events import service as events_service
+from opsuite.production.files import service as files_service
+from opsuite.production.files.models import StoredFile
+from opsuite.production.imports.parsing import REQUIRED, ImportedRow, RowError, parse_row, validation_message
+from opsuite.production.jobs.models import Job
+from opsuite.production.products.models import Product
+from opsuite.production.runtime import Runtime
+from opsuite.production.work_centers import service as work_centers_service
+from opsuite.production.work_centers.models import WorkCenter
+from opsuite.production.work_centers.schemas import WorkCenterCreate
+
+log = logging.getLogger(__name__)
+
+ImportFormat = Literal["xlsx", "csv"]
+IMPORT = "batches.import"
+CHUNK = 200  # rows per transaction: SQLite's write lock is released between chunks
+MAX_ERRORS = 1000  # errors listed in the result; `failed` counts them all
+FORMATS: dict[str, ImportFormat] = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+def unsupported(what: str) -> BadRequest:
+    """The original's 400 for a file that is neither CSV nor xlsx."""
+    return BadRequest(f"Unsupported file format: {what}")
+
+
+def format_of(filename: str) -> ImportFormat:
+    """The format named by the file's extension; 400 for anything but .csv and .xlsx."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in FORMATS:
+        raise unsupported(suffix or filename or "(без имени)")
+    return FORMATS[suffix]
+
+
+def check_content(fmt: ImportFormat, head: bytes) -> None:
+    """400 when the first bytes do not look like the format the extension names."""
+    if sniff(head) != fmt:
+        raise unsupported(f".{fmt} (содержимое файла не соответствует формату)")
+
+
+def start_import(
+    session: Session,
+    runtime: Runtime,
+    *,
+    file_id: uuid.UUID,
+    fmt: ImportFormat,
+    filename: str,
+    size: int,
+    update_existing: bool,
+) -> Job:
+    """Record the saved upload and queue its import; the job gets the file's id, never its bytes."""
+    files_service.register(
+        session,
+        file_id=file_id,
+        kind="import",
+        fmt=fmt,
+        name=PurePath(filename).name or f"import.{fmt}",
+        size=size,
+        store=files_service.file_store(runtime.settings),
+        now=runtime.clock(),
+        retention_days=runtime.settings.files_retention_days,
+    )
+    return enqueue(session, Job, IMPORT, file_id=str(file_id), format=fmt, update_existing=update_existing)
+
+
+class _Outcome:
+    def __init__(self) -> None:
+        self.total = 0
+        self.created = 0
+        self.updated = 0
+        self.failed = 0
+        self.errors: list[dict[str, Any]] = []
+
+    def fail(self, row: int, message: str) -> None:
+        self.failed += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({"row": row, "error": message})
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "success": self.failed == 0,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "failed": self.failed,
+            "errors": self.errors,
+        }
+
+
+def import_job(
+    ctx: TaskContext, runtime: Runtime, *, file_id: str, format: str, update_existing: bool
+) -> dict[str, Any]:
+    """Import every row; result `{success, total, created, updated, failed, errors: [{row, error}]}`.
+
+    `row` is the line in the file with the header as line 1; 0 means the file as a whole.
+    """
+    outcome = _Outcome()
+    store = files_service.file_store(runtime.settings)
+    with ctx.database.session(write=False) as session:
+        stored = session.get(StoredFile, uuid.UUID(file_id))
+        if stored is None:
+            raise NotFound(files_service.FILE_NOT_FOUND)
+        path = store.resolve(stored.path)
+    fmt: ImportFormat = "csv" if format == "csv" else "xlsx"
+    try:
+        table = read_table(path, fmt)
+    except ValueError as exc:
+        outcome.fail(0, f"Ошибка обработки файла: {exc}")
+        return _finish(ctx, runtime, outcome)
+    try:
+        missing = [name for name in REQUIRED if name not in table.header]
+        if missing:
+            outcome.fail(0, f"Отсутствуют обязательные колонки: {', '.join(missing)}")
+            return _finish(ctx, runtime, outcome)
+        ctx.progress(0, table.total)
+        while True:
+            try:
+                chunk = list(islice(table.rows, CHUNK))
+            except (ValueError, UnicodeDecodeError) as exc:
+                outcome.fail(0, f"Ошибка обработки файла: {exc}")
+                break
+            if not chunk:
+                break
+            with ctx.database.session() as session:
+                for number, raw in chunk:
+                    outcome.total += 1
+                    _import_row(session, runtime, outcome, number, raw, update_existing=update_existing)
+            ctx.progress(min(outcome.total, table.total), table.total)
+    finally:
+        table.close()
+    return _finish(ctx, runtime, outcome)
+
+
+def _finish(ctx: TaskContext, runtime: Runtime, outcome: _Outcome) -> dict[str, Any]:
+    with ctx.database.session() as session:
+        events_service.emit(
+            session,
+            "batch.import_completed",
+            {
+                "aggregate_id": ctx.job_id,
+                "task_id": ctx.job_id,
+                "total": outcome.total,
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "failed": outcome.failed,
+            },
+        )
+    return outcome.result()
+
+
+def _import_row(
+    session: Session,
+    runtime: Runtime,
+    outcome: _Outcome,
+    number: int,
+    raw: dict[str, Any],
+    *,
+    update_existing: bool,
+) -> None:
+    try:
+        row = parse_row(raw)
+        with session.begin_nested():
+            created = apply_row(session, runtime, row, update_existing=update_existing)
+    except RowError as exc:
+        outcome.fail(number, str(exc))
+        return
+    except ValidationError as exc:
+        outcome.fail(number, validation_message(exc))
+        return
+    except ProductionError as exc:
+        outcome.fail(number, exc.detail)
+        return
+    except SQLAlchemyError as exc:
+        log.warning("import row %d failed in the database", number, exc_info=True)
+        outcome.fail(number, f"Ошибка базы данных: {type(exc).__name__}")
+        return
+    if created:
+        outcome.created += 1
+    else:
+        outcome.updated += 1
+
+
+def apply_row(session: Session, runtime: Runtime, row: ImportedRow, *, update_existing: bool) -> bool:
+    """Create the row's batch (or update it, matched on number and date); True when created.
+
+    A missing work center is created from the row's identifier and name. Products are added with the
+    add-product rule (codes already in this batch are skipped; a code of another batch fails the row),
+    aggregation flags of exported products are restored, then the batch is closed or reopened as the row
+    says.
+    """
+    now = runtime.clock()
+    strict = runtime.settings.strict_close
+    center = _work_center(session, row, now=now)
+    existing = session.scalar(
+        select(Batch).where(Batch.batch_number == row.batch_number, Batch.batch_date == row.batch_date)
+    )
+    if existing is not None and update_existing:
+        fields: dict[str, Any] = {**row.batch_fields(), "work_center_id": center.uuid}
+        if existing.is_closed and not row.is_closed:
+            fields["is_closed"] = False  # reopen first, so that the shift and products may change
+        changes = BatchUpdate.model_validate(fields)
+        batch = batches_service.update_batch(
+            session, batch_id=existing.uuid, data=changes, now=now, strict=strict
+        )
+        created = False
+    else:
+        data = BatchCreate.model_validate({**row.batch_fields(), "work_center_id": center.uuid})
+        batch = batches_service.create_batch(session, data=data, now=now)
+        created = True
+    _add_products(session, batch, row, now=now)
+    if row.is_closed and not batch.is_closed:
+        batches_service.close(session, batch_id=batch.uuid, closed_at=row.closed_at, now=now, strict=strict)
+    return created
+
+
+def _work_center(session: Session, row: ImportedRow, *, now: datetime) -> WorkCenter:
+    center = session.scalar(select(WorkCenter).where(WorkCenter.identifier == row.work_center_identifier))
+    if center is None:
+        data = WorkCenterCreate.model_validate(
+            {"identifier": row.work_center_identifier, "name": row.work_center_name}
+        )
+        center = work_centers_service.create(session, data=data, now=now)
+    return center
+
+
+def _add_products(session: Session, batch: Batch, row: ImportedRow, *, now: datetime) -> None:
+    if not row.products:
+        return
+    have = set(session.scalars(select(Product.unique_code).where(Product.batch_id == batch.uuid)))
+    to_aggregate: dict[datetime, list[str]] = defaultdict(list)
+    for item in row.products:
+        if item.unique_code in have:
+            continue
+        have.add(item.unique_code)
+        batches_service.add_product(session, batch_id=batch.uuid, unique_code=item.unique_code, now=now)
+        if item.is_aggregated:
+            to_aggregate[item.aggregated_at or now].append(item.unique_code)
+    for moment, codes in to_aggregate.items():
+        products = list(
+            session.scalars(
+                select(Product).where(Product.batch_id == batch.uuid, Product.unique_code.in_(codes))
+            )
+        )
+        batches_service.mark_aggregated(
+            session, batch, products, aggregated_at=moment, now=now, announce_batch=False
+        )

@@ -1,0 +1,1 @@
+"""Batch reports: PDF and xlsx with three sections, stored for download, optionally e-mailed."""
