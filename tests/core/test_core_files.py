@@ -42,9 +42,14 @@ def test_atomic_write_is_all_or_nothing(tmp_path: Path) -> None:
         assert not target.final.exists()
         assert target.path.name.startswith(".tmp-")
     assert list(tmp_path.rglob("*.*")) == []  # not committed: nothing left
-    with pytest.raises(RuntimeError), store.writer(FILE_ID, "csv") as target:
-        target.file.write(b"x")
-        raise RuntimeError
+
+    def fail_midway() -> None:
+        with store.writer(FILE_ID, "csv") as target:
+            target.file.write(b"x")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fail_midway()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
     with store.writer(FILE_ID, "csv") as target:
         target.file.write(b"whole")

@@ -110,7 +110,7 @@ def test_xlsx_report_has_three_sheets_with_the_same_content(api: Api) -> None:
     ids = {p["unique_code"]: p["uuid"] for p in batch["products"]}
     products = workbook.get_sheet_by_name("Продукция").to_python()
     assert products[0] == ["ID", "Уникальный код", "Агрегирована", "Дата агрегации"]
-    assert sorted(products[1:]) == [
+    assert sorted(products[1:], key=lambda row: row[1]) == [
         [ids["PROD-001"], "PROD-001", "Да", "20.01.2025 12:00"],
         [ids["PROD-002"], "PROD-002", "Нет", "—"],
     ]
