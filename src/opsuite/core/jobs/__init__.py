@@ -3,10 +3,20 @@
 from opsuite.core.db import UTCDateTime
 from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.leases import acquire_lease, release_lease
+from opsuite.core.jobs.maintenance import (
+    WORKER_LOST,
+    MaintenanceReport,
+    Reaped,
+    maintain,
+    maintain_under_lease,
+    reap_lost,
+)
 from opsuite.core.jobs.models import JobMixin, JobState, LeaseMixin
 from opsuite.core.jobs.periodic import PeriodicScheduler
 from opsuite.core.jobs.registry import (
+    DEFAULT_MAX_ATTEMPTS,
     DEFAULT_RESULT_TTL,
+    DEFAULT_TIMEOUT,
     JobRevoked,
     PeriodicTask,
     Task,
@@ -33,7 +43,10 @@ from opsuite.core.jobs.service import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_RESULT_TTL",
+    "DEFAULT_TIMEOUT",
+    "WORKER_LOST",
     "Clock",
     "InProcessRunner",
     "InlineRunner",
@@ -42,8 +55,10 @@ __all__ = [
     "JobRunner",
     "JobState",
     "LeaseMixin",
+    "MaintenanceReport",
     "PeriodicScheduler",
     "PeriodicTask",
+    "Reaped",
     "Task",
     "TaskContext",
     "TaskRegistry",
@@ -55,7 +70,10 @@ __all__ = [
     "enqueue",
     "enqueue_args",
     "get_job",
+    "maintain",
+    "maintain_under_lease",
     "purge_expired",
+    "reap_lost",
     "release_lease",
     "resubmit_stale",
     "revoke",

@@ -12,14 +12,15 @@ from datetime import timedelta
 from opsuite.core.db import Database
 from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.leases import acquire_lease
+from opsuite.core.jobs.maintenance import DEFAULT_STALE_AFTER, MAINTENANCE_LEASE, maintain_under_lease
 from opsuite.core.jobs.models import JobMixin, LeaseMixin
 from opsuite.core.jobs.registry import TaskRegistry
-from opsuite.core.jobs.service import enqueue_args, purge_expired, resubmit_stale
+from opsuite.core.jobs.service import enqueue_args
 
 log = logging.getLogger(__name__)
 
 PERIODIC_PREFIX = "periodic:"
-MAINTENANCE_LEASE = "jobs:maintenance"
+__all__ = ["MAINTENANCE_LEASE", "PERIODIC_PREFIX", "PeriodicScheduler", "default_holder"]
 
 
 def default_holder() -> str:
@@ -41,7 +42,7 @@ class PeriodicScheduler:
         tick: float = 1.0,
         holder: str | None = None,
         maintenance_every: timedelta | None = timedelta(minutes=1),
-        stale_after: timedelta = timedelta(minutes=10),
+        stale_after: timedelta = DEFAULT_STALE_AFTER,
     ) -> None:
         self.database = database
         self.job_model = job_model
@@ -78,18 +79,19 @@ class PeriodicScheduler:
         return fired
 
     def maintain(self, every: timedelta) -> bool:
-        """Purge expired results and resubmit stale PENDING jobs, at most once per `every` system-wide."""
-        now = self.clock()
-        with self.database.session() as session:
-            if not acquire_lease(
-                session, self.lease_model, MAINTENANCE_LEASE, holder=self.holder, ttl=every, now=now
-            ):
-                return False
-            purged = purge_expired(session, self.job_model, now=now)
-        resubmitted = resubmit_stale(self.database, self.job_model, older_than=self.stale_after, now=now)
-        if purged or resubmitted:
-            log.info("jobs maintenance: %d purged, %d resubmitted", purged, len(resubmitted))
-        return True
+        """Purge expired results, resubmit stale PENDING jobs and reap lost runs, at most once per `every`
+        system-wide."""
+        report = maintain_under_lease(
+            self.database,
+            self.job_model,
+            self.lease_model,
+            self.registry,
+            holder=self.holder,
+            ttl=every,
+            now=self.clock(),
+            stale_after=self.stale_after,
+        )
+        return report is not None
 
     def start(self) -> None:
         """Run `run_pending` every `tick` seconds on a daemon thread."""

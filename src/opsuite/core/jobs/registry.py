@@ -13,6 +13,9 @@ from opsuite.core.db import Database
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
 
 DEFAULT_RESULT_TTL = timedelta(hours=24)
+# How long one run may take before maintenance takes its worker for lost, and how many runs a job gets.
+DEFAULT_TIMEOUT = timedelta(hours=1)
+DEFAULT_MAX_ATTEMPTS = 3
 
 TaskFunction = Callable[..., Any]
 F = TypeVar("F", bound=TaskFunction)
@@ -28,11 +31,17 @@ class JobRevoked(Exception):
 
 @dataclass(frozen=True)
 class Task:
-    """A registered task: `fn(ctx, **args)` returns a JSON-able result."""
+    """A registered task: `fn(ctx, **args)` returns a JSON-able result.
+
+    A run still unfinished `timeout` after it started is taken for lost (its process died) and the job is
+    run again, up to `max_attempts` runs in all; so `timeout` must exceed the longest legitimate run.
+    """
 
     name: str
     fn: TaskFunction
     result_ttl: timedelta = DEFAULT_RESULT_TTL
+    timeout: timedelta = DEFAULT_TIMEOUT
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -51,13 +60,22 @@ class TaskRegistry:
         self._tasks: dict[str, Task] = {}
         self._periodic: dict[str, PeriodicTask] = {}
 
-    def task(self, name: str, *, result_ttl: timedelta = DEFAULT_RESULT_TTL) -> Callable[[F], F]:
+    def task(
+        self,
+        name: str,
+        *,
+        result_ttl: timedelta = DEFAULT_RESULT_TTL,
+        timeout: timedelta = DEFAULT_TIMEOUT,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> Callable[[F], F]:
         """Register `fn(ctx, **kwargs)` under `name`; the result is kept `result_ttl` after it finishes."""
+        if timeout <= timedelta(0) or max_attempts < 1:
+            raise ValueError("a task needs a positive timeout and at least one attempt")
 
         def register(fn: F) -> F:
             if name in self._tasks:
                 raise ValueError(f"task {name!r} is already registered")
-            self._tasks[name] = Task(name, fn, result_ttl)
+            self._tasks[name] = Task(name, fn, result_ttl, timeout, max_attempts)
             return fn
 
         return register
@@ -69,11 +87,13 @@ class TaskRegistry:
         every: timedelta,
         kwargs: dict[str, Any] | None = None,
         result_ttl: timedelta = DEFAULT_RESULT_TTL,
+        timeout: timedelta = DEFAULT_TIMEOUT,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     ) -> Callable[[F], F]:
         """Register a task that the scheduler enqueues once per `every`, with `kwargs`."""
         if every <= timedelta(0):
             raise ValueError("a periodic task needs a positive interval")
-        register_task = self.task(name, result_ttl=result_ttl)
+        register_task = self.task(name, result_ttl=result_ttl, timeout=timeout, max_attempts=max_attempts)
 
         def register(fn: F) -> F:
             register_task(fn)
@@ -122,10 +142,13 @@ class TaskContext:
         if total is not None:
             values["progress_total"] = total
         with self.database.session() as session:
-            # The state guard keeps a concurrent revoke from being overwritten by a late progress report.
+            # The state guard keeps a concurrent revoke from being overwritten by a late progress report; the
+            # attempt guard stops a run that maintenance took for lost once the job was handed to another run.
             changed = affected(
                 session,
-                update(job).where(job.id == self.job_id, job.state.in_(ACTIVE_STATES)).values(**values),
+                update(job)
+                .where(job.id == self.job_id, job.state.in_(ACTIVE_STATES), job.attempts == self.attempt)
+                .values(**values),
             )
         if not changed:
             raise JobRevoked(self.job_id)

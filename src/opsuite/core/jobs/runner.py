@@ -92,11 +92,12 @@ def run_job(
         json.dumps(result)  # fail here, as a task error, rather than at commit time
     except JobRevoked:
         log.info("job %s (%s) stopped after revoke", job_id, name)
-        return _finish(database, job, job_id, clock, result_ttl, state=JobState.REVOKED)
+        return _finish(database, job, job_id, attempt, clock, result_ttl, state=JobState.REVOKED)
     except Exception as exc:
         log.exception("job %s (%s) failed", job_id, name)
-        return _finish(database, job, job_id, clock, result_ttl, state=JobState.FAILURE, error=_describe(exc))
-    return _finish(database, job, job_id, clock, result_ttl, state=JobState.SUCCESS, result=result)
+        error = _describe(exc)
+        return _finish(database, job, job_id, attempt, clock, result_ttl, state=JobState.FAILURE, error=error)
+    return _finish(database, job, job_id, attempt, clock, result_ttl, state=JobState.SUCCESS, result=result)
 
 
 def _describe(exc: BaseException) -> str:
@@ -105,18 +106,31 @@ def _describe(exc: BaseException) -> str:
 
 
 def _finish(
-    database: Database, job: type[JobMixin], job_id: str, clock: Clock, result_ttl: timedelta, **values: Any
-) -> JobState:
+    database: Database,
+    job: type[JobMixin],
+    job_id: str,
+    attempt: int,
+    clock: Clock,
+    result_ttl: timedelta,
+    **values: Any,
+) -> JobState | None:
     now = clock()
     with database.session() as session:
-        # A revoke that landed while the task ran wins: the row stays REVOKED.
+        # A revoke that landed while the task ran wins: the row stays REVOKED. A run that maintenance took
+        # for lost (its attempt is no longer the row's) must not overwrite the newer attempt either.
         finished = affected(
             session,
             update(job)
-            .where(job.id == job_id, job.state.in_(ACTIVE_STATES))
+            .where(job.id == job_id, job.state.in_(ACTIVE_STATES), job.attempts == attempt)
             .values(finished_at=now, expires_at=now + result_ttl, **values),
         )
-    return JobState(values["state"]) if finished else JobState.REVOKED
+        if finished:
+            return JobState(values["state"])
+        state = session.scalar(select(job.state).where(job.id == job_id))
+    if state is JobState.REVOKED:
+        return JobState.REVOKED
+    log.warning("job %s attempt %d finished after it was taken for lost; result dropped", job_id, attempt)
+    return None
 
 
 class InProcessRunner:
