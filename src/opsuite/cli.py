@@ -1,10 +1,11 @@
-"""The `opsuite` command: serve, migrate, admin, demo, simulate."""
+"""The `opsuite` command: serve, migrate, admin, demo, simulate, worker, beat."""
 
 from __future__ import annotations
 
 import asyncio
 import html
-from typing import Annotated
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
@@ -15,6 +16,11 @@ from rich.console import Console
 from opsuite.core.logs import configure_logging
 from opsuite.core.settings import CoreSettings
 from opsuite.systems import INDEX_PORT, SYSTEMS, descriptor
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+    from opsuite.core.jobs import JobSetup
 
 app = typer.Typer(help="opsuite: operations backends on one core.", no_args_is_help=True)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
@@ -137,6 +143,74 @@ def index_app(links: list[tuple[str, str]]) -> FastAPI:
         return body
 
     return page
+
+
+class Pool(StrEnum):
+    """Celery worker pools offered by `opsuite worker`."""
+
+    threads = "threads"
+    solo = "solo"
+    prefork = "prefork"
+
+
+def _celery_app(system: str) -> tuple[Celery, CoreSettings]:
+    """The Celery app of a system with background jobs; exits 2 with a message otherwise."""
+    name = _names([system])[0]
+    target = descriptor(name)
+    jobs = getattr(target, "jobs", None)
+    if jobs is None:
+        console.print(f"[red]error:[/] system {name} has no background jobs")
+        raise typer.Exit(2)
+    core = CoreSettings()
+    if not core.redis_url:
+        console.print(
+            f"[red]error:[/] OPSUITE_REDIS_URL is not set; {name} then runs its jobs inside `opsuite serve`"
+            " (set it, e.g. redis://127.0.0.1:6379/0, to run Celery workers and beat)"
+        )
+        raise typer.Exit(2)
+    from opsuite.core.jobs import make_celery
+
+    def setup_factory() -> JobSetup:
+        # Called once per worker or beat process, never in the API process.
+        setup: JobSetup = jobs(target.settings())
+        return setup
+
+    return make_celery(name, core.redis_url, setup_factory), core
+
+
+@app.command()
+def worker(
+    system: Annotated[str, typer.Argument(help="System whose jobs to run")],
+    concurrency: Annotated[int, typer.Option(help="Jobs run at once")] = 4,
+    pool: Annotated[Pool, typer.Option(help="threads (default), solo or prefork")] = Pool.threads,
+    loglevel: Annotated[str, typer.Option(help="Log level")] = "INFO",
+) -> None:
+    """Run a Celery worker for a system's jobs (needs OPSUITE_REDIS_URL)."""
+    celery_app, core = _celery_app(system)
+    configure_logging(core.log_format, loglevel)
+    celery_app.worker_main(
+        [
+            "worker",
+            f"--loglevel={loglevel}",
+            f"--concurrency={concurrency}",
+            f"--pool={pool.value}",
+            f"--queues={system}",
+            f"--hostname={system}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@app.command()
+def beat(
+    system: Annotated[str, typer.Argument(help="System whose periodic tasks to schedule")],
+    loglevel: Annotated[str, typer.Option(help="Log level")] = "INFO",
+) -> None:
+    """Run Celery beat for a system's periodic tasks (one per system; needs OPSUITE_REDIS_URL)."""
+    celery_app, core = _celery_app(system)
+    configure_logging(core.log_format, loglevel)
+    celery_app.start(["beat", f"--loglevel={loglevel}"])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,18 @@
 """Background jobs: a `jobs` table as the source of truth, pluggable runners, and leased periodic tasks."""
 
 from opsuite.core.db import UTCDateTime
+from opsuite.core.jobs.celery_engine import (
+    CeleryEngine,
+    CeleryRunner,
+    CelerySettings,
+    beat_schedule,
+    build_runner,
+    fire_periodic,
+    make_celery,
+    schedule_entries,
+    task_name,
+    uses_celery,
+)
 from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.leases import acquire_lease, release_lease
 from opsuite.core.jobs.maintenance import (
@@ -41,18 +53,23 @@ from opsuite.core.jobs.service import (
     revoke,
     submit,
 )
+from opsuite.core.jobs.setup import JobSetup
 
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_RESULT_TTL",
     "DEFAULT_TIMEOUT",
     "WORKER_LOST",
+    "CeleryEngine",
+    "CeleryRunner",
+    "CelerySettings",
     "Clock",
     "InProcessRunner",
     "InlineRunner",
     "JobMixin",
     "JobRevoked",
     "JobRunner",
+    "JobSetup",
     "JobState",
     "LeaseMixin",
     "MaintenanceReport",
@@ -65,19 +82,26 @@ __all__ = [
     "UTCDateTime",
     "UnknownTaskError",
     "acquire_lease",
+    "beat_schedule",
     "bind_runner",
     "bound_runner",
+    "build_runner",
     "enqueue",
     "enqueue_args",
+    "fire_periodic",
     "get_job",
     "maintain",
     "maintain_under_lease",
+    "make_celery",
     "purge_expired",
     "reap_lost",
     "release_lease",
     "resubmit_stale",
     "revoke",
     "run_job",
+    "schedule_entries",
     "submit",
+    "task_name",
+    "uses_celery",
     "utcnow",
 ]

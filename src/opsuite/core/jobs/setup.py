@@ -1,0 +1,29 @@
+"""What an engine needs to run a system's jobs: its database, tables, tasks and plain worker functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from opsuite.core.db import Database
+from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.jobs.models import JobMixin, LeaseMixin
+from opsuite.core.jobs.registry import TaskRegistry
+
+
+@dataclass(frozen=True)
+class JobSetup:
+    """One system's job machinery, built by its `system.jobs(config)`.
+
+    `functions` are plain callables taking JSON-able keyword arguments that run on a worker without a
+    jobs row (e.g. `"outbox.deliver": deliver(ids=[...])`), sent with `CeleryRunner.call`.
+    """
+
+    system: str
+    database: Database
+    job_model: type[JobMixin]
+    lease_model: type[LeaseMixin]
+    registry: TaskRegistry
+    clock: Clock = utcnow
+    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
