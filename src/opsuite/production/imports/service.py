@@ -20,7 +20,7 @@ from opsuite.core.tabular import read_table, sniff
 from opsuite.production.batches import service as batches_service
 from opsuite.production.batches.models import Batch
 from opsuite.production.batches.schemas import BatchCreate, BatchUpdate
-from opsuite.production.errors import BadRequest, NotFound, ProductionError
+from opsuite.production.errors import BadRequest, InvalidState, NotFound, ProductionError
 from opsuite.production.events import service as events_service
 from opsuite.production.files import service as files_service
 from opsuite.production.files.models import StoredFile
@@ -196,6 +196,10 @@ def _import_row(
         log.warning("import row %d failed in the database", number, exc_info=True)
         outcome.fail(number, f"Ошибка базы данных: {type(exc).__name__}")
         return
+    finally:
+        # Each row's objects are done with; an identity map growing over the chunk makes every later
+        # savepoint and flush slower (SQLAlchemy snapshots the session at each savepoint).
+        session.expunge_all()
     if created:
         outcome.created += 1
     else:
@@ -249,20 +253,32 @@ def _add_products(session: Session, batch: Batch, row: ImportedRow, *, now: date
     if not row.products:
         return
     have = set(session.scalars(select(Product.unique_code).where(Product.batch_id == batch.uuid)))
-    to_aggregate: dict[datetime, list[str]] = defaultdict(list)
-    for item in row.products:
-        if item.unique_code in have:
-            continue
-        have.add(item.unique_code)
-        batches_service.add_product(session, batch_id=batch.uuid, unique_code=item.unique_code, now=now)
-        if item.is_aggregated:
-            to_aggregate[item.aggregated_at or now].append(item.unique_code)
-    for moment, codes in to_aggregate.items():
-        products = list(
-            session.scalars(
-                select(Product).where(Product.batch_id == batch.uuid, Product.unique_code.in_(codes))
-            )
+    unique = {item.unique_code: item for item in row.products}
+    fresh = [item for code, item in unique.items() if code not in have]
+    if not fresh:
+        return
+    if batch.is_closed:
+        raise InvalidState(batches_service.CLOSED_NO_ADD)
+    # The add-product rule of the batch service (a code is unique across batches), without reloading the
+    # batch after every code as the one-product route does.
+    to_aggregate: dict[datetime, list[Product]] = defaultdict(list)
+    for item in fresh:
+        product = batches_service.new_product(session, batch=batch, unique_code=item.unique_code, now=now)
+        events_service.emit(
+            session,
+            "batch.product_added",
+            {
+                "batch_id": str(batch.uuid),
+                "batch_number": batch.batch_number,
+                "product_id": str(product.uuid),
+                "unique_code": product.unique_code,
+            },
         )
+        if item.is_aggregated:
+            to_aggregate[item.aggregated_at or now].append(product)
+    batch.updated_at = now
+    session.flush()
+    for moment, products in to_aggregate.items():
         batches_service.mark_aggregated(
             session, batch, products, aggregated_at=moment, now=now, announce_batch=False
         )

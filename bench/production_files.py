@@ -1,0 +1,236 @@
+"""Production export and import of 100,000 batches, each as a ratio to the bare library in the same run.
+
+* Export: `POST /api/batches/export?format=xlsx` through the app (TestClient, in-process job runner) until
+  the job is SUCCESS, against writing the same rows (read back from the exported file, held in memory)
+  with bare XlsxWriter `constant_memory` and `write_row`.
+* Memory: the app runs in a child process; its peak RSS (`ru_maxrss`) after the 100k export minus its
+  peak after start-up and a warm-up export of 0 rows is the figure "peak RSS over idle".
+* Import: `POST /api/batches/import` of that file into an empty database until SUCCESS, against reading
+  the same file with bare python-calamine (`to_python()` of the sheet). The import runs every row
+  through the batch service (work center lookup, uniqueness check, savepoint, product rule, events).
+
+The 100k batches (one product each, 100 work centers) are seeded with Core bulk inserts.
+`OPSUITE_BENCH_PRODUCTION_ROWS` changes the row count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROWS = int(os.environ.get("OPSUITE_BENCH_PRODUCTION_ROWS", "100000"))
+EXPORT_AIM = 1.3
+RSS_AIM_MB = 60.0
+START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+
+def _seed(url: str, rows: int) -> None:
+    from sqlalchemy import insert
+
+    from opsuite.core.db import Database
+    from opsuite.production.batches.models import Batch
+    from opsuite.production.products.models import Product
+    from opsuite.production.work_centers.models import WorkCenter
+
+    database = Database(url)
+    centers = [
+        {"uuid": uuid.uuid4(), "identifier": f"WC-{n:03d}", "name": f"Цех №{n}", "created_at": START}
+        for n in range(100)
+    ]
+    with database.session() as session:
+        session.execute(insert(WorkCenter), centers)
+        for first in range(0, rows, 10_000):
+            batches = []
+            products = []
+            for n in range(first, min(first + 10_000, rows)):
+                batch_id = uuid.uuid4()
+                day = START + dt.timedelta(days=n // 50)
+                batches.append(
+                    {
+                        "uuid": batch_id,
+                        "created_at": START,
+                        "is_closed": False,
+                        "task_description": "Розлив молока в пакеты 1 л",
+                        "work_center_id": centers[n % 100]["uuid"],
+                        "shift": str(n % 3 + 1),
+                        "team": "Бригада А",
+                        "batch_number": n + 1,
+                        "batch_date": day.date(),
+                        "nomenclature": "Молоко 3,2% 1 л",
+                        "ekn_code": f"EKN-{n % 1000:04d}",
+                        "shift_start": day + dt.timedelta(hours=8),
+                        "shift_end": day + dt.timedelta(hours=20),
+                    }
+                )
+                products.append(
+                    {
+                        "uuid": uuid.uuid4(),
+                        "created_at": START,
+                        "unique_code": f"0104607001234567215{n:013d}",
+                        "batch_id": batch_id,
+                        "is_aggregated": False,
+                    }
+                )
+            session.execute(insert(Batch), batches)
+            session.execute(insert(Product), products)
+    database.dispose()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _worker(mode: str, url: str, var_dir: str, source: str) -> None:
+    """Child process: start the app, warm up, then run one export or import and print JSON figures."""
+    from fastapi.testclient import TestClient
+
+    from opsuite.production.app import create_app
+    from opsuite.production.settings import ProductionSettings
+
+    settings = ProductionSettings(database_url=url, scheduler_enabled=False, core={"var_dir": var_dir})
+    app = create_app(settings)
+    with TestClient(app) as client:
+
+        def wait(task_id: str) -> dict[str, Any]:
+            # Joining the runner instead of polling keeps status requests from competing for the GIL.
+            assert app.state.runner.join(3600)
+            body: dict[str, Any] = client.get(f"/api/background_tasks/{task_id}").json()
+            assert body["status"] == "SUCCESS", body
+            return body
+
+        if mode == "export":
+            warm = client.post(
+                "/api/batches/export", params={"format": "xlsx"}, json={"batch_number": 1_999_999_999}
+            )
+            wait(warm.json()["task_id"])
+            idle = _rss_mb()
+            started = time.perf_counter()
+            task = client.post("/api/batches/export", params={"format": "xlsx"}).json()["task_id"]
+            body = wait(task)
+            seconds = time.perf_counter() - started
+            result = body["result"]
+            path = settings.files_path / result["file_id"][:2] / f"{result['file_id'].replace('-', '')}.xlsx"
+            print(
+                json.dumps(
+                    {"seconds": seconds, "idle": idle, "peak": _rss_mb(), "result": result, "path": str(path)}
+                )
+            )
+        else:
+            warm = client.post("/api/batches/import", files={"file": ("w.csv", b"batch_number\n")})
+            wait(warm.json()["task_id"])
+            idle = _rss_mb()
+            started = time.perf_counter()
+            with open(source, "rb") as handle:
+                task = client.post("/api/batches/import", files={"file": ("batches.xlsx", handle)}).json()[
+                    "task_id"
+                ]
+            body = wait(task)
+            seconds = time.perf_counter() - started
+            result = {k: v for k, v in body["result"].items() if k != "errors"}
+            result["first_errors"] = body["result"]["errors"][:3]
+            print(json.dumps({"seconds": seconds, "idle": idle, "peak": _rss_mb(), "result": result}))
+
+
+def _child(mode: str, url: str, var_dir: Path, source: str = "") -> dict[str, Any]:
+    args = f"{mode!r}, {url!r}, {str(var_dir)!r}, {source!r}"
+    code = f"from bench.production_files import _worker; _worker({args})"
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    figures: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _bare_xlsx(rows: list[list[Any]], path: Path) -> float:
+    from xlsxwriter import Workbook
+
+    started = time.perf_counter()
+    workbook = Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    for index, row in enumerate(rows):
+        sheet.write_row(index, 0, row)
+    workbook.close()
+    return time.perf_counter() - started
+
+
+def _bare_calamine(path: Path) -> float:
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    elapsed = time.perf_counter() - started
+    assert len(rows) == ROWS + 1
+    return elapsed
+
+
+def run() -> dict[str, float]:
+    """Seed, export through the API, compare with bare XlsxWriter; import back, compare with bare calamine."""
+    from python_calamine import CalamineWorkbook
+
+    from opsuite.core.migrations import upgrade
+
+    print(f"production files: {ROWS:,} batches (one product each), SQLite")
+    with tempfile.TemporaryDirectory(prefix="opsuite-bench-files-") as tmp:
+        root = Path(tmp)
+        source_url = f"sqlite:///{root / 'source.sqlite3'}"
+        upgrade("opsuite.production", source_url)
+        started = time.perf_counter()
+        _seed(source_url, ROWS)
+        print(f"  seeded with Core bulk inserts in {time.perf_counter() - started:.1f} s")
+
+        export = _child("export", source_url, root / "var-export")
+        assert export["result"]["total"] == ROWS, export
+        exported = Path(export["path"])
+        rows = [
+            [cell for cell in row]
+            for row in CalamineWorkbook.from_path(str(exported)).get_sheet_by_index(0).to_python()
+        ]
+        bare_write = _bare_xlsx(rows, root / "bare.xlsx")
+        del rows
+        export_ratio = export["seconds"] / bare_write
+        export_rss = export["peak"] - export["idle"]
+        print(
+            f"  export via API: {export['seconds']:.2f} s; "
+            f"bare XlsxWriter constant_memory: {bare_write:.2f} s; "
+            f"ratio {export_ratio:.2f}x (aim <= {EXPORT_AIM}x)"
+        )
+        print(
+            f"  worker peak RSS over idle: {export_rss:.1f} MB (idle {export['idle']:.1f} MB, "
+            f"peak {export['peak']:.1f} MB; aim <= {RSS_AIM_MB:.0f} MB)"
+        )
+
+        target_url = f"sqlite:///{root / 'target.sqlite3'}"
+        upgrade("opsuite.production", target_url)
+        imported = _child("import", target_url, root / "var-import", str(exported))
+        assert imported["result"]["created"] == ROWS, imported
+        bare_read = _bare_calamine(exported)
+        import_ratio = imported["seconds"] / bare_read
+        import_rss = imported["peak"] - imported["idle"]
+        print(
+            f"  import via API: {imported['seconds']:.2f} s ({ROWS / imported['seconds']:,.0f} rows/s); "
+            f"bare calamine read: {bare_read:.2f} s; ratio {import_ratio:.1f}x"
+        )
+        print(f"  import worker peak RSS over idle: {import_rss:.1f} MB")
+    return {
+        "export_ratio": export_ratio,
+        "export_rss_mb": export_rss,
+        "import_ratio": import_ratio,
+        "import_rss_mb": import_rss,
+    }
+
+
+if __name__ == "__main__":
+    run()
