@@ -96,7 +96,10 @@ def _worker(mode: str, url: str, var_dir: str, source: str) -> None:
     from opsuite.production.app import create_app
     from opsuite.production.settings import ProductionSettings
 
-    settings = ProductionSettings(database_url=url, scheduler_enabled=False, core={"var_dir": var_dir})
+    # 100k exported rows make a file of about 30 MB, over the document's 10 MB import limit: raised here.
+    settings = ProductionSettings(
+        database_url=url, scheduler_enabled=False, core={"var_dir": var_dir}, import_max_bytes=1 << 30
+    )
     app = create_app(settings)
     with TestClient(app) as client:
 
@@ -145,11 +148,13 @@ def _child(mode: str, url: str, var_dir: Path, source: str = "") -> dict[str, An
     code = f"from bench.production_files import _worker; _worker({args})"
     output = subprocess.run(
         [sys.executable, "-c", code],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
         cwd=Path(__file__).parent.parent,
     )
+    if output.returncode:
+        raise RuntimeError(f"bench worker failed:\n{output.stderr[-3000:]}")
     figures: dict[str, Any] = json.loads(output.stdout.strip().splitlines()[-1])
     return figures
 
@@ -194,6 +199,7 @@ def run() -> dict[str, float]:
         export = _child("export", source_url, root / "var-export")
         assert export["result"]["total"] == ROWS, export
         exported = Path(export["path"])
+        print(f"  exported file: {exported.stat().st_size / 1e6:.1f} MB")
         rows = [
             [cell for cell in row]
             for row in CalamineWorkbook.from_path(str(exported)).get_sheet_by_index(0).to_python()
