@@ -31,7 +31,11 @@ def test_create_refusals(api: Api) -> None:
 @pytest.mark.parametrize(
     ("change", "loc", "message"),
     [
-        ({"shift_end": "2025-01-20T08:00:00Z"}, ["body"], "Время окончания смены должно быть позже времени начала"),
+        (
+            {"shift_end": "2025-01-20T08:00:00Z"},
+            ["body"],
+            "Время окончания смены должно быть позже времени начала",
+        ),
         ({"batch_number": 0}, ["body", "batch_number"], "Номер партии должен быть положительным числом"),
         ({"team": " "}, ["body", "team"], "Бригада не может быть пустой"),
         ({"shift": ""}, ["body", "shift"], "Смена не может быть пустой"),
@@ -40,7 +44,9 @@ def test_create_refusals(api: Api) -> None:
         ({"task_description": " "}, ["body", "task_description"], "Описание задачи не может быть пустым"),
     ],
 )
-def test_create_value_errors_are_422_with_the_rule(api: Api, change: dict[str, Any], loc: list[str], message: str) -> None:
+def test_create_value_errors_are_422_with_the_rule(
+    api: Api, change: dict[str, Any], loc: list[str], message: str
+) -> None:
     center = api.work_center()
     body = api.call("POST", "/api/batches", 422, json={**BATCH, "work_center_id": center["uuid"], **change})
     assert body["detail"] == "Ошибка валидации запроса"
@@ -131,7 +137,9 @@ def test_unknown_sort_field_names_the_allowed_ones(api: Api) -> None:
 
 def test_get_missing_is_404(api: Api) -> None:
     missing = uuid.uuid4()
-    assert api.call("GET", f"/api/batches/{missing}", 404) == {"detail": f"Партия с UUID {missing} не найдена"}
+    assert api.call("GET", f"/api/batches/{missing}", 404) == {
+        "detail": f"Партия с UUID {missing} не найдена"
+    }
 
 
 def test_patch_changes_fields_and_keeps_its_own_number(api: Api) -> None:
@@ -159,17 +167,17 @@ def test_patch_refusals(api: Api) -> None:
         "detail": "Партия с номером 1002 и датой 2025-01-20 уже существует"
     }
     # The merged shift must stay ordered.
-    assert api.call("PATCH", f"/api/batches/{first['uuid']}", 422, json={"shift_start": "2025-01-20T21:00:00Z"}) == {
-        "detail": "Время окончания смены должно быть позже времени начала"
-    }
+    assert api.call(
+        "PATCH", f"/api/batches/{first['uuid']}", 422, json={"shift_start": "2025-01-20T21:00:00Z"}
+    ) == {"detail": "Время окончания смены должно быть позже времени начала"}
     unknown = uuid.uuid4()
     assert api.call("PATCH", f"/api/batches/{first['uuid']}", 404, json={"work_center_id": str(unknown)}) == {
         "detail": f"Рабочий центр с UUID {unknown} не найден"
     }
     api.call("PATCH", f"/api/batches/{first['uuid']}/close", 200)
-    assert api.call("PATCH", f"/api/batches/{first['uuid']}", 409, json={"shift_end": "2025-01-20T21:00:00Z"}) == {
-        "detail": "Нельзя изменять время смены для закрытой партии"
-    }
+    assert api.call(
+        "PATCH", f"/api/batches/{first['uuid']}", 409, json={"shift_end": "2025-01-20T21:00:00Z"}
+    ) == {"detail": "Нельзя изменять время смены для закрытой партии"}
     # Descriptive fields of a closed batch may change.
     assert api.call("PATCH", f"/api/batches/{first['uuid']}", 200, json={"team": "Б"})["team"] == "Б"
 
@@ -198,15 +206,21 @@ def test_close_defaults_to_now_and_refuses_twice(api: Api) -> None:
     batch = api.batch()
     closed = api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 200)
     assert (closed["is_closed"], closed["closed_at"]) == (True, "2025-01-15T10:30:00Z")
-    assert api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 409, json={}) == {"detail": "Партия уже закрыта"}
+    assert api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 409, json={}) == {
+        "detail": "Партия уже закрыта"
+    }
 
 
 def test_strict_close_setting_demands_aggregated_products(api: Api) -> None:
     api.client.app.state.settings.strict_close = True  # type: ignore[attr-defined]
     batch = api.batch()
-    assert api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 409) == {"detail": "Невозможно закрыть партию"}
+    assert api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 409) == {
+        "detail": "Невозможно закрыть партию"
+    }
     api.add_product(batch["uuid"], "A-1")
-    assert api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 409) == {"detail": "Невозможно закрыть партию"}
+    assert api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 409) == {
+        "detail": "Невозможно закрыть партию"
+    }
     api.call("PATCH", f"/api/batches/{batch['uuid']}/aggregate", 202)
     assert api.call("PATCH", f"/api/batches/{batch['uuid']}/close", 200)["is_closed"] is True
 

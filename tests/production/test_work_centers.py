@@ -19,9 +19,17 @@ def test_create_get_patch_delete(api: Api) -> None:
     assert api.call("GET", f"/api/work_centers/{created['uuid']}", 200) == created
     api.client.app.state.runtime.clock.advance(minutes=30)  # type: ignore[attr-defined]
     patched = api.call(
-        "PATCH", f"/api/work_centers/{created['uuid']}", 200, json={"identifier": "WC-002", "name": "Обновленное имя"}
+        "PATCH",
+        f"/api/work_centers/{created['uuid']}",
+        200,
+        json={"identifier": "WC-002", "name": "Обновленное имя"},
     )
-    assert patched == {**created, "identifier": "WC-002", "name": "Обновленное имя", "updated_at": "2025-01-15T11:00:00Z"}
+    assert patched == {
+        **created,
+        "identifier": "WC-002",
+        "name": "Обновленное имя",
+        "updated_at": "2025-01-15T11:00:00Z",
+    }
     assert api.call("DELETE", f"/api/work_centers/{created['uuid']}", 204) is None
     missing = api.call("GET", f"/api/work_centers/{created['uuid']}", 404)
     assert missing == {"detail": f"Рабочий центр с UUID {created['uuid']} не найден"}
