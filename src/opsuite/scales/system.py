@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from opsuite.core.db import Database
+from opsuite.core.jobs import JobSetup
 from opsuite.core.migrations import upgrade
 from opsuite.scales.settings import ScalesSettings
 
@@ -55,3 +56,28 @@ def load_demo(config: ScalesSettings, *, if_empty: bool = False) -> str:
             return demo.load(session, DeviceCipher(config.fernet_keys), if_empty=if_empty)
     finally:
         database.dispose()
+
+
+def jobs(config: ScalesSettings) -> JobSetup:
+    """The background jobs, for `opsuite worker scales` and `opsuite beat scales`."""
+    from opsuite.scales.crypto import DeviceCipher
+    from opsuite.scales.devices.mertech import MertechScale
+    from opsuite.scales.jobs.models import Job, Lease
+    from opsuite.scales.jobs.tasks import build_registry
+    from opsuite.scales.runtime import Runtime
+
+    database = Database(config.db_url)
+    runtime = Runtime(
+        database=database,
+        settings=config,
+        cipher=DeviceCipher(config.fernet_keys),
+        device_factory=MertechScale,
+    )
+    return JobSetup(
+        system=NAME,
+        database=database,
+        job_model=Job,
+        lease_model=Lease,
+        registry=build_registry(runtime),
+        clock=runtime.clock,
+    )
