@@ -1,0 +1,1 @@
+"""Webhook subscriptions, their deliveries (the core outbox) and the test receiver."""
