@@ -15,6 +15,7 @@ from opsuite.production.jobs.models import Job, Lease
 from opsuite.production.jobs.registry import build_registry
 from opsuite.production.runtime import Runtime
 from opsuite.production.settings import ProductionSettings
+from opsuite.production.webhooks import tasks as webhooks_tasks
 
 DESCRIPTION = """
 Production Control: партии (сменные задания), продукция с уникальными кодами и агрегация, рабочие центры,
@@ -29,6 +30,7 @@ def routers() -> list[APIRouter]:
     """Every router of the system, in the order Swagger UI lists them."""
     from opsuite.production.analytics.router import router as analytics
     from opsuite.production.batches.router import router as batches
+    from opsuite.production.events.router import router as events
     from opsuite.production.exports.router import router as exports
     from opsuite.production.files.router import router as files
     from opsuite.production.health.router import router as health
@@ -36,9 +38,23 @@ def routers() -> list[APIRouter]:
     from opsuite.production.products.router import router as products
     from opsuite.production.reports.router import router as reports
     from opsuite.production.tasks.router import router as tasks
+    from opsuite.production.webhooks.router import router as webhooks
     from opsuite.production.work_centers.router import router as work_centers
 
-    return [health, exports, imports, reports, batches, products, work_centers, analytics, tasks, files]
+    return [
+        health,
+        exports,
+        imports,
+        reports,
+        batches,
+        products,
+        work_centers,
+        webhooks,
+        events,
+        analytics,
+        tasks,
+        files,
+    ]
 
 
 def create_app(
@@ -52,6 +68,7 @@ def create_app(
     database = database or Database(settings.db_url)
     runtime = Runtime(database=database, settings=settings, clock=clock)
     registry = build_registry(runtime)
+    webhook_engine = webhooks_tasks.in_process_engine(runtime)
     runner = InProcessRunner(database, Job, registry, clock=clock, max_workers=settings.job_workers)
     scheduler = PeriodicScheduler(
         database, Job, Lease, registry, clock=clock, tick=settings.scheduler_tick_seconds
@@ -60,12 +77,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runner.start()
+        webhook_engine.start()
         if settings.scheduler_enabled:
             scheduler.start()
         try:
             yield
         finally:
             scheduler.stop()
+            webhook_engine.shutdown()
             runner.shutdown()
             database.dispose()
 
@@ -75,6 +94,7 @@ def create_app(
     app.state.registry = registry
     app.state.runner = runner
     app.state.scheduler = scheduler
+    app.state.webhook_engine = webhook_engine
     install_error_handlers(app)
     install_common(app, system="production", database=lambda: database, cors_origins=settings.cors_origins)
     for router in routers():

@@ -14,6 +14,7 @@ def build_registry(runtime: Runtime) -> TaskRegistry:
     from opsuite.production.files import tasks as files_tasks
     from opsuite.production.imports import tasks as imports_tasks
     from opsuite.production.mail import tasks as mail_tasks
+    from opsuite.production.webhooks import tasks as webhooks_tasks
 
     registry = TaskRegistry()
     for register in (
@@ -23,6 +24,7 @@ def build_registry(runtime: Runtime) -> TaskRegistry:
         imports_tasks.register,
         mail_tasks.register,
         files_tasks.register,
+        webhooks_tasks.register,
     ):
         register(registry, runtime)
     return registry
