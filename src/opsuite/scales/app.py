@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from opsuite.core.db import Database
-from opsuite.core.jobs import Clock, InProcessRunner, PeriodicScheduler, utcnow
+from opsuite.core.jobs import Clock, JobSetup, PeriodicScheduler, build_runner, utcnow, uses_celery
 from opsuite.core.web import install_common
 from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.crypto import DeviceCipher
@@ -54,16 +54,21 @@ def create_app(
         clock=clock,
     )
     registry = build_registry(runtime)
-    runner = InProcessRunner(database, Job, registry, clock=clock)
+    setup = JobSetup(
+        system="scales", database=database, job_model=Job, lease_model=Lease, registry=registry, clock=clock
+    )
+    runner = build_runner(setup, settings.core.redis_url)
+    # Scaled out, Celery beat owns the schedule; in-process, N API workers share it under a lease.
     scheduler = PeriodicScheduler(
         database, Job, Lease, registry, clock=clock, tick=min(settings.scheduler_tick_seconds, 5.0)
     )
+    schedule_here = settings.scheduler_enabled and not uses_celery(settings.core.redis_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         simulator = await start_if_configured(settings)
         runner.start()
-        if settings.scheduler_enabled:
+        if schedule_here:
             scheduler.start()
         try:
             yield
