@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from opsuite.scales.devices import protocol as p
@@ -21,6 +21,7 @@ from opsuite.scales.devices.interface import (
     ScaleWrongPasswordError,
     device_info_from_json,
 )
+from opsuite.scales.devices.md5stream import StreamingMD5
 
 if TYPE_CHECKING:
     from opsuite.scales.devices.interface import ScaleFactory
@@ -28,6 +29,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _CLOSE_TIMEOUT = 1.0
+_FIRST_POLL_DELAY_FRACTION = 1 / 16
+"""The first sleep after an 'in progress' answer, as a fraction of the poll interval; then doubling."""
+
+
+def poll_delays(interval: float) -> Iterator[float]:
+    """Sleeps between polls: interval/16, doubling, then interval for ever.
+
+    The first poll goes out at once; a quick scale (or the simulator) is then not made to wait a whole
+    interval, while a slow one is polled no more often than the interval after a few tries.
+    """
+    delay = interval * _FIRST_POLL_DELAY_FRACTION
+    while True:
+        yield min(delay, interval)
+        delay *= 2
 
 
 def result_error(code: int, command: bytes) -> ScaleResultError:
@@ -49,21 +64,33 @@ class _Link:
         self, frame: bytes, command: bytes, *, allowed: frozenset[int] = frozenset()
     ) -> p.Reply:
         """Send one request frame and return its reply; a result outside OK and allowed raises."""
+        result, data = await self.exchange_view((frame,), command, allowed=allowed)
+        return p.Reply(command, result, bytes(data))
+
+    async def exchange_view(
+        self,
+        parts: tuple[bytes | memoryview, ...],
+        command: bytes,
+        *,
+        allowed: frozenset[int] = frozenset(),
+    ) -> tuple[int, memoryview]:
+        """exchange for a frame written in parts (a head, then data not copied), replying with a view."""
         name = p.command_name(command)
         try:
             async with asyncio.timeout(self._timeout):
-                self._writer.write(frame)
+                for part in parts:
+                    self._writer.write(part)
                 await self._writer.drain()
                 body = await self._read_frame()
         except TimeoutError as exc:
             raise ScaleTimeoutError(f"no reply to {name} within {self._timeout:g} s") from exc
         except (ConnectionError, OSError) as exc:
             raise ScaleUnreachableError(f"connection lost during {name}: {exc}") from exc
-        reply = p.parse_reply(body, command)
-        if reply.result != p.RC_OK and reply.result not in allowed:
-            raise result_error(reply.result, command)
-        log.debug("scale replied to %s: rc=%d, %d data bytes", name, reply.result, len(reply.data))
-        return reply
+        result, data = p.parse_reply_view(body, command)
+        if result != p.RC_OK and result not in allowed:
+            raise result_error(result, command)
+        log.debug("scale replied to %s: rc=%d, %d data bytes", name, result, len(data))
+        return result, data
 
     async def _read_frame(self) -> bytes:
         try:
@@ -104,33 +131,46 @@ class MertechScale:
 
     async def fetch_products(self) -> dict[str, Any]:
         """Download the scale's whole product file, verify its MD5 and parse it."""
+        return (await self.fetch_product_file()).data
+
+    async def fetch_product_file(self) -> p.ProductFile:
+        """Download the scale's whole product file and verify its MD5; the JSON is parsed only when used."""
         async with self._operation("fetch products") as link:
             await link.exchange(p.create_product_file_request(self._password), p.CMD_CREATE_PRODUCT_FILE)
             await self._wait_until_ready(link)
             await link.exchange(p.read_file_request(self._password, p.STAGE_HASH_START), p.CMD_READ_FILE)
             expected_md5 = await self._read_digest(link)
-            raw = await self._read_chunks(link)
-        if p.md5_digest(raw) != expected_md5:
+            raw, actual_md5 = await self._read_chunks(link)
+        if actual_md5 != expected_md5:
             raise ScaleProtocolError(
-                f"downloaded file MD5 {p.md5_digest(raw).hex()} differs from the scale's {expected_md5.hex()}"
+                f"downloaded file MD5 {actual_md5.hex()} differs from the scale's {expected_md5.hex()}"
             )
         log.info("fetched %d bytes of products from %r", len(raw), self)
-        return p.decode_product_file(raw)
+        return p.ProductFile(raw, digest=actual_md5)
 
     async def push_products(self, data: Mapping[str, Any], *, clear_database: bool = False) -> None:
         """Upload a whole product file in chunks and wait until the scale accepts or rejects it."""
-        body = p.encode_product_file(data)
-        digest = p.md5_digest(body)
+        await self.push_product_file(p.ProductFile.from_data(data), clear_database=clear_database)
+
+    async def push_product_file(self, file: p.ProductFile, *, clear_database: bool = False) -> None:
+        """Upload an encoded product file as it is, in chunks, and wait for the scale's verdict."""
+        body = memoryview(file.raw)
+        size = len(body)
         async with self._operation("push products") as link:
             header = p.upload_header_request(
-                self._password, digest, len(body), clear=clear_database, byteorder=self._size_byteorder
+                self._password, file.digest, size, clear=clear_database, byteorder=self._size_byteorder
             )
             await link.exchange(header, p.CMD_WRITE_PRODUCT_FILE)
             # Each chunk is sent once: the scale keeps the cursor, so a resend would not be idempotent.
-            for chunk in p.split_chunks(body, self._chunk_size):
-                await link.exchange(p.upload_chunk_request(self._password, chunk), p.CMD_WRITE_PRODUCT_FILE)
+            # One request at a time (notes 3.1): the next chunk goes once the scale acknowledged this one.
+            offsets = range(0, size, self._chunk_size) or range(1)
+            for offset in offsets:
+                data = body[offset : offset + self._chunk_size]
+                last = offset + self._chunk_size >= size
+                head = p.upload_chunk_head(self._password, offset, len(data), last)
+                await link.exchange_view((head, data), p.CMD_WRITE_PRODUCT_FILE)
             await self._wait_until_accepted(link)
-        log.info("pushed %d bytes of products to %r (clear=%s)", len(body), self, clear_database)
+        log.info("pushed %d bytes of products to %r (clear=%s)", size, self, clear_database)
 
     async def device_info(self) -> DeviceInfo:
         """Read the FF 17 device information."""
@@ -166,36 +206,43 @@ class MertechScale:
         # Bounded by the operation deadline, unlike the original driver's endless poll.
         request = p.poll_product_file_request(self._password)
         in_progress = frozenset({p.RC_IN_PROGRESS})
+        delays = poll_delays(self._poll_interval)
         while (await link.exchange(request, p.CMD_POLL_PRODUCT_FILE, allowed=in_progress)).result:
-            await asyncio.sleep(self._poll_interval)
+            await asyncio.sleep(next(delays))
 
     async def _read_digest(self, link: _Link) -> bytes:
         request = p.read_file_request(self._password, p.STAGE_HASH_STATUS)
         in_progress = frozenset({p.RC_IN_PROGRESS})
+        delays = poll_delays(self._poll_interval)
         while True:
             reply = await link.exchange(request, p.CMD_READ_FILE, allowed=in_progress)
             if reply.result == p.RC_OK:
                 return p.parse_hash_status(reply.data)
-            await asyncio.sleep(self._poll_interval)
+            await asyncio.sleep(next(delays))
 
-    async def _read_chunks(self, link: _Link) -> bytes:
+    async def _read_chunks(self, link: _Link) -> tuple[bytes, bytes]:
+        """The file's bytes and their MD5, hashed chunk by chunk while the next one is on the wire."""
         request = p.read_file_request(self._password, p.STAGE_CHUNK)
-        chunks: list[p.Chunk] = []
+        parts: list[memoryview] = []
         received = 0
-        while True:
-            chunk = p.parse_download_chunk((await link.exchange(request, p.CMD_READ_FILE)).data)
-            if chunk.offset != received:
-                raise ScaleProtocolError(f"chunk at offset {chunk.offset}, expected {received}")
-            if not chunk.data and not chunk.last:
-                # An empty non-final chunk would otherwise let a confused scale keep us looping.
-                raise ScaleProtocolError("empty chunk before the end of the file")
-            chunks.append(chunk)
-            received += len(chunk.data)
-            if chunk.last:
-                return p.join_chunks(chunks)
+        with StreamingMD5() as md5:
+            while True:
+                _, reply = await link.exchange_view((request,), p.CMD_READ_FILE)
+                offset, data, last = p.parse_chunk_view(reply)
+                if offset != received:
+                    raise ScaleProtocolError(f"chunk at offset {offset}, expected {received}")
+                if not data and not last:
+                    # An empty non-final chunk would otherwise let a confused scale keep us looping.
+                    raise ScaleProtocolError("empty chunk before the end of the file")
+                md5.update(data, more=not last)
+                parts.append(data)
+                received += len(data)
+                if last:
+                    return b"".join(parts), await md5.digest()
 
     async def _wait_until_accepted(self, link: _Link) -> None:
         request = p.upload_check_request(self._password)
+        delays = poll_delays(self._poll_interval)
         while True:
             status = p.parse_check_status((await link.exchange(request, p.CMD_WRITE_PRODUCT_FILE)).data)
             if status.state == p.CHECK_ACCEPTED:
@@ -204,7 +251,7 @@ class MertechScale:
                 raise ScaleFileRejectedError(status.message)
             if status.state != p.CHECK_IN_PROGRESS:
                 raise ScaleProtocolError(f"unknown upload check state {status.state}")
-            await asyncio.sleep(self._poll_interval)
+            await asyncio.sleep(next(delays))
 
 
 async def _close(writer: asyncio.StreamWriter) -> None:

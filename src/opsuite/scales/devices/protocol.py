@@ -146,6 +146,43 @@ def decode_product_file(raw: bytes) -> dict[str, Any]:
     raise ScaleProtocolError(f"product file is JSON {type(parsed).__name__}, expected an object")
 
 
+class ProductFile:
+    """A product file as its wire bytes and MD5, parsed as JSON only once, and only when first asked."""
+
+    __slots__ = ("_data", "_digest", "raw")
+
+    def __init__(self, raw: bytes, *, digest: bytes | None = None) -> None:
+        self.raw = raw
+        """The UTF-8 JSON exactly as it travels."""
+        self._digest = digest
+        self._data: dict[str, Any] | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ProductFile:
+        """Encode a parsed product file the way the scale expects it."""
+        return cls(encode_product_file(data))
+
+    @property
+    def digest(self) -> bytes:
+        """MD5 of the bytes; known without hashing when the scale sent it and we verified it."""
+        if self._digest is None:
+            self._digest = md5_digest(self.raw)
+        return self._digest
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The JSON, parsed on first use and kept; ScaleProtocolError if it is not a product file."""
+        if self._data is None:
+            self._data = decode_product_file(self.raw)
+        return self._data
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __repr__(self) -> str:
+        return f"ProductFile({len(self.raw)} bytes)"
+
+
 # --- frames -------------------------------------------------------------------------------------------
 
 
@@ -172,11 +209,16 @@ def frame_size(prefix: bytes) -> int:
 
 def unwrap_frame(body: bytes) -> bytes:
     """Check STX and L of a frame body (after the prefix) and return what follows them."""
+    return bytes(unwrap_frame_view(body))
+
+
+def unwrap_frame_view(body: bytes | memoryview) -> memoryview:
+    """unwrap_frame without copying: a view of what follows STX and L."""
     if len(body) < 3:
         raise ScaleProtocolError(f"frame of {len(body)} bytes is too short")
     if body[0] != STX:
         raise ScaleProtocolError(f"frame starts with 0x{body[0]:02X}, not STX")
-    payload = body[2:]
+    payload = memoryview(body)[2:]
     if body[1] != length_byte(len(payload)):
         raise ScaleProtocolError(f"length byte 0x{body[1]:02X} does not match {len(payload)} bytes")
     return payload
@@ -184,10 +226,17 @@ def unwrap_frame(body: bytes) -> bytes:
 
 def split_command(payload: bytes) -> tuple[bytes, bytes]:
     """Split a payload into its command (two bytes when the first is 0xFF) and the rest."""
-    width = 2 if payload[:1] == b"\xff" else 1
+    command, rest = split_command_view(payload)
+    return command, bytes(rest)
+
+
+def split_command_view(payload: bytes | memoryview) -> tuple[bytes, memoryview]:
+    """split_command without copying the rest."""
+    width = 2 if len(payload) and payload[0] == 0xFF else 1
     if len(payload) < width:
         raise ScaleProtocolError("frame ends inside the command")
-    return payload[:width], payload[width:]
+    view = memoryview(payload)
+    return bytes(view[:width]), view[width:]
 
 
 @dataclass(frozen=True)
@@ -214,8 +263,8 @@ def build_request(command: bytes, params: bytes = b"", *, password: bytes | None
 
 def parse_request(body: bytes) -> Request:
     """Parse a request frame body (after the prefix)."""
-    command, params = split_command(unwrap_frame(body))
-    return Request(command, params)
+    command, params = split_command_view(unwrap_frame_view(body))
+    return Request(command, bytes(params))
 
 
 def build_reply(command: bytes, result: int, data: bytes = b"") -> bytes:
@@ -225,14 +274,20 @@ def build_reply(command: bytes, result: int, data: bytes = b"") -> bytes:
 
 def parse_reply(body: bytes, expected_command: bytes) -> Reply:
     """Parse a reply frame body (after the prefix) and check it answers the expected command."""
-    command, rest = split_command(unwrap_frame(body))
+    result, data = parse_reply_view(body, expected_command)
+    return Reply(expected_command, result, bytes(data))
+
+
+def parse_reply_view(body: bytes, expected_command: bytes) -> tuple[int, memoryview]:
+    """parse_reply without copying: the result code and a view of the data after it."""
+    command, rest = split_command_view(unwrap_frame_view(body))
     if command != expected_command:
         raise ScaleProtocolError(
             f"reply echoes {command_name(command)}, expected {command_name(expected_command)}"
         )
     if not rest:
         raise ScaleProtocolError(f"reply to {command_name(command)} has no result code")
-    return Reply(command, rest[0], rest[1:])
+    return rest[0], rest[1:]
 
 
 # --- named requests -----------------------------------------------------------------------------------
@@ -323,36 +378,63 @@ def join_chunks(chunks: Iterable[Chunk]) -> bytes:
     return b"".join(parts)
 
 
+CHUNK_FIELDS_SIZE = 7
+"""last u8, offset u32 LE, length u16 LE: what precedes a chunk's data."""
+
+
+def chunk_head(offset: int, size: int, last: bool) -> bytes:
+    """The chunk fields before the data: last, offset u32 LE, length u16 LE."""
+    if size > MAX_CHUNK_SIZE:
+        raise ValueError(f"chunk of {size} bytes exceeds {MAX_CHUNK_SIZE}")
+    return bytes((int(last),)) + offset.to_bytes(4, "little") + size.to_bytes(2, "little")
+
+
 def chunk_fields(chunk: Chunk) -> bytes:
     """Chunk layout of upload requests and download replies: last, offset u32 LE, length u16 LE, data."""
-    if len(chunk.data) > MAX_CHUNK_SIZE:
-        raise ValueError(f"chunk of {len(chunk.data)} bytes exceeds {MAX_CHUNK_SIZE}")
-    return (
-        bytes((int(chunk.last),))
-        + chunk.offset.to_bytes(4, "little")
-        + len(chunk.data).to_bytes(2, "little")
-        + chunk.data
-    )
+    return chunk_head(chunk.offset, len(chunk.data), chunk.last) + chunk.data
 
 
 def parse_chunk_fields(fields: bytes) -> Chunk:
     """Inverse of chunk_fields, checking the declared length against the data present."""
-    if len(fields) < 7:
+    offset, data, last = parse_chunk_view(fields)
+    return Chunk(offset, bytes(data), last)
+
+
+def parse_chunk_view(fields: bytes | memoryview) -> tuple[int, memoryview, bool]:
+    """parse_chunk_fields without copying: offset, a view of the data, last flag."""
+    if len(fields) < CHUNK_FIELDS_SIZE:
         raise ScaleProtocolError(f"chunk header needs 7 bytes, got {len(fields)}")
-    if fields[0] not in (0, 1):
-        raise ScaleProtocolError(f"last-chunk flag is {fields[0]}, expected 0 or 1")
-    offset = int.from_bytes(fields[1:5], "little")
-    declared = int.from_bytes(fields[5:7], "little")
-    data = fields[7:]
+    view = memoryview(fields)
+    if view[0] not in (0, 1):
+        raise ScaleProtocolError(f"last-chunk flag is {view[0]}, expected 0 or 1")
+    offset = int.from_bytes(view[1:5], "little")
+    declared = int.from_bytes(view[5:7], "little")
+    data = view[CHUNK_FIELDS_SIZE:]
     if declared != len(data):
         raise ScaleProtocolError(f"chunk declares {declared} bytes but carries {len(data)}")
-    return Chunk(offset, data, fields[0] == 1)
+    return offset, data, view[0] == 1
+
+
+def frame_head(payload_head: bytes, tail_size: int) -> bytes:
+    """Prefix, STX and L for a frame whose payload is payload_head followed by tail_size more bytes."""
+    size = len(payload_head) + tail_size
+    return (size + 2).to_bytes(PREFIX_SIZE, "little") + bytes((STX, length_byte(size))) + payload_head
+
+
+def upload_chunk_head(password: bytes, offset: int, size: int, last: bool) -> bytes:
+    """FF 13 / 03 up to its data: write it, then the size data bytes, and the frame is whole."""
+    head = CMD_WRITE_PRODUCT_FILE + password + bytes((STAGE_CHUNK,)) + chunk_head(offset, size, last)
+    return frame_head(head, size)
 
 
 def upload_chunk_request(password: bytes, chunk: Chunk) -> bytes:
     """FF 13 / 03: one chunk of the file being uploaded."""
-    params = bytes((STAGE_CHUNK,)) + chunk_fields(chunk)
-    return build_request(CMD_WRITE_PRODUCT_FILE, params, password=password)
+    return upload_chunk_head(password, chunk.offset, len(chunk.data), chunk.last) + chunk.data
+
+
+def download_chunk_reply_head(offset: int, size: int, last: bool) -> bytes:
+    """FF 12 / 03 reply (result OK) up to its data."""
+    return frame_head(CMD_READ_FILE + bytes((RC_OK,)) + chunk_head(offset, size, last), size)
 
 
 # --- reply data (what follows the result code) ---------------------------------------------------------
