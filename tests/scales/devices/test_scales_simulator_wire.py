@@ -35,7 +35,7 @@ async def connect(sim: ScaleSimulator) -> RawClient:
 
 def test_upload_of_the_notes_vectors_gets_the_udp_managers_replies(run: Run) -> None:
     async def scenario() -> None:
-        async with ScaleSimulator(products={"products": [{"id": 1}], "messages": []}) as sim:
+        async with ScaleSimulator(products={"products": [{"id": 1}], "messages": []}, check_polls=1) as sim:
             client = await connect(sim)
             header = hx(
                 "24 00 00 00 02 22 ff 13 31 32 33 34 02 f8 7a bc 43 80 5c 94 65 05 e9 f1 f6 4d 04 cd 21"

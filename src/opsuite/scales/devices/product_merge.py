@@ -20,22 +20,33 @@ def copy_product_file(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def merge_product_files(stored: Mapping[str, Any], uploaded: Mapping[str, Any]) -> dict[str, Any]:
     """Upsert uploaded lists into the stored ones by item id; other uploaded keys replace; the rest stays."""
-    # Our model of export type 01 ("keep the database"); the firmware's actual rule is not documented.
     merged = copy_product_file(stored)
-    for key, value in copy_product_file(uploaded).items():
-        current = merged.get(key)
-        if isinstance(current, list) and isinstance(value, list):
-            merged[key] = _upsert(current, value)
-        else:
-            merged[key] = value
+    merge_into(merged, copy_product_file(uploaded))
     return merged
 
 
-def _identity(item: Any) -> tuple[str, Any] | None:
+def merge_into(stored: dict[str, Any], uploaded: dict[str, Any]) -> None:
+    """merge_product_files in place, for a caller that owns both files (no copies; uploaded is consumed)."""
+    # Our model of export type 01 ("keep the database"); the firmware's actual rule is not documented.
+    for key, value in uploaded.items():
+        current = stored.get(key)
+        if isinstance(current, list) and isinstance(value, list):
+            stored[key] = _upsert(current, value)
+        else:
+            stored[key] = value
+
+
+def _identity(item: Any) -> tuple[str, str, Any] | None:
     if isinstance(item, dict):
         for key in _IDENTITY_KEYS:
             if key in item:
-                return key, json.dumps(item[key])
+                value = item[key]
+                kind = type(value)
+                # Exact int and str are compared as they are; anything else by its JSON spelling, so that
+                # 1, 1.0, True and "1" stay four different ids, as they are on the wire.
+                if kind is int or kind is str:
+                    return key, kind.__name__, value
+                return key, "json", json.dumps(value)
     return None
 
 

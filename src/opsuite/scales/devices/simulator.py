@@ -15,7 +15,8 @@ from typing import Any
 
 from opsuite.scales.devices import protocol as p
 from opsuite.scales.devices.interface import DEFAULT_PASSWORD, ScaleProtocolError
-from opsuite.scales.devices.product_merge import copy_product_file, merge_product_files
+from opsuite.scales.devices.md5stream import StreamingMD5
+from opsuite.scales.devices.product_merge import copy_product_file, merge_into
 from opsuite.scales.devices.sample_products import generate_product_file, sample_device_info
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class _Upload:
     owner: object
     header: p.UploadHeader
     buffer: bytearray = field(default_factory=bytearray)
+    md5: StreamingMD5 = field(default_factory=StreamingMD5)
     complete: bool = False
     checks: int = 0
 
@@ -107,9 +109,18 @@ class _Upload:
 @dataclass
 class _Download:
     owner: object
-    body: bytes
+    file: p.ProductFile
     polls_left: int
     cursor: int = 0
+
+
+@dataclass(frozen=True)
+class _Accepted:
+    """An upload the scale accepted (whole, right size, right MD5) and imports when its file is next read."""
+
+    body: bytes
+    digest: bytes
+    clear: bool
 
 
 class ScaleSimulator:
@@ -117,6 +128,12 @@ class ScaleSimulator:
 
     Transfer state belongs to the scale, not to a connection, so concurrent clients collide as on a device:
     a new FF 14 or FF 13 / 02 restarts the transfer under whoever was using it.
+
+    The file is kept as its wire bytes and MD5, and parsed only when needed: FF 14 serves the bytes it holds
+    without re-encoding them. At the FF 13 / 09 check it verifies what the protocol carries (the whole file
+    arrived, its size and MD5) and accepts; it imports the JSON (replace, or merge for export type 01) when
+    its file is next read. An accepted file that turns out not to be a JSON object is then dropped with a
+    warning and the previous file stays. By default it answers at once (no 'in progress' polls).
     """
 
     def __init__(
@@ -126,14 +143,19 @@ class ScaleSimulator:
         products: Mapping[str, Any] | None = None,
         serial_number: str = "SIM00001",
         info: Mapping[str, Any] | None = None,
-        creation_polls: int = 1,
-        check_polls: int = 1,
+        creation_polls: int = 0,
+        check_polls: int = 0,
         chunk_size: int = p.MAX_CHUNK_SIZE,
         latency: float = 0.0,
         strict_size_byteorder: p.SizeByteOrder | None = None,
     ) -> None:
         self._password = p.encode_password(password)
-        self._file = copy_product_file(products if products is not None else generate_product_file(0))
+        self._file: dict[str, Any] | None = copy_product_file(
+            products if products is not None else generate_product_file(0)
+        )
+        self._encoded: p.ProductFile | None = None
+        """The file as FF 14 serves it; None until first needed after a change."""
+        self._accepted: list[_Accepted] = []
         self._info = dict(info) if info is not None else sample_device_info(serial_number)
         self.creation_polls = creation_polls
         """How many FF 15 polls answer 172 before the file is ready."""
@@ -197,11 +219,46 @@ class ScaleSimulator:
     @property
     def products(self) -> dict[str, Any]:
         """A copy of the product file the scale holds now."""
-        return copy_product_file(self._file)
+        return copy_product_file(self._parsed_file())
 
     @products.setter
     def products(self, data: Mapping[str, Any]) -> None:
         self._file = copy_product_file(data)
+        self._encoded = None
+        self._accepted.clear()
+
+    def _parsed_file(self) -> dict[str, Any]:
+        """The file as JSON, importing accepted uploads first."""
+        self._import_accepted()
+        if self._file is None:
+            assert self._encoded is not None
+            self._file = self._encoded.data
+        return self._file
+
+    def _encoded_file(self) -> p.ProductFile:
+        """The file as wire bytes and MD5, encoded only after a change."""
+        self._import_accepted()
+        if self._encoded is None:
+            assert self._file is not None
+            self._encoded = p.ProductFile.from_data(self._file)
+        return self._encoded
+
+    def _import_accepted(self) -> None:
+        accepted, self._accepted = self._accepted, []
+        for index, upload in enumerate(accepted):
+            incoming = p.ProductFile(upload.body, digest=upload.digest)
+            try:
+                data = incoming.data
+            except ScaleProtocolError as exc:
+                log.warning("simulator dropped an accepted upload of %d bytes: %s", len(upload.body), exc)
+                continue
+            if upload.clear:
+                self._file = data
+                # The bytes just received are the file as it now is, unless a later merge changes it.
+                self._encoded = incoming if index == len(accepted) - 1 else None
+                continue
+            merge_into(self._parsed_file(), data)
+            self._encoded = None
 
     def fail_next(
         self, fault: Fault, *, command: bytes | None = None, stage: int | None = None, skip: int = 0
@@ -282,10 +339,12 @@ class ScaleSimulator:
                 return
             reply = self._respond(request, connection, fault)
             if fault is Fault.TRUNCATED_REPLY:
-                writer.write(reply[: len(reply) // 2])
+                whole = b"".join(reply)
+                writer.write(whole[: len(whole) // 2])
                 await writer.drain()
                 return
-            writer.write(reply)
+            for part in reply:
+                writer.write(part)
             await writer.drain()
 
     @staticmethod
@@ -293,30 +352,33 @@ class ScaleSimulator:
         at = 0 if request.command in p.PASSWORDLESS_COMMANDS else 4
         return request.params[at] if len(request.params) > at else None
 
-    def _respond(self, request: p.Request, connection: object, fault: Fault | None) -> bytes:
+    def _respond(
+        self, request: p.Request, connection: object, fault: Fault | None
+    ) -> tuple[bytes | memoryview, ...]:
+        """The reply frame, in parts: a chunk's data goes out as a view of the file, not a copy."""
         command, params = request.command, request.params
         if command not in _KNOWN_COMMANDS:
-            return p.build_reply(command, p.RC_UNKNOWN_COMMAND)
+            return (p.build_reply(command, p.RC_UNKNOWN_COMMAND),)
         if command not in p.PASSWORDLESS_COMMANDS:
             if fault is Fault.WRONG_PASSWORD or params[:4] != self._password:
-                return p.build_reply(command, p.RC_WRONG_PASSWORD)
+                return (p.build_reply(command, p.RC_WRONG_PASSWORD),)
             params = params[4:]
         if fault is Fault.BUSY:
-            return p.build_reply(command, p.RC_BUSY)
+            return (p.build_reply(command, p.RC_BUSY),)
         if command == p.CMD_DEVICE_INFO:
             info = json.dumps(self._info, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            return p.build_reply(command, p.RC_OK, p.device_info_data(info))
+            return (p.build_reply(command, p.RC_OK, p.device_info_data(info)),)
         if command == p.CMD_GET_TIME:
             now = dt.datetime.now()
-            return p.build_reply(command, p.RC_OK, bytes((now.hour, now.minute, now.second)))
+            return (p.build_reply(command, p.RC_OK, bytes((now.hour, now.minute, now.second))),)
         if command == p.CMD_CREATE_PRODUCT_FILE:
-            self._download = _Download(connection, p.encode_product_file(self._file), self.creation_polls)
-            return p.build_reply(command, p.RC_OK)
+            self._download = _Download(connection, self._encoded_file(), self.creation_polls)
+            return (p.build_reply(command, p.RC_OK),)
         if command == p.CMD_POLL_PRODUCT_FILE:
-            return p.build_reply(command, self._poll_download())
+            return (p.build_reply(command, self._poll_download()),)
         if command == p.CMD_READ_FILE:
             return self._read_file(params, corrupt=fault is Fault.CORRUPT_CHUNK)
-        return self._write_file(params, connection, reject=fault is Fault.REJECT_FILE)
+        return (self._write_file(params, connection, reject=fault is Fault.REJECT_FILE),)
 
     # --- download -----------------------------------------------------------------------------------
 
@@ -328,27 +390,29 @@ class ScaleSimulator:
             return p.RC_IN_PROGRESS
         return p.RC_OK
 
-    def _read_file(self, params: bytes, *, corrupt: bool) -> bytes:
+    def _read_file(self, params: bytes, *, corrupt: bool) -> tuple[bytes | memoryview, ...]:
         command = p.CMD_READ_FILE
         download = self._download
         if download is None or download.polls_left > 0:
-            return p.build_reply(command, p.RC_FILE_EMPTY)
+            return (p.build_reply(command, p.RC_FILE_EMPTY),)
         stage = params[0] if len(params) == 1 else None
         if stage == p.STAGE_HASH_START:
-            return p.build_reply(command, p.RC_OK)
+            return (p.build_reply(command, p.RC_OK),)
         if stage == p.STAGE_HASH_STATUS:
-            return p.build_reply(command, p.RC_OK, p.hash_status_data(p.md5_digest(download.body)))
+            return (p.build_reply(command, p.RC_OK, p.hash_status_data(download.file.digest)),)
         if stage != p.STAGE_CHUNK:
-            return p.build_reply(command, p.RC_BAD_PARAMETER)
+            return (p.build_reply(command, p.RC_BAD_PARAMETER),)
+        body = download.file.raw
         start = download.cursor
-        data = download.body[start : start + self.chunk_size]
+        data = memoryview(body)[start : start + self.chunk_size]
         download.cursor += len(data)
-        last = download.cursor >= len(download.body)
+        last = download.cursor >= len(body)
         if last:
             self._download = None
         if corrupt and data:
-            data = bytes((data[0] ^ 0x01,)) + data[1:]
-        return p.build_reply(command, p.RC_OK, p.download_chunk_data(p.Chunk(start, data, last)))
+            flipped = bytes((data[0] ^ 0x01,)) + data[1:]
+            return (p.build_reply(command, p.RC_OK, p.download_chunk_data(p.Chunk(start, flipped, last))),)
+        return p.download_chunk_reply_head(start, len(data), last), data
 
     # --- upload -------------------------------------------------------------------------------------
 
@@ -360,6 +424,8 @@ class ScaleSimulator:
                 header = p.parse_upload_header(params)
             except ScaleProtocolError:
                 return p.build_reply(command, p.RC_BAD_PARAMETER)
+            if self._upload is not None:
+                self._upload.md5.close()
             self._upload = _Upload(connection, header)
             return p.build_reply(command, p.RC_OK)
         upload = self._upload
@@ -367,13 +433,15 @@ class ScaleSimulator:
             return p.build_reply(command, p.RC_BAD_PARAMETER)
         if stage == p.STAGE_CHUNK:
             try:
-                chunk = p.parse_chunk_fields(params[1:])
+                offset, data, last = p.parse_chunk_view(memoryview(params)[1:])
             except ScaleProtocolError:
                 return p.build_reply(command, p.RC_BAD_PARAMETER)
-            if upload.complete or chunk.offset != len(upload.buffer):
+            if upload.complete or offset != len(upload.buffer):
                 return p.build_reply(command, p.RC_BAD_PARAMETER)
-            upload.buffer += chunk.data
-            upload.complete = chunk.last
+            upload.buffer += data
+            # A view of the request's bytes, which nothing changes: the worker thread may hash it later.
+            upload.md5.update(data, more=not last)
+            upload.complete = last
             return p.build_reply(command, p.RC_OK)
         if stage != p.STAGE_CHECK or len(params) != 1:
             return p.build_reply(command, p.RC_BAD_PARAMETER)
@@ -382,11 +450,11 @@ class ScaleSimulator:
         upload.checks += 1
         if upload.checks <= self.check_polls:
             return p.build_reply(command, p.RC_OK, p.check_status_data(p.CHECK_IN_PROGRESS))
-        return self._finish_upload(upload, self._apply_upload(upload))
+        return self._finish_upload(upload, self._verify_upload(upload))
 
-    def _apply_upload(self, upload: _Upload) -> str:
-        """Install the uploaded file if it is whole and sound; return the rejection message otherwise."""
-        header, body = upload.header, bytes(upload.buffer)
+    def _verify_upload(self, upload: _Upload) -> str:
+        """Accept an upload that is whole, of the announced size and MD5; else return why not."""
+        header, body = upload.header, upload.buffer
         if not upload.complete:
             return "Файл передан не полностью"
         sizes = {
@@ -396,13 +464,9 @@ class ScaleSimulator:
         }[self.strict_size_byteorder]
         if len(body) not in sizes:
             return f"Размер файла {len(body)} не совпадает с заявленным"
-        if p.md5_digest(body) != header.digest:
+        if upload.md5.digest_now() != header.digest:
             return "Контрольная сумма файла не совпадает"
-        try:
-            uploaded = p.decode_product_file(body)
-        except ScaleProtocolError:
-            return "Файл товаров не является корректным JSON"
-        self._file = uploaded if header.clear else merge_product_files(self._file, uploaded)
+        self._accepted.append(_Accepted(bytes(body), header.digest, header.clear))
         return ""
 
     def _finish_upload(self, upload: _Upload, message: str) -> bytes:
@@ -419,6 +483,7 @@ class ScaleSimulator:
             )
         )
         self._upload = None
+        upload.md5.close()
         state = p.CHECK_REJECTED if message else p.CHECK_ACCEPTED
         return p.build_reply(p.CMD_WRITE_PRODUCT_FILE, p.RC_OK, p.check_status_data(state, message))
 
