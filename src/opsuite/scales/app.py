@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from opsuite.core.db import Database
-from opsuite.core.jobs import Clock, JobSetup, PeriodicScheduler, build_runner, utcnow, uses_celery
+from opsuite.core.jobs import Clock, JobSetup, PeriodicScheduler, build_runner, uses_celery, utcnow
 from opsuite.core.web import install_common
 from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.crypto import DeviceCipher
