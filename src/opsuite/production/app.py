@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from opsuite.core.db import Database
-from opsuite.core.jobs import Clock, InProcessRunner, PeriodicScheduler, utcnow
+from opsuite.core.jobs import Clock, PeriodicScheduler, build_runner, uses_celery, utcnow
 from opsuite.core.web import include_flat, install_common
 from opsuite.production.errors import install_error_handlers
 from opsuite.production.jobs.models import Job, Lease
-from opsuite.production.jobs.registry import build_registry
+from opsuite.production.jobs.setup import bind_broker_dispatcher, build_setup
 from opsuite.production.runtime import Runtime
 from opsuite.production.settings import ProductionSettings
 from opsuite.production.webhooks import tasks as webhooks_tasks
@@ -67,24 +67,33 @@ def create_app(
     settings = settings or ProductionSettings()
     database = database or Database(settings.db_url)
     runtime = Runtime(database=database, settings=settings, clock=clock)
-    registry = build_registry(runtime)
-    webhook_engine = webhooks_tasks.in_process_engine(runtime)
-    runner = InProcessRunner(database, Job, registry, clock=clock, max_workers=settings.job_workers)
+    setup = build_setup(runtime)
+    registry = setup.registry
+    runner = build_runner(setup, settings.core.redis_url, max_workers=settings.job_workers)
+    scaled_out = uses_celery(settings.core.redis_url)
+    # Scaled out, Celery workers send the webhooks and beat owns the schedule; here, this process does both
+    # (the schedule under a database lease, so N API workers fire each periodic task once).
+    webhook_engine = None if scaled_out else webhooks_tasks.in_process_engine(runtime)
     scheduler = PeriodicScheduler(
         database, Job, Lease, registry, clock=clock, tick=settings.scheduler_tick_seconds
     )
+    schedule_here = settings.scheduler_enabled and not scaled_out
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runner.start()
-        webhook_engine.start()
-        if settings.scheduler_enabled:
+        if webhook_engine is not None:
+            webhook_engine.start()
+        else:
+            bind_broker_dispatcher(runtime)
+        if schedule_here:
             scheduler.start()
         try:
             yield
         finally:
             scheduler.stop()
-            webhook_engine.shutdown()
+            if webhook_engine is not None:
+                webhook_engine.shutdown()
             runner.shutdown()
             database.dispose()
 

@@ -37,6 +37,8 @@ class ProductionSettings(SystemSettings):
     webhook_sweep_after_seconds: float = 30.0
     webhook_max_timeout_seconds: int = 30
     webhook_max_retry_count: int = 10
+    webhook_lock_margin_seconds: float = 60.0
+    """How long a claim outlives the longest timeout before a crashed sender's attempt is taken up again."""
 
     smtp_host: str | None = None
     smtp_port: int = 587

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from opsuite.core.jobs import JobSetup
 from opsuite.core.migrations import upgrade
 from opsuite.production.settings import ProductionSettings
 
@@ -28,6 +29,17 @@ def create_app(config: ProductionSettings) -> FastAPI:
 def migrate(config: ProductionSettings) -> None:
     """Apply the migrations."""
     upgrade(PACKAGE, config.db_url)
+
+
+def jobs(config: ProductionSettings) -> JobSetup:
+    """The background jobs, for `opsuite worker production` and `opsuite beat production`."""
+    from opsuite.core.db import Database
+    from opsuite.production.jobs.setup import bind_broker_dispatcher, build_setup
+    from opsuite.production.runtime import Runtime
+
+    runtime = Runtime(database=Database(config.db_url), settings=config)
+    bind_broker_dispatcher(runtime)
+    return build_setup(runtime)
 
 
 def create_admin(config: ProductionSettings, username: str, password: str) -> str:

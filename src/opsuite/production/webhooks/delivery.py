@@ -14,8 +14,6 @@ from opsuite.production.runtime import Runtime
 from opsuite.production.webhooks.models import WebhookDelivery, WebhookSubscription
 
 _EXTRA_KEY = "webhooks.outbox"
-# Seconds a claim outlives the longest allowed timeout before a crashed sender's attempt is taken up again.
-LOCK_MARGIN_SECONDS = 60.0
 CONCURRENCY = 64
 
 
@@ -57,7 +55,7 @@ def outbox_of(runtime: Runtime) -> Outbox[WebhookDelivery]:
         resolve,
         clock=runtime.clock,
         policy=RetryPolicy(base=settings.webhook_retry_base_seconds, cap=settings.webhook_retry_cap_seconds),
-        lock_for=settings.webhook_max_timeout_seconds + LOCK_MARGIN_SECONDS,
+        lock_for=settings.webhook_max_timeout_seconds + settings.webhook_lock_margin_seconds,
     )
     runtime.extras[_EXTRA_KEY] = outbox
     return outbox
