@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import time
 
-from bench import scales_transfer, waybills_api, waybills_chain
+from bench import production_files, production_webhooks, scales_transfer, waybills_api, waybills_chain
 
 
 def main() -> None:
     """Run the benchmarks one after another."""
     started = time.perf_counter()
-    for benchmark in (waybills_api.run, waybills_chain.run, scales_transfer.run):
+    for benchmark in (
+        waybills_api.run,
+        waybills_chain.run,
+        scales_transfer.run,
+        production_webhooks.run,
+        production_files.run,
+    ):
         benchmark()
         print()
     print(f"all benchmarks done in {time.perf_counter() - started:.0f} s")
