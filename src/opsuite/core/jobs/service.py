@@ -6,9 +6,10 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, event, select, update
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
+from opsuite.core.aftercommit import AfterCommit
 from opsuite.core.db import Database
 from opsuite.core.jobs.clock import utcnow
 from opsuite.core.jobs.models import UNFINISHED_STATES, JobMixin, JobState, affected, new_job_id
@@ -19,11 +20,13 @@ log = logging.getLogger(__name__)
 
 J = TypeVar("J", bound=JobMixin)
 
-_PENDING_KEY = "opsuite.jobs.to_submit"
-_LISTENING_KEY = "opsuite.jobs.listening"
 
-# (job model, job id, the savepoint it was created in or None)
-_Entry = tuple[type[JobMixin], str, SessionTransaction | None]
+def _submit_all(jobs: list[tuple[type[JobMixin], str]]) -> None:
+    for job_model, job_id in jobs:
+        submit(job_model, job_id)
+
+
+_to_submit: AfterCommit[tuple[type[JobMixin], str]] = AfterCommit("opsuite.jobs.to_submit", _submit_all)
 
 
 def enqueue(session: Session, job_model: type[J], name: str, /, **kwargs: Any) -> J:
@@ -44,33 +47,8 @@ def enqueue_args(
     job.attempts = 0
     job.created_at = now or utcnow()
     session.add(job)
-    _listen(session)
-    entries: list[_Entry] = session.info.setdefault(_PENDING_KEY, [])
-    entries.append((job_model, job.id, session.get_nested_transaction()))
+    _to_submit.add(session, (job_model, job.id))
     return job
-
-
-def _listen(session: Session) -> None:
-    if session.info.get(_LISTENING_KEY):
-        return
-    session.info[_LISTENING_KEY] = True
-    event.listen(session, "after_commit", _submit_committed)
-    event.listen(session, "after_soft_rollback", _forget_rolled_back)
-
-
-def _submit_committed(session: Session) -> None:
-    entries: list[_Entry] = session.info.pop(_PENDING_KEY, [])
-    for job_model, job_id, _savepoint in entries:
-        submit(job_model, job_id)
-
-
-def _forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    entries: list[_Entry] = session.info.get(_PENDING_KEY, [])
-    if not previous_transaction.nested:
-        entries.clear()
-        return
-    # A rolled-back savepoint drops only the jobs created inside it.
-    entries[:] = [entry for entry in entries if entry[2] is not previous_transaction]
 
 
 def submit(job_model: type[JobMixin], job_id: str, runner: JobRunner | None = None) -> bool:

@@ -9,18 +9,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
+from opsuite.core.aftercommit import AfterCommit
 from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.outbox.models import DeliveryStatus, OutboxMixin
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=OutboxMixin)
-
-_PENDING_KEY = "opsuite.outbox.to_dispatch"
-_LISTENING_KEY = "opsuite.outbox.listening"
 
 
 class Dispatcher(Protocol):
@@ -92,45 +89,24 @@ def prepare(delivery: M, *, now: datetime, max_attempts: int, timeout: float) ->
     return delivery
 
 
-# (model, delivery id, the savepoint it was added in or None)
-_Entry = tuple[type[OutboxMixin], str, SessionTransaction | None]
-
-
-def add(session: Session, deliveries: Iterable[OutboxMixin]) -> None:
-    """Add prepared deliveries in the caller's transaction; they are dispatched only once it commits."""
-    entries: list[_Entry] | None = None
-    for delivery in deliveries:
-        session.add(delivery)
-        if entries is None:
-            _listen(session)
-            entries = session.info.setdefault(_PENDING_KEY, [])
-        entries.append((type(delivery), str(delivery.id), session.get_nested_transaction()))
-
-
-def _listen(session: Session) -> None:
-    if session.info.get(_LISTENING_KEY):
-        return
-    session.info[_LISTENING_KEY] = True
-    event.listen(session, "after_commit", _dispatch_committed)
-    event.listen(session, "after_soft_rollback", _forget_rolled_back)
-
-
-def _dispatch_committed(session: Session) -> None:
-    entries: list[_Entry] = session.info.pop(_PENDING_KEY, [])
+def _dispatch_all(entries: list[tuple[type[OutboxMixin], str]]) -> None:
     by_model: dict[type[OutboxMixin], list[str]] = {}
-    for model, delivery_id, _savepoint in entries:
+    for model, delivery_id in entries:
         by_model.setdefault(model, []).append(delivery_id)
     for model, ids in by_model.items():
         dispatch(model, ids)
 
 
-def _forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    entries: list[_Entry] = session.info.get(_PENDING_KEY, [])
-    if not previous_transaction.nested:
-        entries.clear()
-        return
-    # A rolled-back savepoint drops only the deliveries added inside it.
-    entries[:] = [entry for entry in entries if entry[2] is not previous_transaction]
+_to_dispatch: AfterCommit[tuple[type[OutboxMixin], str]] = AfterCommit(
+    "opsuite.outbox.to_dispatch", _dispatch_all
+)
+
+
+def add(session: Session, deliveries: Iterable[OutboxMixin]) -> None:
+    """Add prepared deliveries in the caller's transaction; they are dispatched only once it commits."""
+    for delivery in deliveries:
+        session.add(delivery)
+        _to_dispatch.add(session, (type(delivery), str(delivery.id)))
 
 
 def dispatch(model: type[OutboxMixin], ids: Sequence[str], delay: float = 0.0) -> bool:
