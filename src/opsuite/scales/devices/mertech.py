@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,6 @@ from opsuite.scales.devices.interface import (
     ScaleWrongPasswordError,
     device_info_from_json,
 )
-from opsuite.scales.devices.md5stream import StreamingMD5
 
 if TYPE_CHECKING:
     from opsuite.scales.devices.interface import ScaleFactory
@@ -168,7 +168,8 @@ class MertechScale:
                 data = body[offset : offset + self._chunk_size]
                 last = offset + self._chunk_size >= size
                 head = p.upload_chunk_head(self._password, offset, len(data), last)
-                await link.exchange_view((head, data), p.CMD_WRITE_PRODUCT_FILE)
+                # One write per frame: a 60 KB copy costs less than a second send and wake-up.
+                await link.exchange_view((b"".join((head, data)),), p.CMD_WRITE_PRODUCT_FILE)
             await self._wait_until_accepted(link)
         log.info("pushed %d bytes of products to %r (clear=%s)", size, self, clear_database)
 
@@ -221,24 +222,24 @@ class MertechScale:
             await asyncio.sleep(next(delays))
 
     async def _read_chunks(self, link: _Link) -> tuple[bytes, bytes]:
-        """The file's bytes and their MD5, hashed chunk by chunk while the next one is on the wire."""
+        """The file's bytes and their MD5, hashed chunk by chunk as they arrive (no second pass)."""
         request = p.read_file_request(self._password, p.STAGE_CHUNK)
         parts: list[memoryview] = []
+        md5 = hashlib.md5(usedforsecurity=False)
         received = 0
-        with StreamingMD5() as md5:
-            while True:
-                _, reply = await link.exchange_view((request,), p.CMD_READ_FILE)
-                offset, data, last = p.parse_chunk_view(reply)
-                if offset != received:
-                    raise ScaleProtocolError(f"chunk at offset {offset}, expected {received}")
-                if not data and not last:
-                    # An empty non-final chunk would otherwise let a confused scale keep us looping.
-                    raise ScaleProtocolError("empty chunk before the end of the file")
-                md5.update(data, more=not last)
-                parts.append(data)
-                received += len(data)
-                if last:
-                    return b"".join(parts), await md5.digest()
+        while True:
+            _, reply = await link.exchange_view((request,), p.CMD_READ_FILE)
+            offset, data, last = p.parse_chunk_view(reply)
+            if offset != received:
+                raise ScaleProtocolError(f"chunk at offset {offset}, expected {received}")
+            if not data and not last:
+                # An empty non-final chunk would otherwise let a confused scale keep us looping.
+                raise ScaleProtocolError("empty chunk before the end of the file")
+            md5.update(data)
+            parts.append(data)
+            received += len(data)
+            if last:
+                return b"".join(parts), md5.digest()
 
     async def _wait_until_accepted(self, link: _Link) -> None:
         request = p.upload_check_request(self._password)
