@@ -22,7 +22,14 @@ from opsuite.production.batches.schemas import (
     ProductIn,
 )
 from opsuite.production.batches.tasks import AGGREGATE
-from opsuite.production.common.paging import Page, PageDep, SortDirectionDep, Sorting, check_sort_field
+from opsuite.production.common.paging import (
+    Page,
+    PageDep,
+    SortDirectionDep,
+    Sorting,
+    check_sort_field,
+    page_of,
+)
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.jobs.models import Job
@@ -72,12 +79,7 @@ def list_batches(
     """Список партий с фильтрами, пагинацией и сортировкой."""
     sorting = Sorting(check_sort_field("batches", sort_field, service.SORT_FIELDS), direction)
     items, total = service.list_page(session, filters=filters, page=page, sorting=sorting)
-    return Page[BatchOut](
-        items=[BatchOut.model_validate(item) for item in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(BatchOut, items, total, page)
 
 
 @router.get("/{batch_id}", response_model=BatchOut, responses=error_responses(404, 422))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from opsuite.production.errors import InvalidValue
 
 T = TypeVar("T")
+S = TypeVar("S", bound=BaseModel)
 
 
 class Page(BaseModel, Generic[T]):
@@ -94,3 +95,10 @@ def fetch_page(session: Session, statement: Select[Any], page: PageParams) -> tu
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     rows = list(session.scalars(statement.limit(page.limit).offset(page.offset)))
     return rows, total
+
+
+def page_of(schema: type[S], rows: Sequence[Any], total: int, page: PageParams) -> Page[S]:
+    """The answer of a list route: `rows` as `schema`, with the total and the window."""
+    return Page[schema](  # type: ignore[valid-type]
+        items=[schema.model_validate(row) for row in rows], total=total, limit=page.limit, offset=page.offset
+    )

@@ -8,7 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from opsuite.production.batches.schemas import AggregateIn
-from opsuite.production.common.paging import Page, PageDep, SortDirectionDep, Sorting, check_sort_field
+from opsuite.production.common.paging import (
+    Page,
+    PageDep,
+    SortDirectionDep,
+    Sorting,
+    check_sort_field,
+    page_of,
+)
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.products import service
@@ -32,12 +39,7 @@ def list_products(
     items, total = service.list_page(
         session, page=page, sorting=sorting, batch_id=batch_id, is_aggregated=is_aggregated
     )
-    return Page[ProductOut](
-        items=[ProductOut.model_validate(item) for item in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(ProductOut, items, total, page)
 
 
 @router.get("/{product_id}", response_model=ProductOut, responses=error_responses(404, 422))

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 
-from opsuite.production.common.paging import Page, PageDep
+from opsuite.production.common.paging import Page, PageDep, page_of
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.webhooks import service
@@ -55,12 +55,7 @@ def list_webhooks(
     items, total = service.list_page(
         session, page=page, event_type=None if event_type is None else str(event_type.value)
     )
-    return Page[WebhookOut](
-        items=[WebhookOut.model_validate(item) for item in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(WebhookOut, items, total, page)
 
 
 # Declared before `/{subscription_id}` routes so that `test` is never read as an id.
@@ -111,9 +106,4 @@ def delete_webhook(subscription_id: uuid.UUID, session: SessionDep) -> Response:
 def list_deliveries(subscription_id: uuid.UUID, session: SessionDep, page: PageDep) -> Page[DeliveryOut]:
     """Список доставок подписки (новые первыми)."""
     items, total = service.deliveries_page(session, subscription_id=subscription_id, page=page)
-    return Page[DeliveryOut](
-        items=[DeliveryOut.model_validate(item) for item in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(DeliveryOut, items, total, page)

@@ -7,7 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from opsuite.production.common.paging import Page, PageDep, SortDirectionDep, Sorting, check_sort_field
+from opsuite.production.common.paging import (
+    Page,
+    PageDep,
+    SortDirectionDep,
+    Sorting,
+    check_sort_field,
+    page_of,
+)
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.work_centers import service
@@ -36,12 +43,7 @@ def list_work_centers(
     """Список рабочих центров."""
     sorting = Sorting(check_sort_field("work_centers", sort_field, service.SORT_FIELDS), direction)
     items, total = service.list_page(session, page=page, sorting=sorting, identifier=identifier)
-    return Page[WorkCenterOut](
-        items=[WorkCenterOut.model_validate(item) for item in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(WorkCenterOut, items, total, page)
 
 
 @router.get("/{work_center_id}", response_model=WorkCenterOut, responses=error_responses(404, 422))
