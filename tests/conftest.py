@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+
+from opsuite.core.db import Database
 
 POSTGRES_ENV = "OPSUITE_TEST_POSTGRES_URL"
 REDIS_ENV = "OPSUITE_TEST_REDIS_URL"
@@ -24,3 +28,22 @@ def service_url(env: str) -> str:
 def database_backend() -> str:
     """`postgres` when the suite runs against PostgreSQL, else `sqlite`."""
     return "postgres" if os.environ.get(POSTGRES_ENV) else "sqlite"
+
+
+# Each system's conftest provides `template` (tests/templates.py); these two serve every system.
+
+
+@pytest.fixture
+def database_url(template: Any) -> Iterator[str]:
+    """A fresh, migrated database for one test, copied from the system's template."""
+    url = template.new()
+    yield url
+    template.drop(url)
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The test's database."""
+    db = Database(database_url)
+    yield db
+    db.dispose()

@@ -26,22 +26,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture
-def database_url(template: Any) -> Iterator[str]:
-    """A fresh, migrated database for one test."""
-    url = template.new()
-    yield url
-    template.drop(url)
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    """The test's database."""
-    db = Database(database_url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> ProductionSettings:
     """Settings on the test's database: no scheduler thread, files under tmp_path, no retry delay."""
     return ProductionSettings(

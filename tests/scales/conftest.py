@@ -57,22 +57,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture
-def database_url(template: Any) -> Iterator[str]:
-    """A fresh, migrated database for one test."""
-    url = template.new()
-    yield url
-    template.drop(url)
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    """The test's database."""
-    db = Database(database_url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> ScalesSettings:
     """Settings on the test's database: no simulator, no scheduler thread, a fixed key."""
     return ScalesSettings(

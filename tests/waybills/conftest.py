@@ -31,22 +31,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture
-def database_url(template: Any) -> Iterator[str]:
-    """A fresh, migrated database for one test."""
-    url = template.new()
-    yield url
-    template.drop(url)
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    """The test's database."""
-    db = Database(database_url)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> WaybillsSettings:
     """Settings pointing at the test's database."""
     return WaybillsSettings(database_url=database_url, secret_key=SECRET, core={"var_dir": tmp_path})
