@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -282,11 +282,6 @@ def check_can_aggregate_async(session: Session, *, batch_id: uuid.UUID) -> Batch
     if batch.is_closed:
         raise InvalidState(CLOSED_NO_AGGREGATE)
     return batch
-
-
-def count_products(session: Session, batch_id: uuid.UUID) -> int:
-    """How many products the batch has."""
-    return session.scalar(select(func.count()).where(Product.batch_id == batch_id)) or 0
 
 
 def _check_unique(session: Session, number: int, day: Any, *, exclude: uuid.UUID | None) -> None:

@@ -62,6 +62,8 @@ def aggregate_job(
             )
         )
     total = len(codes)
+    # The route passes the request's moment; without one (a direct call), the time the job started.
+    moment = datetime.fromisoformat(aggregated_at) if aggregated_at else runtime.clock()
     errors: list[dict[str, str]] = []
     aggregated = 0
     ctx.progress(0, total)
@@ -69,7 +71,6 @@ def aggregate_job(
         chunk = codes[start : start + CHUNK]
         with ctx.database.session() as session:
             now = runtime.clock()
-            moment = datetime.fromisoformat(aggregated_at) if aggregated_at else now
             batch = service.get(session, key, for_update=True)
             if batch.is_closed:
                 raise InvalidState(service.CLOSED_NO_AGGREGATE)
@@ -96,7 +97,6 @@ def aggregate_job(
         ctx.progress(min(start + CHUNK, total), total)
     if aggregated:
         with ctx.database.session() as session:
-            moment = datetime.fromisoformat(aggregated_at) if aggregated_at else runtime.clock()
             service.announce_aggregated(
                 session, service.get(session, key), aggregated_at=moment, count=aggregated
             )

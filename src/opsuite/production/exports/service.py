@@ -6,7 +6,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import Select, func, select
@@ -121,7 +121,7 @@ def rows(
         ) in part:
             yield (
                 number,
-                _day(day),
+                day.isoformat(),
                 nomenclature,
                 ekn_code,
                 shift,
@@ -141,10 +141,6 @@ def rows(
         done += len(part)
         if progress is not None:
             progress(done)
-
-
-def _day(day: date) -> str:
-    return day.isoformat()
 
 
 def _products(session: Session, batch_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
