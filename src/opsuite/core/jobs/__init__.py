@@ -14,6 +14,7 @@ from opsuite.core.jobs.celery_engine import (
     uses_celery,
 )
 from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.jobs.heartbeat import Heartbeat
 from opsuite.core.jobs.leases import acquire_lease, release_lease
 from opsuite.core.jobs.maintenance import (
     WORKER_LOST,
@@ -24,12 +25,13 @@ from opsuite.core.jobs.maintenance import (
     reap_lost,
 )
 from opsuite.core.jobs.models import JobMixin, JobState, LeaseMixin
-from opsuite.core.jobs.periodic import PeriodicScheduler
+from opsuite.core.jobs.periodic import DEFAULT_MAINTENANCE_EVERY, PeriodicScheduler
 from opsuite.core.jobs.registry import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_RESULT_TTL,
     DEFAULT_TIMEOUT,
     JobRevoked,
+    LostHook,
     PeriodicTask,
     Task,
     TaskContext,
@@ -53,9 +55,13 @@ from opsuite.core.jobs.service import (
     revoke,
     submit,
 )
+from opsuite.core.jobs.settings import DEFAULT_HEARTBEAT_EVERY, DEFAULT_LOST_AFTER, JobSettings
 from opsuite.core.jobs.setup import JobSetup
 
 __all__ = [
+    "DEFAULT_HEARTBEAT_EVERY",
+    "DEFAULT_LOST_AFTER",
+    "DEFAULT_MAINTENANCE_EVERY",
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_RESULT_TTL",
     "DEFAULT_TIMEOUT",
@@ -64,14 +70,17 @@ __all__ = [
     "CeleryRunner",
     "CelerySettings",
     "Clock",
+    "Heartbeat",
     "InProcessRunner",
     "InlineRunner",
     "JobMixin",
     "JobRevoked",
     "JobRunner",
+    "JobSettings",
     "JobSetup",
     "JobState",
     "LeaseMixin",
+    "LostHook",
     "MaintenanceReport",
     "PeriodicScheduler",
     "PeriodicTask",

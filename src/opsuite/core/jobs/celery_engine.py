@@ -33,6 +33,7 @@ from opsuite.core.jobs.runner import (
     run_job,
 )
 from opsuite.core.jobs.service import enqueue_args
+from opsuite.core.jobs.settings import JobSettings
 from opsuite.core.jobs.setup import JobSetup
 from opsuite.core.settings import CoreSettings
 
@@ -49,7 +50,8 @@ class CelerySettings(BaseSettings):
     # Seconds a delivered, unacknowledged message waits before Redis hands it to another worker; with late
     # acks that is also when the message of a job running longer is delivered again (and ignored).
     visibility_timeout: float = 300.0
-    maintenance_every: float = 60.0
+    # With the jobs' 30 s heartbeat limit, a run whose worker died is failed or re-run within a minute.
+    maintenance_every: float = 20.0
     stale_after: float = 600.0
 
 
@@ -126,6 +128,7 @@ def make_celery(
 ) -> Celery:
     """A Celery app for `system` on a Redis broker; `setup_factory` runs only where a task runs."""
     settings = settings or CelerySettings()
+    liveness = JobSettings()
     app = Celery(f"opsuite.{system}", broker=broker_url, set_as_current=False)
     app.conf.update(
         task_serializer="json",
@@ -151,7 +154,14 @@ def make_celery(
 
     def run_job_task(job_id: str) -> str | None:
         setup = engine.setup()
-        state = run_job(setup.database, setup.job_model, setup.registry, job_id, clock=setup.clock)
+        state = run_job(
+            setup.database,
+            setup.job_model,
+            setup.registry,
+            job_id,
+            clock=setup.clock,
+            heartbeat_every=liveness.heartbeat_every,
+        )
         return None if state is None else state.value
 
     def fire_periodic_task(name: str) -> str | None:
@@ -169,6 +179,7 @@ def make_celery(
             ttl=timedelta(seconds=settings.maintenance_every) / 2,
             now=setup.clock(),
             stale_after=timedelta(seconds=settings.stale_after),
+            lost_after=liveness.lost_after,
         )
         if report is None:
             return None
@@ -283,11 +294,18 @@ class CeleryRunner:
         _unbind_if(self.job_model, self)
 
 
-def build_runner(setup: JobSetup, redis_url: str | None, *, max_workers: int = 4) -> JobRunner:
-    """A CeleryRunner when `redis_url` is set, else the in-process thread pool."""
+def build_runner(
+    setup: JobSetup, redis_url: str | None, *, max_workers: int = 4, settings: JobSettings | None = None
+) -> JobRunner:
+    """A CeleryRunner when `redis_url` is set, else the in-process thread pool beating per `settings`."""
     if uses_celery(redis_url):
         assert redis_url is not None
         return CeleryRunner(make_celery(setup.system, redis_url, lambda: setup), setup.job_model)
     return InProcessRunner(
-        setup.database, setup.job_model, setup.registry, max_workers=max_workers, clock=setup.clock
+        setup.database,
+        setup.job_model,
+        setup.registry,
+        max_workers=max_workers,
+        clock=setup.clock,
+        heartbeat_every=(settings or JobSettings()).heartbeat_every,
     )

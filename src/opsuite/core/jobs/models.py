@@ -63,6 +63,10 @@ class JobMixin:
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Touched every few seconds by the running attempt; maintenance takes a silent run for lost.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # What a resumable task has durably done, written in the same transaction as the work it describes.
+    checkpoint: Mapped[Any | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class LeaseMixin:

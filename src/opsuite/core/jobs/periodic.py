@@ -16,11 +16,20 @@ from opsuite.core.jobs.maintenance import DEFAULT_STALE_AFTER, MAINTENANCE_LEASE
 from opsuite.core.jobs.models import JobMixin, LeaseMixin
 from opsuite.core.jobs.registry import TaskRegistry
 from opsuite.core.jobs.service import enqueue_args
+from opsuite.core.jobs.settings import JobSettings
 
 log = logging.getLogger(__name__)
 
 PERIODIC_PREFIX = "periodic:"
-__all__ = ["MAINTENANCE_LEASE", "PERIODIC_PREFIX", "PeriodicScheduler", "default_holder"]
+# With the default 30 s heartbeat limit, a dead run is failed or re-run within a minute.
+DEFAULT_MAINTENANCE_EVERY = timedelta(seconds=20)
+__all__ = [
+    "DEFAULT_MAINTENANCE_EVERY",
+    "MAINTENANCE_LEASE",
+    "PERIODIC_PREFIX",
+    "PeriodicScheduler",
+    "default_holder",
+]
 
 
 def default_holder() -> str:
@@ -41,8 +50,9 @@ class PeriodicScheduler:
         clock: Clock = utcnow,
         tick: float = 1.0,
         holder: str | None = None,
-        maintenance_every: timedelta | None = timedelta(minutes=1),
+        maintenance_every: timedelta | None = DEFAULT_MAINTENANCE_EVERY,
         stale_after: timedelta = DEFAULT_STALE_AFTER,
+        settings: JobSettings | None = None,
     ) -> None:
         self.database = database
         self.job_model = job_model
@@ -53,6 +63,7 @@ class PeriodicScheduler:
         self.holder = holder or default_holder()
         self.maintenance_every = maintenance_every
         self.stale_after = stale_after
+        self.lost_after = (settings or JobSettings()).lost_after
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -90,6 +101,7 @@ class PeriodicScheduler:
             ttl=every,
             now=self.clock(),
             stale_after=self.stale_after,
+            lost_after=self.lost_after,
         )
         return report is not None
 

@@ -8,8 +8,10 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
+from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
 
 DEFAULT_RESULT_TTL = timedelta(hours=24)
@@ -18,6 +20,7 @@ DEFAULT_TIMEOUT = timedelta(hours=1)
 DEFAULT_MAX_ATTEMPTS = 3
 
 TaskFunction = Callable[..., Any]
+LostHook = Callable[[str, dict[str, Any]], None]
 F = TypeVar("F", bound=TaskFunction)
 
 
@@ -34,7 +37,10 @@ class Task:
     """A registered task: `fn(ctx, **args)` returns a JSON-able result.
 
     A run still unfinished `timeout` after it started is taken for lost (its process died) and the job is
-    run again, up to `max_attempts` runs in all; so `timeout` must exceed the longest legitimate run.
+    run again, up to `max_attempts` runs in all; so `timeout` must exceed the longest legitimate run. A run
+    whose heartbeat stops is taken for lost sooner. A task that is not `idempotent` is never run again on
+    its own: its lost run fails the job as "worker lost". `on_lost(job_id, args)` tidies up after a lost
+    run (temporary files), whether the job is run again or failed.
     """
 
     name: str
@@ -42,6 +48,8 @@ class Task:
     result_ttl: timedelta = DEFAULT_RESULT_TTL
     timeout: timedelta = DEFAULT_TIMEOUT
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    idempotent: bool = True
+    on_lost: LostHook | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,8 @@ class TaskRegistry:
         result_ttl: timedelta = DEFAULT_RESULT_TTL,
         timeout: timedelta = DEFAULT_TIMEOUT,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        idempotent: bool = True,
+        on_lost: LostHook | None = None,
     ) -> Callable[[F], F]:
         """Register `fn(ctx, **kwargs)` under `name`; the result is kept `result_ttl` after it finishes."""
         if timeout <= timedelta(0) or max_attempts < 1:
@@ -75,7 +85,7 @@ class TaskRegistry:
         def register(fn: F) -> F:
             if name in self._tasks:
                 raise ValueError(f"task {name!r} is already registered")
-            self._tasks[name] = Task(name, fn, result_ttl, timeout, max_attempts)
+            self._tasks[name] = Task(name, fn, result_ttl, timeout, max_attempts, idempotent, on_lost)
             return fn
 
         return register
@@ -127,18 +137,51 @@ class TaskContext:
     """What a running task may use: its job id, progress reporting and the system's database."""
 
     def __init__(
-        self, *, job_id: str, name: str, attempt: int, database: Database, job_model: type[JobMixin]
+        self,
+        *,
+        job_id: str,
+        name: str,
+        attempt: int,
+        database: Database,
+        job_model: type[JobMixin],
+        checkpoint: Any = None,
+        clock: Clock = utcnow,
     ):
         self.job_id = job_id
         self.name = name
         self.attempt = attempt
         self.database = database
+        self.checkpoint = checkpoint
+        """What an earlier attempt of this job saved with `save_checkpoint` (None on a first run)."""
         self._job_model = job_model
+        self._clock = clock
+
+    def save_checkpoint(self, session: Session, data: Any) -> None:
+        """Write `data` to the job row in the caller's transaction, so it commits with the work it records.
+
+        Raises JobRevoked (the caller's transaction must then roll back) when this attempt no longer owns
+        the job: revoked, or taken for lost while it was still running.
+        """
+        job = self._job_model
+        changed = affected(
+            session,
+            update(job)
+            .where(job.id == self.job_id, job.state.in_(ACTIVE_STATES), job.attempts == self.attempt)
+            .values(checkpoint=data, heartbeat_at=self._clock())
+            .execution_options(synchronize_session=False),
+        )
+        if not changed:
+            raise JobRevoked(self.job_id)
+        self.checkpoint = data
 
     def progress(self, current: int, total: int | None = None) -> None:
         """Record progress in its own short transaction; raises JobRevoked if the job was revoked."""
         job = self._job_model
-        values: dict[str, Any] = {"state": JobState.PROGRESS, "progress_current": current}
+        values: dict[str, Any] = {
+            "state": JobState.PROGRESS,
+            "progress_current": current,
+            "heartbeat_at": self._clock(),
+        }
         if total is not None:
             values["progress_total"] = total
         with self.database.session() as session:

@@ -14,8 +14,10 @@ from sqlalchemy import select, update
 
 from opsuite.core.db import Database
 from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.jobs.heartbeat import Heartbeat
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
 from opsuite.core.jobs.registry import DEFAULT_RESULT_TTL, JobRevoked, TaskContext, TaskRegistry
+from opsuite.core.jobs.settings import DEFAULT_HEARTBEAT_EVERY
 
 log = logging.getLogger(__name__)
 
@@ -65,30 +67,41 @@ def run_job(
     job_id: str,
     *,
     clock: Clock = utcnow,
+    heartbeat_every: timedelta = DEFAULT_HEARTBEAT_EVERY,
 ) -> JobState | None:
-    """Run one job to its final state; the single place a job executes, whatever the engine."""
+    """Run one job to its final state, beating every `heartbeat_every`; the single place a job executes."""
     job = job_model
     with database.session() as session:
         # The claim is a conditional UPDATE, so a duplicate submission (sweeper, broker redelivery) or a
         # revoked job never runs.
+        now = clock()
         claimed = affected(
             session,
             update(job)
             .where(job.id == job_id, job.state == JobState.PENDING)
-            .values(state=JobState.STARTED, started_at=clock(), attempts=job.attempts + 1),
+            .values(state=JobState.STARTED, started_at=now, heartbeat_at=now, attempts=job.attempts + 1),
         )
         if not claimed:
             log.info("job %s not run: missing, already taken or revoked", job_id)
             return None
-        name, args, attempt = session.execute(
-            select(job.name, job.args, job.attempts).where(job.id == job_id)
+        name, args, attempt, checkpoint = session.execute(
+            select(job.name, job.args, job.attempts, job.checkpoint).where(job.id == job_id)
         ).one()
-    ctx = TaskContext(job_id=job_id, name=name, attempt=attempt, database=database, job_model=job_model)
+    ctx = TaskContext(
+        job_id=job_id,
+        name=name,
+        attempt=attempt,
+        database=database,
+        job_model=job_model,
+        checkpoint=checkpoint,
+        clock=clock,
+    )
     result_ttl = DEFAULT_RESULT_TTL
     try:
         task = registry.get(name)
         result_ttl = task.result_ttl
-        result = task.fn(ctx, **args)
+        with Heartbeat(database, job_model, job_id, attempt, every=heartbeat_every, clock=clock):
+            result = task.fn(ctx, **args)
         json.dumps(result)  # fail here, as a task error, rather than at commit time
     except JobRevoked:
         log.info("job %s (%s) stopped after revoke", job_id, name)
@@ -144,12 +157,14 @@ class InProcessRunner:
         *,
         max_workers: int = 4,
         clock: Clock = utcnow,
+        heartbeat_every: timedelta = DEFAULT_HEARTBEAT_EVERY,
     ) -> None:
         self.database = database
         self.job_model = job_model
         self.registry = registry
         self.max_workers = max_workers
         self.clock = clock
+        self.heartbeat_every = heartbeat_every
         self._executor: ThreadPoolExecutor | None = None
         self._futures: set[Future[JobState | None]] = set()
         self._lock = threading.Lock()
@@ -186,7 +201,14 @@ class InProcessRunner:
 
     def _run(self, job_id: str) -> JobState | None:
         try:
-            return run_job(self.database, self.job_model, self.registry, job_id, clock=self.clock)
+            return run_job(
+                self.database,
+                self.job_model,
+                self.registry,
+                job_id,
+                clock=self.clock,
+                heartbeat_every=self.heartbeat_every,
+            )
         except Exception:
             # run_job records task errors itself; this is a database failure, and the pool must live on.
             log.exception("job %s could not be run", job_id)
