@@ -4,6 +4,11 @@ Writing keeps memory flat: the database hands rows over in partitions (a server-
 PostgreSQL), XlsxWriter in constant_memory mode flushes each row to disk, and CSV rows go straight
 to the file. Reading yields one row at a time (calamine holds the sheet's cells in Rust, not as
 Python objects).
+
+calamine reads a whole sheet into a dense grid (about 32 bytes per cell of the used range, plus about
+70 bytes per written cell while it loads, plus the text), so an xlsx is inspected before it is opened:
+its zip directory and a streamed, bounded decompression of every member (nothing is extracted to disk)
+must stay under `XlsxLimits`; see `check_xlsx`.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,16 +141,154 @@ class TableReader:
             close()
 
 
-def read_table(path: str | os.PathLike[str], fmt: Format) -> TableReader:
+@dataclass(frozen=True)
+class XlsxLimits:
+    """What an xlsx may hold before it is opened: bytes once unpacked, and cells of any sheet.
+
+    Reading peaks at about `max_cells` x 100 bytes plus twice `max_unpacked_bytes` (text); with the
+    defaults, measured under 250 MB over the process's baseline.
+    """
+
+    max_unpacked_bytes: int = 64 * 1024 * 1024
+    max_cells: int = 1_000_000
+    """The used range (last row x last column) and the written cells, each, of every sheet."""
+
+
+class TableTooLarge(ValueError):
+    """The file would need more memory to read than its limits allow; refused before parsing."""
+
+
+def read_table(path: str | os.PathLike[str], fmt: Format, *, limits: XlsxLimits | None = None) -> TableReader:
     """Open an xlsx (first sheet) or CSV file whose first row is the header; names are stripped.
 
     xlsx cells keep calamine's types (str, int, float, bool, date, datetime, time, timedelta); CSV
     cells are strings. Empty cells and missing trailing cells are None for xlsx and "" for CSV.
-    Raises ValueError when the file cannot be read as that format.
+    Raises TableTooLarge when an xlsx exceeds `limits` (default `XlsxLimits()`), ValueError when the
+    file cannot be read as that format.
     """
     if fmt == "xlsx":
+        check_xlsx(Path(path), limits or XlsxLimits())
         return _read_xlsx(Path(path))
     return _read_csv(Path(path))
+
+
+_MB = 1024 * 1024
+_CHUNK = _MB
+_MAX_TAG = 64 * 1024
+# A row or cell start tag, with or without a namespace prefix (`<row r="7">`, `<c r="B7" t="s">`, `<x:c>`),
+# and its reference when it has one: one findall per chunk keeps the scan in C for all but a short loop.
+_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])"
+    rb"""(?:[^>]*?\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?([0-9]{1,12})["'])?[^>]*>"""
+)
+
+
+def check_xlsx(path: Path, limits: XlsxLimits) -> None:
+    """Refuse an xlsx that unpacks past `limits.max_unpacked_bytes` or whose sheets span more than
+    `limits.max_cells`, reading its members in bounded chunks; nothing is extracted or parsed.
+
+    The declared sizes are checked first; the decompressed bytes are counted as well, so a zip directory
+    that lies is caught too (zipfile also stops at the declared size and fails the CRC check).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            declared = sum(member.file_size for member in members)
+            if declared > limits.max_unpacked_bytes:
+                raise _too_big(declared, limits)
+            unpacked = 0
+            for member in members:
+                extent = _Extent(limits.max_cells)
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > limits.max_unpacked_bytes:
+                            raise _too_big(unpacked, limits)
+                        extent.feed(chunk)
+    except TableTooLarge:
+        raise
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+        raise ValueError(f"не удалось прочитать xlsx: {exc}") from exc
+
+
+def _too_big(size: int, limits: XlsxLimits) -> TableTooLarge:
+    return TableTooLarge(
+        f"файл xlsx распаковывается больше чем в {limits.max_unpacked_bytes // _MB} MB "
+        f"(не меньше {size // _MB} MB)"
+    )
+
+
+class _Extent:
+    """The used range of one member seen as sheet XML: rows and cells counted from their start tags."""
+
+    def __init__(self, max_cells: int) -> None:
+        self.max_cells = max_cells
+        self.row = 0
+        self.column = 0
+        self.last_row = 0
+        self.last_column = 0
+        self.cells = 0
+        self._pending = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._pending + chunk
+        start = data.rfind(b"<")
+        # Keep an unfinished tag for the next chunk; text and finished tags are done with.
+        if start >= 0 and data.find(b">", start) < 0:
+            data, self._pending = data[:start], data[start:]
+            if len(self._pending) > _MAX_TAG:
+                raise ValueError("не удалось прочитать xlsx: тег длиннее 64 KB")
+        else:
+            self._pending = b""
+        self._count(_TAG.findall(data))
+        if self.cells > self.max_cells or self.last_row * self.last_column > self.max_cells:
+            raise TableTooLarge(
+                f"лист xlsx больше допустимых {self.max_cells} ячеек "
+                f"(не меньше {self.last_row} строк x {self.last_column} столбцов, {self.cells} ячеек)"
+            )
+
+    def _count(self, tags: list[tuple[bytes, bytes, bytes]]) -> None:
+        row, column, last_row, last_column, cells = self.row, self.column, self.last_row, self.last_column, 0
+        columns = _COLUMNS
+        for name, letters, digits in tags:
+            if name == b"row":
+                row = int(digits) if digits else row + 1
+                column = 0
+                continue
+            # A cell without a reference follows the previous one in its row.
+            if digits:
+                row = int(digits)
+            if letters:
+                column = columns.get(letters) or _column_number(letters)
+            else:
+                column += 1
+            cells += 1
+            if row > last_row:
+                last_row = row
+            if column > last_column:
+                last_column = column
+        self.row, self.column, self.last_row, self.last_column = row, column, last_row, last_column
+        self.cells += cells
+        self.last_row = max(self.last_row, 1 if self.cells else 0)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _letters(number: int) -> bytes:
+    out = b""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        out = bytes([65 + rest]) + out
+    return out
+
+
+# The references of the first 702 columns (A..ZZ), looked up rather than computed for each cell.
+_COLUMNS = {_letters(number): number for number in range(1, 703)}
 
 
 def _read_xlsx(path: Path) -> TableReader:
@@ -183,6 +329,9 @@ def _read_csv(path: Path) -> TableReader:
                 if not any(cell.strip() for cell in row):
                     continue
                 yield number, dict(zip(header, row, strict=False))
+        except csv.Error as exc:
+            # A field over csv's size limit, a NUL byte: the file is unreadable from here on.
+            raise ValueError(f"не удалось прочитать CSV: {exc}") from exc
         finally:
             handle.close()
 

@@ -27,6 +27,11 @@ class ProductionSettings(SystemSettings):
     """Where generated reports, exports and uploaded imports live (default: var/production-files)."""
     files_retention_days: int = 30
     import_max_bytes: int = 10 * 1024 * 1024
+    import_max_unpacked_bytes: int = 64 * 1024 * 1024
+    """An xlsx import whose members unpack past this is refused before it is parsed."""
+    import_max_cells: int = 1_000_000
+    """An xlsx import whose sheet spans more cells (last row x last column) is refused before it is parsed;
+    with the two defaults, reading peaks under about 250 MB."""
 
     dashboard_refresh_seconds: int = 300
     strict_close: bool = False

@@ -30,6 +30,9 @@ TRUE = frozenset({"true", "1", "да", "yes", "y", "t"})
 FALSE = frozenset({"false", "0", "нет", "no", "n", "f", ""})
 
 
+MAX_NUMBER = 2**31 - 1  # the database's INTEGER: larger values must fail their row, not the statement
+
+
 class RowError(ValueError):
     """A row that cannot be imported; the message goes to the result as is."""
 
@@ -91,7 +94,14 @@ def required(raw: dict[str, Any], name: str) -> Any:
 
 
 def to_int(value: Any) -> int:
-    """An integer from a number cell (Excel stores floats) or text."""
+    """An integer within the database's INTEGER from a number cell (Excel stores floats) or text."""
+    number = _integer(value)
+    if abs(number) > MAX_NUMBER:
+        raise RowError(f"Число {text(value)[:40]} вне допустимого диапазона (до {MAX_NUMBER})")
+    return number
+
+
+def _integer(value: Any) -> int:
     if isinstance(value, bool):
         raise RowError(f"Не удалось преобразовать {value} в int")
     if isinstance(value, int):
@@ -103,9 +113,9 @@ def to_int(value: Any) -> int:
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise RowError(f"Не удалось преобразовать {value} в int") from None
+        raise RowError(f"Не удалось преобразовать {str(value)[:100]} в int") from None
     if not number.is_integer():
-        raise RowError(f"Не удалось преобразовать {value} в int")
+        raise RowError(f"Не удалось преобразовать {str(value)[:100]} в int")
     return int(number)
 
 
@@ -140,7 +150,11 @@ def to_datetime(value: Any) -> datetime:
         moment = _parse_datetime(value.strip())
     else:
         raise RowError(f"Не удалось преобразовать {value} в datetime")
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        # Year 1 with a positive offset (or 9999 with a negative one) has no UTC moment.
+        raise RowError(f"Дата вне допустимого диапазона: {text(value)[:40]}") from None
 
 
 def _parse_datetime(raw: str) -> datetime:
@@ -180,7 +194,8 @@ def to_products(value: Any) -> list[ImportedProduct]:
     raw = text(value)
     try:
         items = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: thousands of nested brackets.
         items = None
     if items is None or not isinstance(items, list):
         if raw.lstrip().startswith(("[", "{")):

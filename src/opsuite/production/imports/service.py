@@ -1,4 +1,10 @@
-"""Batch import: the upload saved first, then a job reading it row by row, each row in its own savepoint."""
+"""Batch import: the upload saved first, then a job reading it row by row, each row in its own savepoint.
+
+Rows are committed a chunk at a time, and each chunk's transaction also writes the job's checkpoint (the
+last line done and the counts so far). So after a crash the job row says exactly which rows landed: every
+line up to the checkpoint, no line after it; a rerun of the job resumes after it. Not one transaction per
+file: on SQLite that would hold the write lock, heartbeats included, for the whole import.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +22,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from opsuite.core.jobs import TaskContext, enqueue
-from opsuite.core.tabular import read_table, sniff
+from opsuite.core.tabular import TableTooLarge, XlsxLimits, read_table, sniff
 from opsuite.production.batches import service as batches_service
 from opsuite.production.batches.models import Batch
 from opsuite.production.batches.schemas import BatchCreate, BatchUpdate
-from opsuite.production.errors import BadRequest, InvalidState, NotFound, ProductionError
+from opsuite.production.errors import BadRequest, InvalidState, NotFound, ProductionError, TooLarge
 from opsuite.production.events import service as events_service
 from opsuite.production.files import service as files_service
 from opsuite.production.files.models import StoredFile
@@ -38,6 +44,7 @@ ImportFormat = Literal["xlsx", "csv"]
 IMPORT = "batches.import"
 CHUNK = 200  # rows per transaction: SQLite's write lock is released between chunks
 MAX_ERRORS = 1000  # errors listed in the result; `failed` counts them all
+MAX_MESSAGE = 300  # characters of one row's message: a cell quoted in it may be 128 KB long
 FORMATS: dict[str, ImportFormat] = {".csv": "csv", ".xlsx": "xlsx"}
 
 
@@ -86,17 +93,29 @@ def start_import(
 
 
 class _Outcome:
-    def __init__(self) -> None:
-        self.total = 0
-        self.created = 0
-        self.updated = 0
-        self.failed = 0
-        self.errors: list[dict[str, Any]] = []
+    def __init__(self, saved: dict[str, Any] | None = None) -> None:
+        saved = saved or {}
+        self.line = int(saved.get("line", 0))
+        self.total = int(saved.get("total", 0))
+        self.created = int(saved.get("created", 0))
+        self.updated = int(saved.get("updated", 0))
+        self.failed = int(saved.get("failed", 0))
+        self.errors: list[dict[str, Any]] = list(saved.get("errors", []))
 
     def fail(self, row: int, message: str) -> None:
         self.failed += 1
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append({"row": row, "error": message})
+            self.errors.append({"row": row, "error": message[:MAX_MESSAGE]})
+
+    def checkpoint(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "failed": self.failed,
+            "errors": self.errors,
+        }
 
     def result(self) -> dict[str, Any]:
         return {
@@ -114,9 +133,10 @@ def import_job(
 ) -> dict[str, Any]:
     """Import every row; result `{success, total, created, updated, failed, errors: [{row, error}]}`.
 
-    `row` is the line in the file with the header as line 1; 0 means the file as a whole.
+    `row` is the line in the file with the header as line 1; 0 means the file as a whole. An xlsx over
+    the size limits fails the job (TooLarge) before it is parsed. A rerun resumes after the checkpoint.
     """
-    outcome = _Outcome()
+    outcome = _Outcome(ctx.checkpoint if isinstance(ctx.checkpoint, dict) else None)
     store = files_service.file_store(runtime.settings)
     with ctx.database.session(write=False) as session:
         stored = session.get(StoredFile, uuid.UUID(file_id))
@@ -124,8 +144,15 @@ def import_job(
             raise NotFound(files_service.FILE_NOT_FOUND)
         path = store.resolve(stored.path)
     fmt: ImportFormat = "csv" if format == "csv" else "xlsx"
+    limits = XlsxLimits(
+        max_unpacked_bytes=runtime.settings.import_max_unpacked_bytes,
+        max_cells=runtime.settings.import_max_cells,
+    )
     try:
-        table = read_table(path, fmt)
+        table = read_table(path, fmt, limits=limits)
+    except TableTooLarge as exc:
+        # A failure, not a result: the file can never be imported as it is.
+        raise TooLarge(f"Файл слишком велик для импорта: {exc}") from None
     except ValueError as exc:
         outcome.fail(0, f"Ошибка обработки файла: {exc}")
         return _finish(ctx, runtime, outcome)
@@ -143,10 +170,16 @@ def import_job(
                 break
             if not chunk:
                 break
+            todo = [(number, raw) for number, raw in chunk if number > outcome.line]
+            if not todo:
+                continue  # landed in an earlier run
             with ctx.database.session() as session:
-                for number, raw in chunk:
+                for number, raw in todo:
                     outcome.total += 1
                     _import_row(session, runtime, outcome, number, raw, update_existing=update_existing)
+                outcome.line = todo[-1][0]
+                # Commits with the chunk's rows, or rolls them back if this run no longer owns the job.
+                ctx.save_checkpoint(session, outcome.checkpoint())
             ctx.progress(min(outcome.total, table.total), table.total)
     finally:
         table.close()
@@ -195,6 +228,11 @@ def _import_row(
     except SQLAlchemyError as exc:
         log.warning("import row %d failed in the database", number, exc_info=True)
         outcome.fail(number, f"Ошибка базы данных: {type(exc).__name__}")
+        return
+    except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
+        # Whatever else one hostile cell provokes fails its row alone; the savepoint has rolled back.
+        log.warning("import row %d failed", number, exc_info=True)
+        outcome.fail(number, f"Ошибка обработки строки: {type(exc).__name__}")
         return
     finally:
         # Each row's objects are done with; an identity map growing over the chunk makes every later

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from opsuite.core.jobs import JobState
+from opsuite.core.jobs import WORKER_LOST, JobState
 from opsuite.production.errors import NotFound
 from opsuite.production.jobs.models import Job
 
 TASK_NOT_FOUND = "Задача не найдена"
+WORKER_LOST_MESSAGE = "Задача прервана: процесс-исполнитель завершился аварийно (worker lost)"
 
 
 def task_status(session: Session, *, task_id: str, now: datetime) -> dict[str, Any]:
@@ -43,6 +44,8 @@ def progress(current: int, total: int | None) -> dict[str, int]:
 
 
 def _task_message(error: str) -> str:
+    if error == WORKER_LOST:
+        return WORKER_LOST_MESSAGE
     # run_job stores "ExceptionType: message"; a task's own ProductionError message is what users read.
     kind, sep, message = error.partition(": ")
     if sep and kind in {
