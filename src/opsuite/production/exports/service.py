@@ -12,11 +12,13 @@ from typing import Any, Literal, cast
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from opsuite.core.files import TEMP_PREFIX, FileStore
 from opsuite.core.jobs import TaskContext, enqueue
 from opsuite.core.tabular import open_csv_writer, stream_partitions, write_csv, write_xlsx
 from opsuite.production.batches.filters import BatchFilters, filter_statement
 from opsuite.production.batches.models import Batch
 from opsuite.production.files import service as files_service
+from opsuite.production.files.models import StoredFile
 from opsuite.production.jobs.models import Job
 from opsuite.production.products.models import Product
 from opsuite.production.runtime import Runtime
@@ -182,12 +184,27 @@ def _csv_rows(source: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         yield (*row[:_IS_CLOSED], closed, *row[_IS_CLOSED + 1 :])
 
 
+def file_id_of(job_id: str) -> uuid.UUID:
+    """The stored file an export job writes: named after the job, so its leftovers can be found."""
+    return uuid.UUID(hex=job_id)
+
+
+def remove_leftovers(store: FileStore, file_id: uuid.UUID) -> int:
+    """Remove the temporary files a dead run of the export left behind; returns how many."""
+    final = store.resolve(store.relative(file_id, "csv"))
+    removed = 0
+    for path in final.parent.glob(f"{TEMP_PREFIX}*-{file_id.hex}.*"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def export_job(ctx: TaskContext, runtime: Runtime, *, format: str, filters: dict[str, Any]) -> dict[str, Any]:
     """Write the matching batches to a stored file; result `{file_id, download_url, format, total}`."""
     fmt: ExportFormat = "csv" if format == "csv" else "xlsx"
     criteria = BatchFilters.model_validate(filters)
     store = files_service.file_store(runtime.settings)
-    file_id = uuid.uuid4()
+    file_id = file_id_of(ctx.job_id)
     with ctx.database.session(write=False) as session:
         total = count(session, criteria)
         ctx.progress(0, total)
@@ -205,17 +222,22 @@ def export_job(ctx: TaskContext, runtime: Runtime, *, format: str, filters: dict
             size = target.commit()
     now = runtime.clock()
     with ctx.database.session() as session:
-        files_service.register(
-            session,
-            file_id=file_id,
-            kind="export",
-            fmt=fmt,
-            name=f"batches_{now:%Y%m%d_%H%M%S}.{fmt}",
-            size=size,
-            store=store,
-            now=now,
-            retention_days=runtime.settings.files_retention_days,
-        )
+        earlier = session.get(StoredFile, file_id)
+        if earlier is not None:
+            # An earlier run of this job registered the file and died before finishing: this run rewrote it.
+            earlier.size = size
+        else:
+            files_service.register(
+                session,
+                file_id=file_id,
+                kind="export",
+                fmt=fmt,
+                name=f"batches_{now:%Y%m%d_%H%M%S}.{fmt}",
+                size=size,
+                store=store,
+                now=now,
+                retention_days=runtime.settings.files_retention_days,
+            )
     return {
         "file_id": str(file_id),
         "download_url": files_service.download_url(file_id),
