@@ -127,7 +127,9 @@ def test_the_running_job_beats_on_its_own(database, job_model, clock) -> None:
         job_id = enqueue_args(session, job_model, "wait", {}, now=clock()).id
     start = clock()
 
-    state = run_job(database, job_model, registry, job_id, clock=clock, heartbeat_every=timedelta(seconds=0.05))
+    state = run_job(
+        database, job_model, registry, job_id, clock=clock, heartbeat_every=timedelta(seconds=0.05)
+    )
 
     assert state is JobState.SUCCESS
     assert seen == [(start, start + timedelta(minutes=5))]
