@@ -87,7 +87,6 @@ def build_registry(directory: Path, tick_every: timedelta) -> TaskRegistry:
         log_line(directory, f"fail {ctx.job_id}")
         raise ValueError(f"bad input {code}")
 
-    @registry.task("toy.block", timeout=BLOCK_TIMEOUT, max_attempts=3)
     def block(ctx: TaskContext) -> dict[str, Any]:
         # Waits (bounded) for the test to create `release`; `started-<attempt>` tells it the run is under way.
         (directory / f"started-{ctx.attempt}").write_text(str(os.getpid()))
@@ -98,6 +97,10 @@ def build_registry(directory: Path, tick_every: timedelta) -> TaskRegistry:
             time.sleep(0.05)
         log_line(directory, f"block {ctx.job_id} attempt={ctx.attempt}")
         return {"attempt": ctx.attempt}
+
+    registry.task("toy.block", timeout=BLOCK_TIMEOUT, max_attempts=3)(block)
+    # The same run, registered as not idempotent: a lost run fails the job instead of running again.
+    registry.task("toy.block_once", idempotent=False)(block)
 
     @registry.periodic("toy.tick", every=tick_every, kwargs={"label": "tock"})
     def tick(ctx: TaskContext, *, label: str) -> str:
