@@ -3,7 +3,9 @@ parsed, the job fails for good with a Russian message, and the process's memory 
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -70,14 +72,14 @@ WORKBOOK_RELS = (
 )
 
 
-def _xlsx(path: Path, rows: Iterable[bytes]) -> bytes:
+def _xlsx(path: Path, rows: Iterable[bytes], *, zip64: bool = True) -> bytes:
     """A hand-written xlsx whose only sheet holds `rows` after the header; the sheet is streamed in."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=zip64) as sheet:
             sheet.write(
                 b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
                 b'spreadsheetml/2006/main"><sheetData>' + HEADER_ROW
@@ -86,6 +88,22 @@ def _xlsx(path: Path, rows: Iterable[bytes]) -> bytes:
                 sheet.write(row)
             sheet.write(b"</sheetData></worksheet>")
     return path.read_bytes()
+
+
+def _understate(path: Path, member: str, claimed: int) -> bytes:
+    """Rewrite the zip so `member` claims `claimed` bytes unpacked, with a CRC forged to match them."""
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo(member)
+    with zipfile.ZipFile(path).open(member) as stream:
+        crc = zlib.crc32(stream.read(claimed))
+    struct.pack_into("<I", data, info.header_offset + 14, crc)
+    struct.pack_into("<I", data, info.header_offset + 22, claimed)
+    central = data.index(b"PK\x01\x02", info.header_offset)
+    while data[central + 46 : central + 46 + len(member)] != member.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 16, crc)
+    struct.pack_into("<I", data, central + 24, claimed)
+    return bytes(data)
 
 
 def _dense_rows(count: int, cells: int) -> Iterable[bytes]:
@@ -151,6 +169,29 @@ def test_an_xlsx_unpacking_past_the_limit_fails_before_parsing_and_is_never_reru
         clock.advance(minutes=minutes)
         assert app.state.scheduler.maintain(timedelta(seconds=20)) is True
         assert _job(database, accepted["task_id"])[0:2] == (JobState.FAILURE, 1)
+    assert _batches(database) == 0
+
+
+def test_an_xlsx_whose_directory_understates_its_size_is_refused_all_the_same(
+    api: Api, database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "liar.xlsx"
+    # 8,000 rows of ten 1,000-character strings: 80 MB of XML, 80,000 cells, so only the size can refuse it.
+    cell = b'<c t="inlineStr"><is><t>' + b"x" * 1000 + b"</t></is></c>"
+    _xlsx(path, (b"<row>" + cell * 10 + b"</row>" for _ in range(8000)), zip64=False)
+    content = _understate(path, "xl/worksheets/sheet1.xml", 4096)
+    (tmp_path / "liar-checked.xlsx").write_bytes(content)
+    assert zipfile.ZipFile(tmp_path / "liar-checked.xlsx").testzip() is None  # the lie holds up to zipfile
+    accepted: dict[str, Any] = {}
+
+    growth = _peak_growth(lambda: accepted.update(_upload(api, content)))
+
+    status = api.call("GET", f"/api/background_tasks/{accepted['task_id']}", 200)
+    assert growth < RSS_BOUND, f"peak RSS grew by {growth // (1024 * 1024)} MB"
+    assert status["result"] == {
+        "error": "Файл слишком велик для импорта: файл xlsx распаковывается больше чем в 64 MB "
+        "(не меньше 64 MB)"
+    }
     assert _batches(database) == 0
 
 

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import os
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -185,13 +186,14 @@ _TAG = re.compile(
 
 def check_xlsx(path: Path, limits: XlsxLimits) -> None:
     """Refuse an xlsx that unpacks past `limits.max_unpacked_bytes` or whose sheets span more than
-    `limits.max_cells`, reading its members in bounded chunks; nothing is extracted or parsed.
+    `limits.max_cells`, inflating its members in bounded chunks; nothing is extracted or parsed.
 
-    The declared sizes are checked first; the decompressed bytes are counted as well, so a zip directory
-    that lies is caught too (zipfile also stops at the declared size and fails the CRC check).
+    The declared sizes are checked first. Then each member's deflate stream is inflated to its own end,
+    whatever the zip directory claims, so a directory that understates sizes (with a CRC forged to match)
+    is caught too: no reader can get more out of the file than what is counted here.
     """
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
             members = archive.infolist()
             declared = sum(member.file_size for member in members)
             if declared > limits.max_unpacked_bytes:
@@ -199,16 +201,39 @@ def check_xlsx(path: Path, limits: XlsxLimits) -> None:
             unpacked = 0
             for member in members:
                 extent = _Extent(limits.max_cells)
-                with archive.open(member) as stream:
-                    while chunk := stream.read(_CHUNK):
-                        unpacked += len(chunk)
-                        if unpacked > limits.max_unpacked_bytes:
-                            raise _too_big(unpacked, limits)
-                        extent.feed(chunk)
+                for chunk in _inflate(raw, member):
+                    unpacked += len(chunk)
+                    if unpacked > limits.max_unpacked_bytes:
+                        raise _too_big(unpacked, limits)
+                    extent.feed(chunk)
     except TableTooLarge:
         raise
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, struct.error, EOFError, OSError) as exc:
         raise ValueError(f"не удалось прочитать xlsx: {exc}") from exc
+
+
+def _inflate(raw: IO[bytes], member: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes, at most `_CHUNK` at a time, up to the end of its deflate stream."""
+    raw.seek(member.header_offset)
+    header = raw.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header of {member.filename!r}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    raw.seek(member.header_offset + 30 + name_length + extra_length)
+    if member.compress_type == zipfile.ZIP_STORED:
+        left = member.compress_size
+        while left > 0 and (chunk := raw.read(min(_CHUNK, left))):
+            left -= len(chunk)
+            yield chunk
+        return
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        raise NotImplementedError(f"compression method {member.compress_type} of {member.filename!r}")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    while not inflater.eof and (packed := raw.read(64 * 1024)):
+        # max_length bounds each piece; what did not fit waits in unconsumed_tail.
+        yield inflater.decompress(packed, _CHUNK)
+        while inflater.unconsumed_tail and not inflater.eof:
+            yield inflater.decompress(inflater.unconsumed_tail, _CHUNK)
 
 
 def _too_big(size: int, limits: XlsxLimits) -> TableTooLarge:
