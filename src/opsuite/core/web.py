@@ -18,6 +18,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opsuite.core.db import Database
+from opsuite.core.limits import DEFAULT_BODY_LIMIT, BodyLimitMiddleware
 from opsuite.core.logs import request_id_var
 
 access_log = logging.getLogger("opsuite.access")
@@ -116,9 +117,11 @@ def install_common(
     system: str,
     database: Callable[[], Database],
     cors_origins: list[str],
+    body_limit: int = DEFAULT_BODY_LIMIT,
 ) -> Metrics:
-    """Add request context, CORS, `/metrics` and `/health` to a system's app."""
+    """Add request context, CORS, a body limit, `/metrics` and `/health` to a system's app."""
     metrics = Metrics(system)
+    app.add_middleware(BodyLimitMiddleware, limit=body_limit)
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -12,10 +12,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from opsuite.core.limits import BodyTooLarge
+
 log = logging.getLogger(__name__)
 
 VALIDATION_DETAIL = "Ошибка валидации запроса"
 INTERNAL_DETAIL = "Внутренняя ошибка сервера"
+BODY_TOO_LARGE_DETAIL = "Тело запроса больше допустимого размера ({limit} байт)"
 
 
 class ProductionError(Exception):
@@ -119,6 +122,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if isinstance(exc, BodyTooLarge):
+            detail = BODY_TOO_LARGE_DETAIL.format(limit=exc.limit)
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)

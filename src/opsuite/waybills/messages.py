@@ -8,6 +8,7 @@ NOT_FOUND = "Не найдено."
 METHOD_NOT_ALLOWED = "Метод не разрешен."
 PERMISSION_DENIED = "У вас недостаточно прав для выполнения данного действия."
 JSON_INVALID = "JSON parse error - тело запроса не является корректным JSON."
+BODY_TOO_LARGE = "Тело запроса больше допустимого размера ({limit} байт)."
 THROTTLED = "Слишком много неудачных попыток входа. Повторите через {wait} с."
 
 # Auth (the original's texts).
