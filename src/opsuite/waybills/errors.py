@@ -13,6 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from opsuite.core.limits import BodyTooLarge
 from opsuite.waybills import messages
 
+FASTAPI_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 (JSON nested too deep, say)
+
 
 class APIError(Exception):
     """An error answered with `status` and `body` exactly."""
@@ -120,6 +122,8 @@ def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], 
         detail = {404: messages.NOT_FOUND, 405: messages.METHOD_NOT_ALLOWED}.get(exc.status_code, exc.detail)
         if isinstance(exc, BodyTooLarge):
             detail = messages.BODY_TOO_LARGE.format(limit=exc.limit)
+        elif detail == FASTAPI_BODY_UNREADABLE:
+            detail = messages.JSON_INVALID
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
 

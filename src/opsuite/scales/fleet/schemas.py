@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from opsuite.core.text import RulesModel
 from opsuite.scales.devices.interface import DEFAULT_PORT, is_valid_password
 from opsuite.scales.wire import Text
 
@@ -18,7 +19,7 @@ def _check_password(value: str | None) -> str | None:
     return value
 
 
-class DeviceCreate(BaseModel):
+class DeviceCreate(RulesModel):
     """A new device."""
 
     name: Text = Field(min_length=1, max_length=120)
@@ -31,7 +32,7 @@ class DeviceCreate(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
-class DeviceUpdate(BaseModel):
+class DeviceUpdate(RulesModel):
     """Changes to a device; a missing or null field stays as it is."""
 
     name: Text | None = Field(default=None, min_length=1, max_length=120)
