@@ -63,7 +63,7 @@ def check_tree(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
         elif isinstance(item, dict | list | tuple | set | frozenset):
             if depth >= max_depth:
                 raise PydanticCustomError(
-                    JSON_DEPTH, "Nested deeper than {max_depth}", {"max_depth": max_depth}
+                    JSON_DEPTH, "JSON nested deeper than {max_depth}", {"max_depth": max_depth}
                 )
             if isinstance(item, dict):
                 stack.extend((key, depth) for key in item)
