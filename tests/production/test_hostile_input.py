@@ -73,9 +73,10 @@ def _many_fields() -> Iterator[tuple[str, str | None, Iterator[bytes]]]:
     return _hostile_form(1024)
 
 
-def _huge_file() -> Iterator[tuple[str, str | None, Iterator[bytes]]]:
-    yield "update_existing", None, iter([b"true"])
-    yield "file", "batches.csv", _repeat(MiB, 100 * MiB)
+def _huge_other_part() -> Iterator[tuple[str, str | None, Iterator[bytes]]]:
+    # A small valid file, then 100 MB in a part nobody reads: the whole body is capped, not only the file.
+    yield "file", "batches.csv", iter([b"batch_number\n1\n"])
+    yield "other", "big.bin", _repeat(MiB, 100 * MiB)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ def _huge_file() -> Iterator[tuple[str, str | None, Iterator[bytes]]]:
     [
         (_large_fields, "Поле формы больше 16384 байт"),
         (_many_fields, "Слишком много полей формы (больше 16)"),
-        (_huge_file, "Файл больше допустимого размера (10 MB)"),
+        (_huge_other_part, "Файл больше допустимого размера (10 MB)"),
     ],
 )
 def test_chunked_multipart_is_refused_while_streaming_with_bounded_memory(
@@ -110,7 +111,7 @@ def test_chunked_multipart_is_refused_while_streaming_with_bounded_memory(
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [("A\u0000", "string_nul"), ("\ud800", "string_unicode"), ("B" * 300, "string_too_long")],
+    [("A\u0000", "string_nul"), ("\ud800", "string_unicode")],
 )
 def test_bad_text_is_422_on_every_backend(api: Api, value: str, kind: str) -> None:
     raw = json.dumps({"identifier": value, "name": "Цех"}).encode()

@@ -17,7 +17,7 @@ from opsuite.core.files import (
     UploadTooLarge,
     receive_upload,
 )
-from opsuite.core.limits import body_limit
+from opsuite.core.limits import MiB, body_limit
 from opsuite.production.deps import RuntimeDep
 from opsuite.production.errors import BadRequest, InvalidValue, TooLarge, error_responses
 from opsuite.production.files import service as files_service
@@ -59,7 +59,8 @@ _MULTIPART_BODY: dict[str, Any] = {
     openapi_extra=_MULTIPART_BODY,
     summary="Импорт партий",
 )
-@body_limit(lambda scope: scope["app"].state.settings.import_max_bytes + 2 * MULTIPART_SLACK)
+# The body limit is the backstop; a margin over receive_upload's own cap lets that cap speak first.
+@body_limit(lambda scope: scope["app"].state.settings.import_max_bytes + MULTIPART_SLACK + MiB)
 async def import_batches(request: Request, runtime: RuntimeDep) -> TaskAccepted:
     """Файл (xlsx или csv, до 10 MB) сохраняется по мере получения; задача читает его построчно.
     Результат: `{success, total, created, updated, failed, errors: [{row, error}]}`."""
