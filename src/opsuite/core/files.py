@@ -27,7 +27,6 @@ TEMP_PREFIX = ".tmp-"
 WRITE_BUFFER = 1024 * 1024  # upload bytes gathered before one write on a worker thread
 FIELD_LIMIT = 16 * 1024  # a non-file form field larger than this is refused
 MAX_PARTS = 16  # parts (fields and files) one upload may hold
-HEADER_LIMIT = 8 * 1024  # bytes of one part's headers
 MULTIPART_SLACK = 64 * 1024  # allowance over the file limit for boundaries, part headers and small fields
 
 MEDIA_TYPES = {
@@ -235,9 +234,9 @@ async def receive_upload(
     Refuses a `Content-Length` over `limit` plus a small allowance before reading anything, then counts
     while the body streams (with or without a Content-Length) and stops at the first byte past a cap:
     the file past `limit`, the whole body past `limit` plus the allowance (UploadTooLarge), more than
-    MAX_PARTS parts or a field past FIELD_LIMIT (FormTooLarge). `open_file` may raise to refuse a file by
-    its name; `check_head` sees the first bytes and may raise to refuse the content. The body is never
-    held in memory beyond one write buffer.
+    MAX_PARTS parts or a field past FIELD_LIMIT (FormTooLarge); python-multipart bounds part headers.
+    `open_file` may raise to refuse a file by its name; `check_head` sees the first bytes and may raise
+    to refuse the content. The body is never held in memory beyond one write buffer.
     """
     request_limit = limit + MULTIPART_SLACK
     if content_length is not None and content_length > request_limit:
@@ -350,15 +349,9 @@ class _Parser:
 
     def _header_field_data(self, data: bytes, start: int, end: int) -> None:
         self._header_field += data[start:end]
-        self._check_header_size()
 
     def _header_value_data(self, data: bytes, start: int, end: int) -> None:
         self._header_value += data[start:end]
-        self._check_header_size()
-
-    def _check_header_size(self) -> None:
-        if len(self._header_field) + len(self._header_value) > HEADER_LIMIT:
-            raise FormTooLarge("field", HEADER_LIMIT)
 
     def _header_end(self) -> None:
         self._headers[bytes(self._header_field).lower()] = bytes(self._header_value)
