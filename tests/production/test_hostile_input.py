@@ -147,3 +147,23 @@ def test_text_rules_hold_on_the_test_sink(api: Api) -> None:
     response = api.client.post("/api/webhooks/test", content='{"a": "\\ud800"}', headers=JSON_HEADERS)
     assert response.status_code == 422
     assert response.json()["errors"][0]["msg"] == "String must not contain lone surrogates"
+
+
+@pytest.mark.parametrize(
+    ("path", "loc"),
+    [
+        ("/api/work_centers?identifier=A%00", ["query", "identifier"]),
+        ("/api/batches?shift=%00", ["query", "shift"]),
+        ("/api/background_tasks/a%00b", ["path", "task_id"]),
+    ],
+)
+def test_nul_in_the_url_is_422_on_every_backend(api: Api, path: str, loc: list[str]) -> None:
+    response = api.client.get(path)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["type"], error["loc"], error["msg"]) == (
+        "string_nul",
+        loc,
+        "String must not contain NUL characters",
+    )
+    assert "\x00" in error["input"]

@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 TEXT_MAX_LENGTH = 10_000
@@ -132,6 +134,18 @@ class SafeJSONResponse(JSONResponse):
         except UnicodeEncodeError:
             text = json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
             return text.encode("ascii")
+
+
+async def refuse_unsafe_url(request: Request) -> None:
+    """A route dependency: query and path values obey the text rule too (422/400 in the system's envelope)."""
+    sources = (("query", request.query_params.multi_items()), ("path", request.path_params.items()))
+    for where, items in sources:
+        for name, value in items:
+            error = text_error(f"{name}{value}") if isinstance(value, str) else None
+            if error is not None:
+                raise RequestValidationError(
+                    [{"type": error.type, "loc": (where, name), "msg": error.message(), "input": value}]
+                )
 
 
 class RulesModel(BaseModel):
