@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from tests.scales.helpers import ALICE, DEVICE, Api, FakeClock, Scales, login
 
 from opsuite.core.db import Database
@@ -122,3 +123,16 @@ def test_the_default_networks_are_private_and_loopback(settings: ScalesSettings)
         "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "::1/128", "fc00::/7",
     ]  # fmt: skip
     assert settings.device_host_names is False
+
+
+def test_a_host_stored_before_the_rules_is_refused_at_connect_time(
+    settings: ScalesSettings, database: Database, scales: Scales, clock: FakeClock
+) -> None:
+    for alice in _client(_with(settings, device_host_names=True), database, scales, clock):
+        alice.add_device()
+        with database.session() as session:
+            session.execute(text("UPDATE devices SET ip = 'a..b'"))
+        response = alice.post("/devices/1/test")
+        detail = "Scale a..b:1111 refused: host must be an IPv4 or IPv6 address or a host name (RFC 1123)"
+        assert (response.status_code, response.json()) == (409, {"detail": detail})
+    assert scales.params == []

@@ -77,6 +77,10 @@ class NetworkPolicy:
 
     async def resolve(self, host: str, port: int) -> str:
         """The checked address to connect to: every address `host` resolves to must be allowed."""
+        try:
+            check_host_syntax(host)  # a host stored before the syntax rule (`a..b`) breaks the resolver
+        except ValueError as exc:
+            raise DeviceRefused(f"host {HOST_RULE}") from exc
         self.check_host(host)
         if _address(host) is not None:
             return host
