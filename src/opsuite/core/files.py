@@ -25,8 +25,9 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 _EXT = re.compile(r"^[a-z0-9]{1,10}$")
 TEMP_PREFIX = ".tmp-"
 WRITE_BUFFER = 1024 * 1024  # upload bytes gathered before one write on a worker thread
-FIELD_LIMIT = 64 * 1024  # a non-file form field larger than this is refused
-MULTIPART_SLACK = 64 * 1024  # Content-Length allowance for boundaries, part headers and small fields
+FIELD_LIMIT = 16 * 1024  # a non-file form field larger than this is refused
+MAX_PARTS = 16  # parts (fields and files) one upload may hold
+MULTIPART_SLACK = 64 * 1024  # allowance over the file limit for boundaries, part headers and small fields
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -45,6 +46,17 @@ class UploadTooLarge(UploadError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"upload larger than {limit} bytes")
         self.limit = limit
+
+
+class FormTooLarge(UploadTooLarge):
+    """The form around the file is too big: `kind` is "parts" (too many) or "field" (one too long)."""
+
+    def __init__(self, kind: str, limit: int) -> None:
+        super().__init__(limit)
+        self.kind = kind
+        self.args = (
+            f"more than {limit} form parts" if kind == "parts" else f"a form field over {limit} bytes",
+        )
 
 
 def media_type(ext: str) -> str:
@@ -220,11 +232,14 @@ async def receive_upload(
     """Parse a multipart body as it arrives, writing the `file_field` part through `open_file(filename)`.
 
     Refuses a `Content-Length` over `limit` plus a small allowance before reading anything, then counts
-    the file's bytes and stops at the first byte past `limit` (UploadTooLarge). `open_file` may raise to
-    refuse a file by its name; `check_head` sees the first bytes and may raise to refuse the content.
-    The body is never held in memory beyond one write buffer.
+    while the body streams (with or without a Content-Length) and stops at the first byte past a cap:
+    the file past `limit`, the whole body past `limit` plus the allowance (UploadTooLarge), more than
+    MAX_PARTS parts or a field past FIELD_LIMIT (FormTooLarge); python-multipart bounds part headers.
+    `open_file` may raise to refuse a file by its name; `check_head` sees the first bytes and may raise
+    to refuse the content. The body is never held in memory beyond one write buffer.
     """
-    if content_length is not None and content_length > limit + MULTIPART_SLACK:
+    request_limit = limit + MULTIPART_SLACK
+    if content_length is not None and content_length > request_limit:
         raise UploadTooLarge(limit)
     mime, params = parse_options_header(content_type)
     boundary = params.get(b"boundary")
@@ -245,7 +260,11 @@ async def receive_upload(
             await anyio.to_thread.run_sync(target.write, data)
 
     ours = False  # the part being read is the accepted file
+    received = 0
     async for chunk in chunks:
+        received += len(chunk)
+        if received > request_limit:
+            raise UploadTooLarge(limit)
         for kind, name, filename, data in parser.feed(chunk):
             if kind == "begin":
                 ours = name == file_field and filename is not None and upload is None
@@ -288,6 +307,7 @@ class _Parser:
     def __init__(self, boundary: bytes) -> None:
         self.events: list[_Event] = []
         self.finished = False
+        self._parts = 0
         self._header_field = bytearray()
         self._header_value = bytearray()
         self._headers: dict[bytes, bytes] = {}
@@ -319,6 +339,9 @@ class _Parser:
         return self.events
 
     def _part_begin(self) -> None:
+        self._parts += 1
+        if self._parts > MAX_PARTS:
+            raise FormTooLarge("parts", MAX_PARTS)
         self._headers = {}
         self._name = ""
         self._filename = None
@@ -348,7 +371,7 @@ class _Parser:
             return
         self._field += data[start:end]
         if len(self._field) > FIELD_LIMIT:
-            raise UploadError(f"form field {self._name!r} is too large")
+            raise FormTooLarge("field", FIELD_LIMIT)
 
     def _part_end(self) -> None:
         if self._filename is None:

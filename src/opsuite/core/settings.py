@@ -9,6 +9,8 @@ from typing import ClassVar, Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from opsuite.core.limits import DEFAULT_BODY_LIMIT
+
 
 class CoreSettings(BaseSettings):
     """Settings every system shares, read from `OPSUITE_*`."""
@@ -31,6 +33,8 @@ class SystemSettings(BaseSettings):
     database_url: str | None = None
     secret_key: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
+    body_limit_bytes: int = Field(default=DEFAULT_BODY_LIMIT, ge=1)
+    """Largest request body a route accepts unless it declares its own cap (uploads do)."""
 
     @property
     def db_url(self) -> str:

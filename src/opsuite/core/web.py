@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
@@ -18,7 +18,9 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opsuite.core.db import Database
+from opsuite.core.limits import DEFAULT_BODY_LIMIT, BodyLimitMiddleware
 from opsuite.core.logs import request_id_var
+from opsuite.core.text import refuse_unsafe_url
 
 access_log = logging.getLogger("opsuite.access")
 
@@ -116,9 +118,12 @@ def install_common(
     system: str,
     database: Callable[[], Database],
     cors_origins: list[str],
+    body_limit: int = DEFAULT_BODY_LIMIT,
 ) -> Metrics:
-    """Add request context, CORS, `/metrics` and `/health` to a system's app."""
+    """Add request context, CORS, a body limit, `/metrics` and `/health` to a system's app."""
     metrics = Metrics(system)
+    app.add_middleware(BodyLimitMiddleware, limit=body_limit)
+    app.router.dependencies.append(Depends(refuse_unsafe_url))  # routes added from here on
     if cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -105,7 +105,13 @@ def create_app(
     app.state.scheduler = scheduler
     app.state.webhook_engine = webhook_engine
     install_error_handlers(app)
-    install_common(app, system="production", database=lambda: database, cors_origins=settings.cors_origins)
+    install_common(
+        app,
+        system="production",
+        database=lambda: database,
+        cors_origins=settings.cors_origins,
+        body_limit=settings.body_limit_bytes,
+    )
     for router in routers():
         include_flat(app, router, prefix="/api")
         include_flat(app, router, prefix="/api/v1", in_schema=False)

@@ -12,10 +12,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from opsuite.core.limits import BodyTooLarge
+from opsuite.core.text import SafeJSONResponse
+
 log = logging.getLogger(__name__)
 
 VALIDATION_DETAIL = "Ошибка валидации запроса"
 INTERNAL_DETAIL = "Внутренняя ошибка сервера"
+BODY_TOO_LARGE_DETAIL = "Тело запроса больше допустимого размера ({limit} байт)"
+BODY_UNREADABLE_DETAIL = "Тело запроса не удалось разобрать"
+FASTAPI_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 (JSON nested too deep, say)
 
 
 class ProductionError(Exception):
@@ -114,11 +120,15 @@ def install_error_handlers(app: FastAPI) -> None:
             for error in exc.errors()
         ]
         body = {"detail": VALIDATION_DETAIL, "errors": jsonable_encoder(errors, custom_encoder=_SAFE)}
-        return JSONResponse(body, status_code=422)
+        return SafeJSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if isinstance(exc, BodyTooLarge):
+            detail = BODY_TOO_LARGE_DETAIL.format(limit=exc.limit)
+        elif detail == FASTAPI_BODY_UNREADABLE:
+            detail = BODY_UNREADABLE_DETAIL
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)

@@ -86,7 +86,13 @@ def create_app(
     app.state.runner = runner
     app.state.scheduler = scheduler
     install_error_handlers(app)
-    install_common(app, system="scales", database=lambda: database, cors_origins=settings.cors_origins)
+    install_common(
+        app,
+        system="scales",
+        database=lambda: database,
+        cors_origins=settings.cors_origins,
+        body_limit=settings.body_limit_bytes,
+    )
     for router in (users_router, fleet_router, products_router, autoupdate_router, jobs_router):
         app.include_router(router)
     return app

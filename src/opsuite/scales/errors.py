@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,6 +9,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+
+from opsuite.core.text import SafeJSONResponse
 
 
 class ScalesError(Exception):
@@ -101,17 +102,6 @@ SCALE_FAILURES = (502, 503, 504)
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The `responses=` of a route that can answer these error statuses, for its OpenAPI document."""
     return {code: {"model": _DESCRIPTIONS[code][0], "description": _DESCRIPTIONS[code][1]} for code in codes}
-
-
-class SafeJSONResponse(JSONResponse):
-    """JSON that always renders: a lone surrogate echoed from the request is sent escaped, not a 500."""
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return super().render(content)
-        except UnicodeEncodeError:
-            text = json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-            return text.encode("ascii")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from opsuite.scales.devices.interface import (
@@ -15,8 +16,9 @@ from opsuite.scales.devices.interface import (
     ScaleTimeoutError,
     ScaleUnreachableError,
 )
-from opsuite.scales.errors import ScalesError
+from opsuite.scales.errors import Conflict, ScalesError
 from opsuite.scales.fleet.models import Device
+from opsuite.scales.fleet.network import DeviceRefused
 from opsuite.scales.runtime import Runtime
 
 T = TypeVar("T")
@@ -36,13 +38,21 @@ def connection_params(runtime: Runtime, device: Device) -> ConnectionParams:
 def call_scale(
     runtime: Runtime, params: ConnectionParams, action: Callable[[ScaleDevice], Awaitable[T]]
 ) -> T:
-    """Run one device call to completion from a worker thread; scale failures become ScalesError."""
-    scale = runtime.device_factory(params)
+    """Run one device call to completion from a worker thread; scale failures become ScalesError.
+
+    The host is resolved and checked against the allowed networks first, and the scale is reached at
+    that checked address (409 when it lies outside them).
+    """
+    policy = runtime.settings.network_policy
 
     async def bounded() -> T:
         # The driver bounds itself; this outer limit guards against a driver or fake that does not.
         async with asyncio.timeout(params.deadline + params.timeout):
-            return await action(scale)
+            try:
+                address = await policy.resolve(params.host, params.port)
+            except DeviceRefused as exc:
+                raise Conflict(f"Scale {params.host}:{params.port} refused: {exc}") from None
+            return await action(runtime.device_factory(replace(params, host=address)))
 
     try:
         # Endpoints and jobs run in worker threads without a loop, so each call gets its own short one.

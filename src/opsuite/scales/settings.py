@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import SettingsConfigDict
 
 from opsuite.core.settings import SystemSettings
 from opsuite.scales.crypto import read_or_create_fernet_key
+from opsuite.scales.fleet.network import PRIVATE_NETWORKS, NetworkPolicy
 
 # The React client's Vite dev server; the original's example .env lists the same two origins.
 CLIENT_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
@@ -39,6 +41,13 @@ class ScalesSettings(SystemSettings):
     scale_deadline: float = 12.0
     clear_database_on_upload: bool = False
 
+    device_networks: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [ipaddress.ip_network(net) for net in PRIVATE_NETWORKS]
+    )
+    """Networks devices may live in (checked at create/update and on the resolved address at connect)."""
+    device_host_names: bool = False
+    """Allow a device's `ip` to be a host name (its resolved addresses must still lie in the networks)."""
+
     simulator: bool = True
     """Start one scale simulator in-process with the app, so the demo device answers on a laptop."""
     simulator_host: str = "127.0.0.1"
@@ -48,6 +57,11 @@ class ScalesSettings(SystemSettings):
     def device_lock_seconds(self) -> float:
         """How long a device lock lives if its holder dies: well past one operation's deadline."""
         return self.scale_deadline * 2 + 10
+
+    @property
+    def network_policy(self) -> NetworkPolicy:
+        """Where devices may live, as the fleet checks it."""
+        return NetworkPolicy(networks=tuple(self.device_networks), host_names=self.device_host_names)
 
     @property
     def fernet_keys(self) -> list[str]:

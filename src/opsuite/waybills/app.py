@@ -59,7 +59,11 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
         app, lambda request: read_token(request.headers.get("authorization"), request.app.state.tokens)
     )
     install_common(
-        app, system="waybills", database=lambda: app.state.database, cors_origins=settings.cors_origins
+        app,
+        system="waybills",
+        database=lambda: app.state.database,
+        cors_origins=settings.cors_origins,
+        body_limit=settings.body_limit_bytes,
     )
 
     @app.exception_handler(IntegrityError)

@@ -10,7 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from opsuite.core.limits import BodyTooLarge
 from opsuite.waybills import messages
+
+FASTAPI_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 (JSON nested too deep, say)
 
 
 class APIError(Exception):
@@ -117,6 +120,10 @@ def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = {404: messages.NOT_FOUND, 405: messages.METHOD_NOT_ALLOWED}.get(exc.status_code, exc.detail)
+        if isinstance(exc, BodyTooLarge):
+            detail = messages.BODY_TOO_LARGE.format(limit=exc.limit)
+        elif detail == FASTAPI_BODY_UNREADABLE:
+            detail = messages.JSON_INVALID
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
 

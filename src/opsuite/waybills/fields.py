@@ -6,21 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, create_model
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, create_model
 
-from opsuite.waybills import messages
+from opsuite.core.text import RulesModel
 
 MAX_ID = 2_147_483_647
-
-
-def _clean_text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Нулевые символы не допускаются.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(messages.INVALID) from exc
-    return value
 
 
 def _dec3(value: Decimal) -> str:
@@ -41,7 +31,6 @@ def text(max_length: int, *, example: str | None = None) -> Any:
     return Annotated[
         str,
         Field(min_length=1, max_length=max_length, examples=[example] if example else None),
-        AfterValidator(_clean_text),
     ]
 
 
@@ -67,8 +56,8 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class In(BaseModel):
-    """Base of request models: unknown keys are ignored, as DRF does."""
+class In(RulesModel):
+    """Base of request models: unknown keys are ignored, as DRF does; core's input rules on every field."""
 
     model_config = ConfigDict(extra="ignore")
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from opsuite.core import text
+
 NOT_FOUND = "Не найдено."
 METHOD_NOT_ALLOWED = "Метод не разрешен."
 PERMISSION_DENIED = "У вас недостаточно прав для выполнения данного действия."
 JSON_INVALID = "JSON parse error - тело запроса не является корректным JSON."
+BODY_TOO_LARGE = "Тело запроса больше допустимого размера ({limit} байт)."
 THROTTLED = "Слишком много неудачных попыток входа. Повторите через {wait} с."
 
 # Auth (the original's texts).
@@ -26,6 +29,10 @@ NO_ROLE_PERMISSIONS = "No permissions found for user role"
 REQUIRED = "Поле обязательно для заполнения."
 INVALID = "Введите корректное значение."
 NOT_NULL = "Это поле не может быть пустым."
+NUL_CHARACTERS = "Нулевые символы не допускаются."
+ASCII_DIGITS = "Требуется численное значение, записанное цифрами 0-9."
+DATETIME_RANGE = "Год даты и времени должен быть от {min} до {max}."
+TOO_DEEP = "Слишком глубокая вложенность (больше {max_depth} уровней)."
 MAX_LENGTH = "Длина поля ограничена {n} символами."
 MIN_LENGTH = "Длина поля должна быть не меньше {n} символов."
 MIN_VALUE = "Значение не должно быть меньше {n}."
@@ -87,6 +94,16 @@ WHERE_RECORD = " (путевой лист № {number} от {date})"
 SEASON_LABELS = {"summer": "Лето", "winter": "Зима"}
 
 
+# Core's input rules (opsuite.core.text), by their error type.
+_CORE_RULES = {
+    text.NUL: NUL_CHARACTERS,
+    text.SURROGATE: INVALID,
+    text.ASCII_DIGITS: ASCII_DIGITS,
+    text.MOMENT_RANGE: DATETIME_RANGE,
+    text.JSON_DEPTH: TOO_DEEP,
+}
+
+
 def for_pydantic_error(error: dict[str, Any]) -> str:
     """The Russian message for one pydantic validation error."""
     kind = error["type"]
@@ -95,6 +112,8 @@ def for_pydantic_error(error: dict[str, Any]) -> str:
         return REQUIRED
     if "input" in error and error["input"] is None:
         return NOT_NULL
+    if kind in _CORE_RULES:
+        return _CORE_RULES[kind].format(**ctx)
     if kind in ("string_too_long", "too_long"):
         return MAX_LENGTH.format(n=ctx.get("max_length"))
     if kind in ("string_too_short",):

@@ -6,13 +6,14 @@ import uuid
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import Select
 
 from opsuite.production.batches.models import Batch
+from opsuite.production.common.schemas import In
 
 
-class BatchFilters(BaseModel):
+class BatchFilters(In):
     """The document's batch filters; every one optional, dates inclusive, `shift` an exact match."""
 
     model_config = ConfigDict(

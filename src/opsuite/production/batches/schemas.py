@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from opsuite.production.common.schemas import TEXT, EntityOut, UTCInput, non_blank
+from opsuite.production.common.schemas import TEXT, EntityOut, In, UTCInput, non_blank
 from opsuite.production.products.schemas import ProductOut
 
 SHIFT_ORDER = "Время окончания смены должно быть позже времени начала"
@@ -42,7 +42,7 @@ def _positive(value: int | None) -> int | None:
     return value
 
 
-class BatchCreate(BaseModel):
+class BatchCreate(In):
     """A new batch."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [CREATE_EXAMPLE]})
@@ -67,7 +67,7 @@ class BatchCreate(BaseModel):
         return self
 
 
-class BatchUpdate(BaseModel):
+class BatchUpdate(In):
     """A partial change; `is_closed` closes or reopens."""
 
     model_config = ConfigDict(
@@ -111,7 +111,7 @@ class BatchUpdate(BaseModel):
         return self
 
 
-class CloseIn(BaseModel):
+class CloseIn(In):
     """When the batch was closed (default: now)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"closed_at": "2025-01-20T20:00:00Z"}]})
@@ -119,7 +119,7 @@ class CloseIn(BaseModel):
     closed_at: UTCInput | None = None
 
 
-class AggregateIn(BaseModel):
+class AggregateIn(In):
     """When the products were aggregated (default: now)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"aggregated_at": "2025-01-20T18:00:00Z"}]})
@@ -127,7 +127,7 @@ class AggregateIn(BaseModel):
     aggregated_at: UTCInput | None = None
 
 
-class AggregateAsyncIn(BaseModel):
+class AggregateAsyncIn(In):
     """When, and which codes (default: every product of the batch)."""
 
     model_config = ConfigDict(
@@ -140,7 +140,7 @@ class AggregateAsyncIn(BaseModel):
     unique_codes: list[UniqueCode] | None = Field(default=None, max_length=100_000)
 
 
-class ProductIn(BaseModel):
+class ProductIn(In):
     """The marking code of the product to add."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"unique_code": "PROD-001"}]})

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import datetime
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from opsuite.core.text import RulesModel, UTCMoment
+
 TEXT_MAX_LENGTH = 255
 
-
-def as_utc(value: datetime) -> datetime:
-    """Naive input is UTC; aware input is converted to UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+UTCInput = UTCMoment
+"""Naive input is UTC, aware input is converted to UTC; the year lies in core's moment range."""
 
 
-UTCInput = Annotated[datetime, AfterValidator(as_utc)]
+class In(RulesModel):
+    """Base of request models: core's text, number, datetime and depth rules on every field."""
 
 
 def non_blank(message: str) -> AfterValidator:

@@ -9,7 +9,15 @@ from fastapi import APIRouter, Request
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from opsuite.core.files import AtomicFile, UploadError, UploadTooLarge, receive_upload
+from opsuite.core.files import (
+    MULTIPART_SLACK,
+    AtomicFile,
+    FormTooLarge,
+    UploadError,
+    UploadTooLarge,
+    receive_upload,
+)
+from opsuite.core.limits import MiB, body_limit
 from opsuite.production.deps import RuntimeDep
 from opsuite.production.errors import BadRequest, InvalidValue, TooLarge, error_responses
 from opsuite.production.files import service as files_service
@@ -51,6 +59,8 @@ _MULTIPART_BODY: dict[str, Any] = {
     openapi_extra=_MULTIPART_BODY,
     summary="Импорт партий",
 )
+# The body limit is the backstop; a margin over receive_upload's own cap lets that cap speak first.
+@body_limit(lambda scope: scope["app"].state.settings.import_max_bytes + MULTIPART_SLACK + MiB)
 async def import_batches(request: Request, runtime: RuntimeDep) -> TaskAccepted:
     """Файл (xlsx или csv, до 10 MB) сохраняется по мере получения; задача читает его построчно.
     Результат: `{success, total, created, updated, failed, errors: [{row, error}]}`."""
@@ -82,6 +92,10 @@ async def import_batches(request: Request, runtime: RuntimeDep) -> TaskAccepted:
         update_existing = _flag(upload.fields.get("update_existing"))
         target: AtomicFile = state["target"]
         size = await run_in_threadpool(target.commit)
+    except FormTooLarge as exc:
+        if exc.kind == "parts":
+            raise TooLarge(f"Слишком много полей формы (больше {exc.limit})") from None
+        raise TooLarge(f"Поле формы больше {exc.limit} байт") from None
     except UploadTooLarge:
         raise TooLarge(f"Файл больше допустимого размера ({limit // (1024 * 1024)} MB)") from None
     except UploadError as exc:

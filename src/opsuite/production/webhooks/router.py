@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 
+from opsuite.core.text import JSONRefused, decode_json
 from opsuite.production.common.paging import Page, PageDep, page_of
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
@@ -70,11 +71,12 @@ async def receive_test_webhook(
     """Тестовый приём webhook: проверяет подпись `X-Webhook-Signature` по сырому телу, ничего не сохраняет."""
     raw = await request.body()
     try:
-        parsed = json.loads(raw)
+        parsed = decode_json(raw)
     except ValueError as exc:
         position = exc.pos if isinstance(exc, json.JSONDecodeError) else 0
+        message = str(exc) if isinstance(exc, JSONRefused) else "JSON decode error"
         raise RequestValidationError(
-            [{"type": "json_invalid", "loc": ("body", position), "msg": "JSON decode error", "input": {}}]
+            [{"type": "json_invalid", "loc": ("body", position), "msg": message, "input": {}}]
         ) from None
     return service.receive_test(
         raw=raw,

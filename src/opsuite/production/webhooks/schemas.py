@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from opsuite.production.common.schemas import TEXT, EntityOut, non_blank
+from opsuite.production.common.schemas import TEXT, EntityOut, In, non_blank
 from opsuite.production.events.types import EVENT_TYPES
 
 EventName = StrEnum("EventName", {name: name for name in EVENT_TYPES})  # type: ignore[misc]
@@ -69,7 +69,7 @@ SUBSCRIPTION_EXAMPLE: dict[str, Any] = {
 }
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(In):
     """A new subscription."""
 
     model_config = ConfigDict(

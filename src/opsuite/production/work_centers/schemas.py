@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
-from opsuite.production.common.schemas import TEXT, EntityOut, non_blank
+from opsuite.production.common.schemas import TEXT, EntityOut, In, non_blank
 
 Identifier = Annotated[str, TEXT, non_blank("Идентификатор рабочего центра не может быть пустым")]
 Name = Annotated[str, TEXT, non_blank("Название рабочего центра не может быть пустым")]
 
 
-class WorkCenterCreate(BaseModel):
+class WorkCenterCreate(In):
     """A new work center."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"identifier": "WC-001", "name": "Цех №1"}]})
@@ -21,7 +21,7 @@ class WorkCenterCreate(BaseModel):
     name: Name
 
 
-class WorkCenterUpdate(BaseModel):
+class WorkCenterUpdate(In):
     """A partial change; every field optional."""
 
     model_config = ConfigDict(

@@ -6,11 +6,12 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+from opsuite.core.text import RulesModel
 from opsuite.scales.autoupdate.timing import parse_run_at
 from opsuite.scales.timefmt import iso_z
 
 
-class AutoUpdateIn(BaseModel):
+class AutoUpdateIn(RulesModel):
     """What a PUT may set; `last_*` fields the client echoes back are ignored."""
 
     enabled: bool

@@ -30,7 +30,13 @@ def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
     summary="Register a device",
 )
 def create_device(body: DeviceCreate, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> DeviceOut:
-    device = service.create_device(session, runtime.cipher, user_id=user_id, fields=body.model_dump())
+    device = service.create_device(
+        session,
+        runtime.cipher,
+        user_id=user_id,
+        fields=body.model_dump(),
+        policy=runtime.settings.network_policy,
+    )
     return DeviceOut.model_validate(device)
 
 
@@ -51,7 +57,12 @@ def update_device(
     device_id: DeviceId, body: DeviceUpdate, session: SessionDep, runtime: RuntimeDep, user_id: UserId
 ) -> DeviceOut:
     device = service.update_device(
-        session, runtime.cipher, user_id=user_id, device_id=device_id, changes=body.changes()
+        session,
+        runtime.cipher,
+        user_id=user_id,
+        device_id=device_id,
+        changes=body.changes(),
+        policy=runtime.settings.network_policy,
     )
     return DeviceOut.model_validate(device)
 

@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from opsuite.core.text import RulesModel
 from opsuite.scales.devices.interface import DEFAULT_PORT, is_valid_password
+from opsuite.scales.fleet.network import DeviceHost
 from opsuite.scales.wire import Text
 
 PASSWORD_RULE = "must be exactly 4 printable ASCII characters without spaces"
@@ -18,12 +20,12 @@ def _check_password(value: str | None) -> str | None:
     return value
 
 
-class DeviceCreate(BaseModel):
+class DeviceCreate(RulesModel):
     """A new device."""
 
     name: Text = Field(min_length=1, max_length=120)
     description: Text = Field(default="", max_length=500)
-    ip: Text = Field(min_length=1, max_length=64)
+    ip: DeviceHost = Field(min_length=1, max_length=64)
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     protocol: Text = Field(default="TCP", pattern=r"^(TCP)$")
     password: Text = Field(min_length=1, max_length=64)
@@ -31,12 +33,12 @@ class DeviceCreate(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
-class DeviceUpdate(BaseModel):
+class DeviceUpdate(RulesModel):
     """Changes to a device; a missing or null field stays as it is."""
 
     name: Text | None = Field(default=None, min_length=1, max_length=120)
     description: Text | None = Field(default=None, max_length=500)
-    ip: Text | None = Field(default=None, min_length=1, max_length=64)
+    ip: DeviceHost | None = Field(default=None, min_length=1, max_length=64)
     port: int | None = Field(default=None, ge=1, le=65535)
     protocol: Text | None = Field(default=None, pattern=r"^(TCP)$")
     password: Text | None = Field(default=None, min_length=1, max_length=64)

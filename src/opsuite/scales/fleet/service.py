@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import DeviceInfo
-from opsuite.scales.errors import Conflict, NotFound
+from opsuite.scales.errors import Conflict, FieldInvalid, NotFound
 from opsuite.scales.fleet.models import Device
+from opsuite.scales.fleet.network import DeviceRefused, NetworkPolicy
 from opsuite.scales.fleet.operation import device_operation
 from opsuite.scales.gateway import call_scale, connection_params
 from opsuite.scales.runtime import Runtime
@@ -45,8 +46,14 @@ def create_device(
     *,
     user_id: int,
     fields: dict[str, Any],
+    policy: NetworkPolicy | None = None,
 ) -> Device:
-    """Register a device; its auto-update schedule appears, disabled, when first asked for."""
+    """Register a device; its auto-update schedule appears, disabled, when first asked for.
+
+    `policy` refuses a host outside the allowed networks (422); only trusted callers (the demo) omit it.
+    """
+    if policy is not None:
+        _check_host(policy, fields["ip"])
     if _name_taken(session, user_id=user_id, name=fields["name"]):
         raise Conflict("Device with this name already exists")
     values = dict(fields)
@@ -58,10 +65,18 @@ def create_device(
 
 
 def update_device(
-    session: Session, cipher: DeviceCipher, *, user_id: int, device_id: int, changes: dict[str, Any]
+    session: Session,
+    cipher: DeviceCipher,
+    *,
+    user_id: int,
+    device_id: int,
+    changes: dict[str, Any],
+    policy: NetworkPolicy,
 ) -> Device:
-    """Change the given fields of a device."""
+    """Change the given fields of a device; a new host must lie in the allowed networks (422)."""
     device = owned(session, user_id=user_id, device_id=device_id)
+    if "ip" in changes:
+        _check_host(policy, changes["ip"])
     name = changes.get("name")
     if name is not None and _name_taken(session, user_id=user_id, name=name, other_than=device_id):
         raise Conflict("Device name conflict")
@@ -72,6 +87,13 @@ def update_device(
             setattr(device, key, value)
     session.flush()
     return device
+
+
+def _check_host(policy: NetworkPolicy, host: str) -> None:
+    try:
+        policy.check_host(host)
+    except DeviceRefused as exc:
+        raise FieldInvalid(("body", "ip"), str(exc), host) from None
 
 
 def delete_device(session: Session, *, user_id: int, device_id: int) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from opsuite.core.text import RulesModel
 from opsuite.scales.deps import SessionDep, UserId
 from opsuite.scales.errors import error_responses
 from opsuite.scales.jobs import bulk
@@ -15,7 +16,7 @@ from opsuite.scales.wire import BodyId
 router = APIRouter(tags=["jobs"])
 
 
-class BulkUploadIn(BaseModel):
+class BulkUploadIn(RulesModel):
     """The devices to upload to."""
 
     device_ids: list[BodyId] = Field(min_length=1, max_length=500)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from opsuite.scales.wire import check_text
+from opsuite.core.text import check_text
 
 DATE_FORMAT = "%d-%m-%y"
 

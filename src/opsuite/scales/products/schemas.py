@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from opsuite.core.text import RulesModel
+
 
 class ProductsResponse(BaseModel):
     """The whole product file under `products`."""
@@ -13,7 +15,7 @@ class ProductsResponse(BaseModel):
     products: Any
 
 
-class ProductPatch(BaseModel):
+class ProductPatch(RulesModel):
     """Fields to change in one product."""
 
     fields: dict[str, Any]

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
+from opsuite.core.text import check_text
 from opsuite.scales.deps import SessionDep, SettingsDep
 from opsuite.scales.errors import FieldInvalid, Forbidden, error_responses
 from opsuite.scales.users import service
 from opsuite.scales.users.schemas import RegisterRequest, Token, UserOut
-from opsuite.scales.wire import check_text
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

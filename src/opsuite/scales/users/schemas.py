@@ -6,13 +6,14 @@ import re
 
 from pydantic import BaseModel, Field, field_validator
 
+from opsuite.core.text import RulesModel
 from opsuite.scales.wire import Text
 
 # A pragmatic address check: the original used EmailStr; email-validator is not a dependency here.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-class RegisterRequest(BaseModel):
+class RegisterRequest(RulesModel):
     """A new user's e-mail and password."""
 
     email: Text = Field(max_length=255)

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field
 from opsuite.waybills import messages
 from opsuite.waybills.fields import Id, In, Out, text
 
-PHONE_PATTERN = r"^\+7\d{10}$"
+PHONE_PATTERN = r"^\+7[0-9]{10}$"  # [0-9], not \d: \d takes any script's digits
 
 
 def _phone(value: str) -> str:
