@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from tests.production.webhook_receiver import Receiver
+from tests.production.webhook_receiver import FakeDns, Receiver
 
 from opsuite.core.guarded_http import guarded_client
 from opsuite.core.netguard import AddressPolicy, AddressRefused, check_url, literal_address, resolve
@@ -129,33 +128,16 @@ def test_check_url_lets_names_and_public_literals_through() -> None:
 
 
 @pytest.fixture
-def dns(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, list[str]], list[str]]:
-    """Fake answers for chosen names (other hosts resolve as usual); returns the log of names asked."""
-    answers: dict[str, list[str]] = {}
-    asked: list[str] = []
-    real = socket.getaddrinfo
-
-    def fake(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if host in answers:
-            asked.append(host)
-            return [
-                (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
-                for ip in answers[host]
-            ]
-        return real(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", fake)
-
-    def answer(name: str, addresses: list[str]) -> list[str]:
-        answers[name] = addresses
-        return asked
-
-    return answer
+def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDns:
+    """Scripted name answers."""
+    fake = FakeDns()
+    monkeypatch.setattr(socket, "getaddrinfo", fake.getaddrinfo)
+    return fake
 
 
-def test_every_resolved_address_is_checked(dns: Callable[[str, list[str]], list[str]]) -> None:
-    dns("mixed.example", ["93.184.216.34", "127.0.0.1"])
-    dns("public.example", ["93.184.216.34", "2606:4700:4700::1111"])
+def test_every_resolved_address_is_checked(dns: FakeDns) -> None:
+    dns.answers["mixed.example"] = ["93.184.216.34", "127.0.0.1"]
+    dns.answers["public.example"] = ["93.184.216.34", "2606:4700:4700::1111"]
     with pytest.raises(AddressRefused) as refused:
         asyncio.run(resolve("mixed.example", 80, STRICT))
     assert (refused.value.reason, str(refused.value.address)) == ("loopback", "127.0.0.1")
@@ -185,10 +167,8 @@ def test_the_guarded_client_refuses_a_loopback_target(receiver: Receiver) -> Non
     assert receiver.requests == []
 
 
-def test_the_guarded_client_checks_the_address_a_name_resolves_to(
-    receiver: Receiver, dns: Callable[[str, list[str]], list[str]]
-) -> None:
-    dns("rebound.example", ["127.0.0.1"])
+def test_the_guarded_client_checks_the_address_a_name_resolves_to(receiver: Receiver, dns: FakeDns) -> None:
+    dns.answers["rebound.example"] = ["127.0.0.1"]
     port = receiver.url.rsplit(":", 1)[1]
     with pytest.raises(AddressRefused) as refused:
         post(STRICT, f"http://rebound.example:{port}/hook")
@@ -197,11 +177,11 @@ def test_the_guarded_client_checks_the_address_a_name_resolves_to(
 
 
 def test_the_guarded_client_connects_to_the_checked_address_keeping_the_host(
-    receiver: Receiver, dns: Callable[[str, list[str]], list[str]]
+    receiver: Receiver, dns: FakeDns
 ) -> None:
-    asked = dns("hook.example", ["127.0.0.1"])
+    dns.answers["hook.example"] = ["127.0.0.1"]
     port = receiver.url.rsplit(":", 1)[1]
     assert post(LOOPBACK, f"http://hook.example:{port}/hook") == 200
     [request] = receiver.requests
     assert (request.path, request.headers["Host"]) == ("/hook", f"hook.example:{port}")
-    assert asked == ["hook.example"]  # resolved once: the connection used the checked answer
+    assert dns.asked == ["hook.example"]  # resolved once: the connection used the checked answer

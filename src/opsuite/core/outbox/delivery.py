@@ -18,7 +18,9 @@ from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
+from opsuite.core.guarded_http import guarded_client
 from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.netguard import AddressPolicy, AddressRefused, url_has_credentials
 from opsuite.core.outbox.models import RESPONSE_BODY_LIMIT, DeliveryStatus, OutboxMixin
 from opsuite.core.outbox.service import Dispatcher, bound_dispatcher
 
@@ -63,13 +65,21 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Messages:
-    """Texts written to `error_message`; `exhausted` takes `{error}`."""
+    """Texts written to `error_message`; `exhausted` takes `{error}`, `refused` the policy's `{reason}`.
+
+    `unreachable` stands for every failure to connect or to speak HTTP (name not found, refused, reset, TLS,
+    not HTTP): the log a subscriber reads must not tell a closed port from a filtered one or name the
+    service behind it. The details go to the server's own log.
+    """
 
     exhausted: str = "Все попытки исчерпаны: {error}"
     no_target: str = "Получатель доставки не найден"
     lock_expired: str = "отправка прервана: обработчик не завершил попытку"
     timeout: str = "нет ответа за {timeout:g} с"
     http_status: str = "HTTP {status}"
+    unreachable: str = "получатель недоступен"
+    refused: str = "адрес получателя запрещён ({reason})"
+    credentials: str = "URL получателя содержит учётные данные: отправка запрещена"
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,8 @@ class Outbox(Generic[M]):
         header_prefix: str = "X-Webhook",
         messages: Messages | None = None,
         claim_chunk: int = 500,
+        address_policy: AddressPolicy | None = None,
+        response_excerpt: int = RESPONSE_BODY_LIMIT,
     ) -> None:
         self.database = database
         self.model = model
@@ -136,6 +148,10 @@ class Outbox(Generic[M]):
         self.header_prefix = header_prefix
         self.messages = messages or Messages()
         self.claim_chunk = claim_chunk
+        # Where attempts may connect; the default refuses loopback, link-local, private and reserved targets.
+        self.address_policy = address_policy or AddressPolicy()
+        # Only this many characters of a reply are kept: the log must not become a reader of other services.
+        self.response_excerpt = response_excerpt
         self._table: Table = model.__table__  # type: ignore[attr-defined]
 
     # -- database work: each call is one short transaction for a whole batch -------------------------------
@@ -337,9 +353,18 @@ class Outbox(Generic[M]):
             f"{prefix}-Timestamp": str(int(now.timestamp())),
         }
 
+    def client(self, limits: httpx.Limits | None = None) -> httpx.AsyncClient:
+        """An HTTP client whose connections reach only addresses the outbox's policy allows."""
+        return guarded_client(self.address_policy, limits=limits)
+
     async def send(self, client: httpx.AsyncClient, attempt: Attempt) -> Outcome:
-        """POST the attempt's bytes; never raises. The whole exchange is bounded by the timeout."""
+        """POST the attempt's bytes; never raises. The whole exchange is bounded by the timeout.
+
+        `client` should come from `client()`: the address check happens where it connects.
+        """
         now = self.clock()
+        if url_has_credentials(attempt.url):
+            return Outcome(attempt, now, error=self.messages.credentials)
         try:
             async with asyncio.timeout(attempt.timeout):
                 async with client.stream(
@@ -350,22 +375,26 @@ class Outbox(Generic[M]):
                     timeout=attempt.timeout,
                     follow_redirects=False,
                 ) as response:
-                    body = await _read_some(response, RESPONSE_BODY_LIMIT * 4)
+                    body = await _read_some(response, self.response_excerpt * 4)
         except (TimeoutError, httpx.TimeoutException):
             return Outcome(attempt, now, error=self.messages.timeout.format(timeout=attempt.timeout))
-        except Exception as exc:  # any failure of one attempt is that attempt's error
-            text = str(exc)
-            return Outcome(
-                attempt, now, error=f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-            )
-        text_body = body.decode("utf-8", "replace")[:RESPONSE_BODY_LIMIT]
+        except AddressRefused as exc:
+            log.warning("delivery %s not sent: target %s refused", attempt.id, exc)
+            return Outcome(attempt, now, error=self.messages.refused.format(reason=exc.reason))
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            log.info("delivery %s: %s: %s", attempt.id, type(exc).__name__, exc)
+            return Outcome(attempt, now, error=self.messages.unreachable)
+        except Exception:  # any failure of one attempt is that attempt's error, never the sender's
+            log.exception("delivery %s failed unexpectedly", attempt.id)
+            return Outcome(attempt, now, error=self.messages.unreachable)
+        text_body = body.decode("utf-8", "replace")[: self.response_excerpt]
         return Outcome(attempt, now, status=response.status_code, body=text_body)
 
     async def send_all(self, attempts: Sequence[Attempt], *, concurrency: int = 64) -> list[Outcome]:
         """Send attempts concurrently over one client (a worker's one-shot `deliver`)."""
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         semaphore = asyncio.Semaphore(concurrency)
-        async with httpx.AsyncClient(limits=limits, follow_redirects=False) as client:
+        async with self.client(limits) as client:
 
             async def one(attempt: Attempt) -> Outcome:
                 async with semaphore:

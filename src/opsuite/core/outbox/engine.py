@@ -116,7 +116,7 @@ class InProcessDispatcher:
         self._loop = loop
         count = -(-self.concurrency // self.per_client)
         limits = httpx.Limits(max_connections=self.per_client, max_keepalive_connections=self.per_client)
-        self._clients = [httpx.AsyncClient(limits=limits, follow_redirects=False) for _ in range(count)]
+        self._clients = [self.outbox.client(limits) for _ in range(count)]
         self._busy = [0] * count
         ready.set()
         try:
