@@ -135,6 +135,7 @@ class Outbox(Generic[M]):
         claim_chunk: int = 500,
         address_policy: AddressPolicy | None = None,
         response_excerpt: int = RESPONSE_BODY_LIMIT,
+        per_target: int = 16,
     ) -> None:
         self.database = database
         self.model = model
@@ -152,6 +153,10 @@ class Outbox(Generic[M]):
         self.address_policy = address_policy or AddressPolicy()
         # Only this many characters of a reply are kept: the log must not become a reader of other services.
         self.response_excerpt = response_excerpt
+        # Attempts in flight to one target (scheme, host, port) at most: a slow receiver keeps only its share.
+        if per_target < 1:
+            raise ValueError("per_target must be positive")
+        self.per_target = per_target
         self._table: Table = model.__table__  # type: ignore[attr-defined]
 
     # -- database work: each call is one short transaction for a whole batch -------------------------------
@@ -189,6 +194,28 @@ class Outbox(Generic[M]):
                 if rows:
                     attempts.extend(self._resolve(session, rows, now))
         return attempts
+
+    def targets(self, ids: Sequence[str]) -> dict[str, str]:
+        """The target (`origin_of` its URL) of each pending row among `ids`, read without claiming anything.
+
+        Lets an engine hold back rows whose target already has its share in flight, before locking them.
+        """
+        model = self.model
+        keys = [uuid.UUID(str(value)) for value in ids]
+        answer: dict[str, str] = {}
+        with self.database.session(write=False) as session:
+            for start in range(0, len(keys), self.claim_chunk):
+                rows = list(
+                    session.scalars(
+                        select(model).where(
+                            model.id.in_(keys[start : start + self.claim_chunk]), model.status == PENDING
+                        )
+                    )
+                )
+                for row_id, target in self.resolver(session, rows).items():
+                    if isinstance(target, Target):
+                        answer[str(row_id)] = origin_of(target.url)
+        return answer
 
     def _resolve(self, session: Session, rows: list[M], now: datetime) -> list[Attempt]:
         targets = self.resolver(session, rows)
@@ -391,13 +418,16 @@ class Outbox(Generic[M]):
         return Outcome(attempt, now, status=response.status_code, body=text_body)
 
     async def send_all(self, attempts: Sequence[Attempt], *, concurrency: int = 64) -> list[Outcome]:
-        """Send attempts concurrently over one client (a worker's one-shot `deliver`)."""
+        """Send attempts concurrently over one client (a worker's one-shot `deliver`), `per_target` at most
+        to one target."""
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         semaphore = asyncio.Semaphore(concurrency)
+        per_target: dict[str, asyncio.Semaphore] = {}
         async with self.client(limits) as client:
 
             async def one(attempt: Attempt) -> Outcome:
-                async with semaphore:
+                share = per_target.setdefault(origin_of(attempt.url), asyncio.Semaphore(self.per_target))
+                async with share, semaphore:
                     return await self.send(client, attempt)
 
             return list(await asyncio.gather(*(one(attempt) for attempt in attempts)))
@@ -423,6 +453,16 @@ class Outbox(Generic[M]):
             "succeeded": sum(outcome.ok for outcome in outcomes),
             "retrying": len(retries),
         }
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host:port` of a URL: what shares one receiver's capacity (the URL itself if unparsable)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return url
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme, 0)
+    return f"{parsed.scheme}://{parsed.host}:{port}"
 
 
 async def _read_some(response: httpx.Response, limit: int) -> bytes:
