@@ -106,7 +106,10 @@ def _outbox_run(url: str, root: Path) -> dict[str, float]:
 
     db_url = f"sqlite:///{root / 'bench.sqlite3'}"
     upgrade("opsuite.production", db_url)
-    settings = ProductionSettings(database_url=db_url, core={"var_dir": root})
+    # The receiver listens on this host: opened by the setting, as a site opens its receivers' network.
+    settings = ProductionSettings(
+        database_url=db_url, core={"var_dir": root}, webhook_allowed_networks=["127.0.0.1/32"]
+    )
     database = Database(db_url)
     runtime = Runtime(database=database, settings=settings)
     with database.session() as session:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from tests.production.webhook_receiver import Receiver, Reply
 
 from opsuite.core.db import Database, new_metadata
+from opsuite.core.netguard import AddressPolicy
 from opsuite.core.outbox import (
     CallDispatcher,
     InProcessDispatcher,
@@ -85,6 +86,8 @@ def make_outbox(database: Database, clock: FakeClock, base_url: str, **kwargs: A
                 answer[row.id] = row.target
         return answer
 
+    # The receiver listens on loopback, which the default address policy refuses.
+    kwargs.setdefault("address_policy", AddressPolicy.of(allowed=["127.0.0.0/8"]))
     return Outbox(database, Message, resolve, clock=clock, policy=RetryPolicy(base=0), **kwargs)
 
 

@@ -38,6 +38,8 @@ SHARED = {
     "webhook_max_timeout_seconds": "2",
     "webhook_lock_margin_seconds": "1",
 }
+# The webhook receiver listens on this host: a site opens its receivers' network with this setting.
+RECEIVER_NETWORKS = ["127.0.0.0/8"]
 
 
 def wait_for(probe: Callable[[], T], what: str, timeout: float = 60.0) -> T:
@@ -69,6 +71,7 @@ class Cluster:
             OPSUITE_PRODUCTION_FILES_DIR=str(self.directory / "files"),
             OPSUITE_CELERY_MAINTENANCE_EVERY="2",
             **{f"OPSUITE_PRODUCTION_{key.upper()}": value for key, value in SHARED.items()},
+            OPSUITE_PRODUCTION_WEBHOOK_ALLOWED_NETWORKS=json.dumps(RECEIVER_NETWORKS),
         )
         return env
 
@@ -146,6 +149,7 @@ def celery_api(cluster: Cluster, database: Database) -> Iterator[Api]:
         scheduler_enabled=True,
         files_dir=cluster.directory / "files",
         core={"var_dir": cluster.directory / "var", "redis_url": cluster.redis_url},
+        webhook_allowed_networks=RECEIVER_NETWORKS,
         **SHARED,
     )
     app = create_app(settings, database)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,26 @@ class Receiver:
             server.shutdown()
             server.server_close()
             thread.join(5)
+
+
+class FakeDns:
+    """Answers chosen names with chosen addresses (other hosts resolve as usual) and logs the names asked.
+
+    It replaces `socket.getaddrinfo`, which asyncio's resolver calls: install with `monkeypatch.setattr(
+    socket, "getaddrinfo", dns.getaddrinfo)`.
+    """
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list[str]] = {}
+        self.asked: list[str] = []
+        self._real = socket.getaddrinfo
+
+    def getaddrinfo(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        """`socket.getaddrinfo` with the scripted answers."""
+        if host not in self.answers:
+            return self._real(host, port, *args, **kwargs)
+        self.asked.append(host)
+        return [
+            (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
+            for ip in self.answers[host]
+        ]

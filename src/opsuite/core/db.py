@@ -36,6 +36,7 @@ def is_sqlite(url: str | URL) -> bool:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and explicit BEGINs."""
+    kwargs["hide_parameters"] = True  # errors and echo never show bound values (secrets, personal data)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

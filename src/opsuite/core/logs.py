@@ -1,11 +1,16 @@
-"""Stdlib logging as text or JSON (`OPSUITE_LOG_FORMAT=json`), with the request id on every line."""
+"""Stdlib logging as text or JSON (`OPSUITE_LOG_FORMAT=json`), with the request id on every line.
+
+Every line goes through `RedactFilter`: credentials in URLs (`scheme://user:pass@`) never reach a log.
+"""
 
 from __future__ import annotations
 
 import contextvars
 import json
 import logging
+import re
 from datetime import UTC, datetime
+from typing import Any
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -20,6 +25,60 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# The userinfo of any URL: everything between `scheme://` and the last `@` before the host's end.
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)[^\s/?#@]*(?:@[^\s/?#@]*)*@")
+REDACTED = "***"
+
+
+def redact(text: str) -> str:
+    """`text` with the credentials of every URL in it replaced by `***`."""
+    if "@" not in text:
+        return text
+    return _URL_CREDENTIALS.sub(lambda match: f"{match['scheme']}{REDACTED}@", text)
+
+
+def redact_value(value: Any) -> Any:
+    """A log argument or extra field without URL credentials; containers keep their shape."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(item) for item in value]
+    if value is None or isinstance(value, int | float):
+        return value
+    text = str(value)
+    cleaned = redact(text)
+    return value if cleaned == text else cleaned
+
+
+class RedactFilter(logging.Filter):
+    """Remove URL credentials from each record's message, extra fields and traceback.
+
+    Installed on every opsuite handler (and on a test's capture handler). A record is rewritten in place
+    only when it holds credentials, so formatters that read `record.args` keep working for the others.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the handler's to report, with the raw record
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD_ATTRS:
+                setattr(record, key, redact_value(value))
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id and any extra fields."""
 
@@ -31,7 +90,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD_ATTRS})
-        if record.exc_info:
+        if record.exc_text:
+            entry["exc_info"] = record.exc_text
+        elif record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
@@ -45,6 +106,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     handler = logging.StreamHandler()
     handler._opsuite = True  # type: ignore[attr-defined]
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

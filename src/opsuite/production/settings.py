@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import SettingsConfigDict
 
+from opsuite.core.netguard import AddressPolicy
 from opsuite.core.settings import SystemSettings
 
 
@@ -44,6 +45,17 @@ class ProductionSettings(SystemSettings):
     webhook_max_retry_count: int = 10
     webhook_lock_margin_seconds: float = 60.0
     """How long a claim outlives the longest timeout before a crashed sender's attempt is taken up again."""
+    webhook_allow_private_networks: bool = False
+    """Let webhooks reach private networks (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), for on-site
+    receivers. Loopback, link-local (169.254.169.254), multicast and reserved addresses stay refused."""
+    webhook_allowed_networks: list[IPvAnyNetwork] = Field(default_factory=list)
+    """Networks webhooks may reach whatever they are (e.g. `["10.20.0.0/16"]`, or `["127.0.0.1/32"]` for a
+    receiver on this host); everything else not globally routable is refused at subscription and send time."""
+    webhook_response_excerpt_chars: int = Field(default=256, ge=0, le=4096)
+    """Characters of a receiver's reply kept in the deliveries log."""
+    webhook_max_in_flight_per_target: int = Field(default=16, ge=1)
+    """Attempts in flight to one receiver (scheme, host, port) at most, of the sender's 64: a slow receiver
+    cannot take every slot from the others."""
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -52,6 +64,13 @@ class ProductionSettings(SystemSettings):
     smtp_from: str = "production@localhost"
     smtp_starttls: bool = True
     smtp_timeout_seconds: float = 30.0
+
+    @property
+    def webhook_address_policy(self) -> AddressPolicy:
+        """Where webhook deliveries may connect."""
+        return AddressPolicy.of(
+            allow_private=self.webhook_allow_private_networks, allowed=self.webhook_allowed_networks
+        )
 
     @property
     def files_path(self) -> Path:

@@ -18,7 +18,9 @@ from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
+from opsuite.core.guarded_http import guarded_client
 from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.netguard import AddressPolicy, AddressRefused, url_has_credentials
 from opsuite.core.outbox.models import RESPONSE_BODY_LIMIT, DeliveryStatus, OutboxMixin
 from opsuite.core.outbox.service import Dispatcher, bound_dispatcher
 
@@ -63,13 +65,21 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Messages:
-    """Texts written to `error_message`; `exhausted` takes `{error}`."""
+    """Texts written to `error_message`; `exhausted` takes `{error}`, `refused` the policy's `{reason}`.
+
+    `unreachable` stands for every failure to connect or to speak HTTP (name not found, refused, reset, TLS,
+    not HTTP): the log a subscriber reads must not tell a closed port from a filtered one or name the
+    service behind it. The details go to the server's own log.
+    """
 
     exhausted: str = "Все попытки исчерпаны: {error}"
     no_target: str = "Получатель доставки не найден"
     lock_expired: str = "отправка прервана: обработчик не завершил попытку"
     timeout: str = "нет ответа за {timeout:g} с"
     http_status: str = "HTTP {status}"
+    unreachable: str = "получатель недоступен"
+    refused: str = "адрес получателя запрещён ({reason})"
+    credentials: str = "URL получателя содержит учётные данные: отправка запрещена"
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,9 @@ class Outbox(Generic[M]):
         header_prefix: str = "X-Webhook",
         messages: Messages | None = None,
         claim_chunk: int = 500,
+        address_policy: AddressPolicy | None = None,
+        response_excerpt: int = RESPONSE_BODY_LIMIT,
+        per_target: int = 16,
     ) -> None:
         self.database = database
         self.model = model
@@ -136,6 +149,14 @@ class Outbox(Generic[M]):
         self.header_prefix = header_prefix
         self.messages = messages or Messages()
         self.claim_chunk = claim_chunk
+        # Where attempts may connect; the default refuses loopback, link-local, private and reserved targets.
+        self.address_policy = address_policy or AddressPolicy()
+        # Only this many characters of a reply are kept: the log must not become a reader of other services.
+        self.response_excerpt = response_excerpt
+        # Attempts in flight to one target (scheme, host, port) at most: a slow receiver keeps only its share.
+        if per_target < 1:
+            raise ValueError("per_target must be positive")
+        self.per_target = per_target
         self._table: Table = model.__table__  # type: ignore[attr-defined]
 
     # -- database work: each call is one short transaction for a whole batch -------------------------------
@@ -173,6 +194,28 @@ class Outbox(Generic[M]):
                 if rows:
                     attempts.extend(self._resolve(session, rows, now))
         return attempts
+
+    def targets(self, ids: Sequence[str]) -> dict[str, str]:
+        """The target (`origin_of` its URL) of each pending row among `ids`, read without claiming anything.
+
+        Lets an engine hold back rows whose target already has its share in flight, before locking them.
+        """
+        model = self.model
+        keys = [uuid.UUID(str(value)) for value in ids]
+        answer: dict[str, str] = {}
+        with self.database.session(write=False) as session:
+            for start in range(0, len(keys), self.claim_chunk):
+                rows = list(
+                    session.scalars(
+                        select(model).where(
+                            model.id.in_(keys[start : start + self.claim_chunk]), model.status == PENDING
+                        )
+                    )
+                )
+                for row_id, target in self.resolver(session, rows).items():
+                    if isinstance(target, Target):
+                        answer[str(row_id)] = origin_of(target.url)
+        return answer
 
     def _resolve(self, session: Session, rows: list[M], now: datetime) -> list[Attempt]:
         targets = self.resolver(session, rows)
@@ -337,9 +380,18 @@ class Outbox(Generic[M]):
             f"{prefix}-Timestamp": str(int(now.timestamp())),
         }
 
+    def client(self, limits: httpx.Limits | None = None) -> httpx.AsyncClient:
+        """An HTTP client whose connections reach only addresses the outbox's policy allows."""
+        return guarded_client(self.address_policy, limits=limits)
+
     async def send(self, client: httpx.AsyncClient, attempt: Attempt) -> Outcome:
-        """POST the attempt's bytes; never raises. The whole exchange is bounded by the timeout."""
+        """POST the attempt's bytes; never raises. The whole exchange is bounded by the timeout.
+
+        `client` should come from `client()`: the address check happens where it connects.
+        """
         now = self.clock()
+        if url_has_credentials(attempt.url):
+            return Outcome(attempt, now, error=self.messages.credentials)
         try:
             async with asyncio.timeout(attempt.timeout):
                 async with client.stream(
@@ -350,25 +402,32 @@ class Outbox(Generic[M]):
                     timeout=attempt.timeout,
                     follow_redirects=False,
                 ) as response:
-                    body = await _read_some(response, RESPONSE_BODY_LIMIT * 4)
+                    body = await _read_some(response, self.response_excerpt * 4)
         except (TimeoutError, httpx.TimeoutException):
             return Outcome(attempt, now, error=self.messages.timeout.format(timeout=attempt.timeout))
-        except Exception as exc:  # any failure of one attempt is that attempt's error
-            text = str(exc)
-            return Outcome(
-                attempt, now, error=f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-            )
-        text_body = body.decode("utf-8", "replace")[:RESPONSE_BODY_LIMIT]
+        except AddressRefused as exc:
+            log.warning("delivery %s not sent: target %s refused", attempt.id, exc)
+            return Outcome(attempt, now, error=self.messages.refused.format(reason=exc.reason))
+        except (httpx.RequestError, httpx.InvalidURL) as exc:
+            log.info("delivery %s: %s: %s", attempt.id, type(exc).__name__, exc)
+            return Outcome(attempt, now, error=self.messages.unreachable)
+        except Exception:  # any failure of one attempt is that attempt's error, never the sender's
+            log.exception("delivery %s failed unexpectedly", attempt.id)
+            return Outcome(attempt, now, error=self.messages.unreachable)
+        text_body = body.decode("utf-8", "replace")[: self.response_excerpt]
         return Outcome(attempt, now, status=response.status_code, body=text_body)
 
     async def send_all(self, attempts: Sequence[Attempt], *, concurrency: int = 64) -> list[Outcome]:
-        """Send attempts concurrently over one client (a worker's one-shot `deliver`)."""
+        """Send attempts concurrently over one client (a worker's one-shot `deliver`), `per_target` at most
+        to one target."""
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         semaphore = asyncio.Semaphore(concurrency)
-        async with httpx.AsyncClient(limits=limits, follow_redirects=False) as client:
+        per_target: dict[str, asyncio.Semaphore] = {}
+        async with self.client(limits) as client:
 
             async def one(attempt: Attempt) -> Outcome:
-                async with semaphore:
+                share = per_target.setdefault(origin_of(attempt.url), asyncio.Semaphore(self.per_target))
+                async with share, semaphore:
                     return await self.send(client, attempt)
 
             return list(await asyncio.gather(*(one(attempt) for attempt in attempts)))
@@ -394,6 +453,16 @@ class Outbox(Generic[M]):
             "succeeded": sum(outcome.ok for outcome in outcomes),
             "retrying": len(retries),
         }
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host:port` of a URL: what shares one receiver's capacity (the URL itself if unparsable)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return url
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme, 0)
+    return f"{parsed.scheme}://{parsed.host}:{port}"
 
 
 async def _read_some(response: httpx.Response, limit: int) -> bytes:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from opsuite.core.outbox.delivery import Attempt, Outbox, Outcome
+from opsuite.core.outbox.delivery import Attempt, Outbox, Outcome, origin_of
 from opsuite.core.outbox.service import bind_dispatcher, unbind_dispatcher
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,11 @@ class InProcessDispatcher:
     At most `concurrency` attempts are in flight; rows are claimed only as slots free up (so a claim's lock
     never waits behind a queue), and claims and outcomes go to the database in batches on one extra thread,
     while the loop keeps sending. A retry is a timer on the loop; if the process dies, the sweeper finds it.
+
+    Fair per target: at most `outbox.per_target` attempts are in flight to one target (scheme, host, port).
+    Before claiming, the engine reads each row's target; a row whose target has its share in flight is
+    parked unclaimed (so its lock cannot expire while it waits) and queued again when an attempt to that
+    target ends. A slow receiver therefore holds only its share of the slots and the others keep flowing.
 
     The "one client" is a small set of `httpx.AsyncClient`s of `per_client` connections each, every attempt
     going to the least busy one: httpx's pool slows down as it grows (measured here, bare, 100 connections in
@@ -46,7 +51,9 @@ class InProcessDispatcher:
         self._busy: list[int] = []
         # Loop-side state (touched only on the loop thread).
         self._queue: deque[str] = deque()
-        self._queued: set[str] = set()
+        self._queued: set[str] = set()  # queued or parked ids, so a repeated dispatch is not sent twice
+        self._in_flight: dict[str, int] = {}  # attempts per target, counted from before their claim
+        self._parked: dict[str, deque[str]] = {}  # ids waiting for their target's share, unclaimed
         self._free = concurrency
         self._claiming = False
         self._flushing = False
@@ -116,7 +123,7 @@ class InProcessDispatcher:
         self._loop = loop
         count = -(-self.concurrency // self.per_client)
         limits = httpx.Limits(max_connections=self.per_client, max_keepalive_connections=self.per_client)
-        self._clients = [httpx.AsyncClient(limits=limits, follow_redirects=False) for _ in range(count)]
+        self._clients = [self.outbox.client(limits) for _ in range(count)]
         self._busy = [0] * count
         ready.set()
         try:
@@ -130,6 +137,7 @@ class InProcessDispatcher:
         self._timers.clear()
         self._queue.clear()
         self._queued.clear()
+        self._parked.clear()
         if wait and self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
             if self._results:
@@ -195,22 +203,63 @@ class InProcessDispatcher:
     async def _claim(self, ids: list[str]) -> None:
         assert self._loop is not None
         attempts: list[Attempt] = []
+        admitted: list[str] = ids
+        reserved: dict[str, str] = {}
         try:
-            attempts = await self._loop.run_in_executor(self._db, self.outbox.claim, ids)
+            targets = await self._loop.run_in_executor(self._db, self.outbox.targets, ids)
+            admitted, reserved = self._admit(ids, targets)
+            if admitted:
+                attempts = await self._loop.run_in_executor(self._db, self.outbox.claim, admitted)
         except Exception:
             log.exception("claiming %d deliveries failed; the sweeper will retry them", len(ids))
         finally:
             self._claiming = False
-            self._queued.difference_update(ids)
-        unclaimed = len(ids) - len(attempts)
+            self._queued.difference_update(admitted)
+        self._free += len(ids) - len(admitted)  # parked ids give their slot back and stay outstanding
+        unclaimed = len(admitted) - len(attempts)
         self._free += unclaimed
         if unclaimed:
             self._settle(unclaimed)
         for attempt in attempts:
-            self._spawn(self._send(attempt))
+            target = reserved.pop(str(attempt.id), None)
+            if target is None:  # its target was not known before the claim
+                target = origin_of(attempt.url)
+                self._in_flight[target] = self._in_flight.get(target, 0) + 1
+            self._spawn(self._send(attempt, target))
+        for target in reserved.values():
+            self._release(target)
         self._pump()
 
-    async def _send(self, attempt: Attempt) -> None:
+    def _admit(self, ids: list[str], targets: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        # Reserve a share for each id whose target has room; park the others, unclaimed.
+        admitted: list[str] = []
+        reserved: dict[str, str] = {}
+        for delivery_id in ids:
+            target = targets.get(delivery_id)
+            if target is None:  # not pending any more, or no target: the claim decides
+                admitted.append(delivery_id)
+            elif self._in_flight.get(target, 0) >= self.outbox.per_target:
+                self._parked.setdefault(target, deque()).append(delivery_id)
+            else:
+                self._in_flight[target] = self._in_flight.get(target, 0) + 1
+                reserved[delivery_id] = target
+                admitted.append(delivery_id)
+        return admitted, reserved
+
+    def _release(self, target: str) -> None:
+        # One attempt to `target` ended: its share has room again for one parked delivery.
+        count = self._in_flight.get(target, 0) - 1
+        if count > 0:
+            self._in_flight[target] = count
+        else:
+            self._in_flight.pop(target, None)
+        parked = self._parked.get(target)
+        if parked:
+            self._queue.appendleft(parked.popleft())
+            if not parked:
+                del self._parked[target]
+
+    async def _send(self, attempt: Attempt, target: str) -> None:
         # In-flight attempts never exceed the clients' connections, so the least busy client has one free.
         index = min(range(len(self._busy)), key=self._busy.__getitem__)
         self._busy[index] += 1
@@ -218,6 +267,7 @@ class InProcessDispatcher:
             outcome = await self.outbox.send(self._clients[index], attempt)
         finally:
             self._busy[index] -= 1
+            self._release(target)
         self._free += 1
         self._results.append(outcome)
         if not self._flushing:

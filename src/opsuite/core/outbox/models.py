@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from opsuite.core.db import UTCDateTime
 
-RESPONSE_BODY_LIMIT = 1000
+RESPONSE_BODY_LIMIT = 256
+"""Characters of a reply kept in `response_body` by default: enough to debug a receiver, too few to read
+another service through the log."""
 
 
 class DeliveryStatus(StrEnum):

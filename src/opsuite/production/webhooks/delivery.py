@@ -56,6 +56,9 @@ def outbox_of(runtime: Runtime) -> Outbox[WebhookDelivery]:
         clock=runtime.clock,
         policy=RetryPolicy(base=settings.webhook_retry_base_seconds, cap=settings.webhook_retry_cap_seconds),
         lock_for=settings.webhook_max_timeout_seconds + settings.webhook_lock_margin_seconds,
+        address_policy=settings.webhook_address_policy,
+        response_excerpt=settings.webhook_response_excerpt_chars,
+        per_target=settings.webhook_max_in_flight_per_target,
     )
     runtime.extras[_EXTRA_KEY] = outbox
     return outbox

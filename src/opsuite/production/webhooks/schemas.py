@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from opsuite.core.logs import redact
+from opsuite.core.netguard import AddressRefused, literal_address, url_has_credentials
 from opsuite.production.common.schemas import TEXT, EntityOut, In, non_blank
 from opsuite.production.events.types import EVENT_TYPES
 
@@ -28,6 +30,16 @@ def _check_url(value: str) -> str:
         raise ValueError(
             f"WebhookSubscriptionEntity.url: невалидный формат URL '{value}'. Ожидается http:// или https://"
         )
+    if url_has_credentials(value):
+        raise ValueError(
+            "WebhookSubscriptionEntity.url: URL не должен содержать учётные данные (user:password@)"
+        )
+    try:
+        literal_address(parts.hostname)
+    except AddressRefused:
+        raise ValueError(
+            "WebhookSubscriptionEntity.url: IP-адрес должен быть записан в обычной форме (как 203.0.113.5)"
+        ) from None
     return value
 
 
@@ -56,6 +68,8 @@ Events = Annotated[list[Annotated[str, StringConstraints(max_length=100)]], Afte
 SecretKey = Annotated[str, TEXT, non_blank("Секретный ключ не может быть пустым")]
 RetryCount = Annotated[int, AfterValidator(_at_least_zero)]
 Timeout = Annotated[int, AfterValidator(_positive)]
+Redacted = Annotated[str, AfterValidator(redact)]
+"""Text shown back without URL credentials (rows stored before credentials were refused)."""
 
 SUBSCRIPTION_EXAMPLE: dict[str, Any] = {
     "uuid": "880e8400-e29b-41d4-a716-446655440000",
@@ -100,7 +114,7 @@ class WebhookOut(EntityOut):
 
     model_config = ConfigDict(json_schema_extra={"examples": [SUBSCRIPTION_EXAMPLE]})
 
-    url: str
+    url: Redacted
     events: list[str]
     is_active: bool
     retry_count: int
@@ -137,8 +151,8 @@ class DeliveryOut(EntityOut):
     status: str
     attempts: int
     response_status: int | None
-    response_body: str | None
-    error_message: str | None
+    response_body: Redacted | None
+    error_message: Redacted | None
     delivered_at: datetime | None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from opsuite.core.netguard import AddressRefused, check_url
 from opsuite.production.common.paging import PageParams, fetch_page
 from opsuite.production.errors import InvalidValue, NotFound
 from opsuite.production.settings import ProductionSettings
@@ -22,6 +23,17 @@ from opsuite.production.webhooks.models import (
     WebhookSubscriptionEvent,
 )
 from opsuite.production.webhooks.schemas import WebhookCreate
+
+REFUSED_ADDRESS = {
+    "loopback": "локальный адрес (loopback)",
+    "link-local": "адрес link-local (в том числе адрес метаданных 169.254.169.254)",
+    "unspecified": "неуказанный адрес",
+    "multicast": "групповой адрес (multicast)",
+    "reserved": "зарезервированный адрес",
+    "private": "адрес частной сети",
+    "numeric-form": "IP-адрес в необычной записи",
+    "credentials": "URL с учётными данными",
+}
 
 SIGNATURE_HEADER = "x-webhook-signature"
 EVENT_HEADER = "x-webhook-event"
@@ -35,6 +47,7 @@ def create(
         raise InvalidValue(f"Количество повторов должно быть <= {settings.webhook_max_retry_count}")
     if data.timeout > settings.webhook_max_timeout_seconds:
         raise InvalidValue(f"Таймаут должен быть <= {settings.webhook_max_timeout_seconds}")
+    check_target(data.url, settings)
     subscription = WebhookSubscription(
         url=data.url,
         secret_key=data.secret_key,
@@ -50,6 +63,18 @@ def create(
     session.add(subscription)
     session.flush()
     return subscription
+
+
+def check_target(url: str, settings: ProductionSettings) -> None:
+    """422 for a URL the sender would refuse without resolving it (refused literal, `localhost`, credentials).
+
+    Names are resolved and checked at every attempt, not here: their addresses can change.
+    """
+    try:
+        check_url(url, settings.webhook_address_policy)
+    except AddressRefused as exc:
+        reason = REFUSED_ADDRESS.get(exc.reason, exc.reason)
+        raise InvalidValue(f"URL webhook указывает на запрещённый адрес: {reason}") from None
 
 
 def get(session: Session, subscription_id: uuid.UUID) -> WebhookSubscription:
