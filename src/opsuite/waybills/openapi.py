@@ -37,7 +37,7 @@ REQUIRED_QUERY: dict[str, tuple[str, ...]] = {
     "/api/passenger-car-odometer-fuel/last/": ("car",),
     "/api/fire-truck-odometer-fuel/last/": ("car",),
 }
-MALFORMED_BODY = "тело не JSON: `{\"detail\": \"JSON parse error - ...\"}`"
+MALFORMED_BODY = 'тело не JSON: `{"detail": "JSON parse error - ..."}`'
 
 
 def install_openapi(app: FastAPI) -> None:
