@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 from enum import StrEnum
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 app = typer.Typer(help="opsuite: operations backends on one core.", no_args_is_help=True)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
+apikey_app = typer.Typer(help="API keys of the systems that take them (production).", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
 console = Console(stderr=True)
 
 SystemsArg = Annotated[list[str] | None, typer.Argument(help="Systems (default: all)", show_default=False)]
@@ -69,6 +72,58 @@ def admin_create(
     console.print(target.create_admin(target.settings(), username, password))
 
 
+def _keyed(system: str) -> ModuleType:
+    """The descriptor of a system that takes API keys; exits 2 with a message otherwise."""
+    target = descriptor(_names([system])[0])
+    if not hasattr(target, "create_api_key"):
+        console.print(f"[red]error:[/] system {system} has no API keys (it authenticates its users itself)")
+        raise typer.Exit(2)
+    return target
+
+
+@apikey_app.command("create")
+def apikey_create(
+    system: Annotated[str, typer.Argument(help="System")],
+    name: Annotated[str, typer.Option(help="What the key is for (shown by list)")],
+) -> None:
+    """Create an API key and print it once: only its hash is stored."""
+    target = _keyed(system)
+    try:
+        key_id, key = target.create_api_key(target.settings(), name)
+    except ValueError as error:
+        console.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+    console.print(f"API key {name!r} created (id {key_id}); store it now, it cannot be shown again:")
+    typer.echo(key)
+
+
+@apikey_app.command("list")
+def apikey_list(system: Annotated[str, typer.Argument(help="System")]) -> None:
+    """List the API keys: id, name, first characters, created, revoked (empty while active)."""
+    target = _keyed(system)
+    rows = target.list_api_keys(target.settings())
+    if not rows:
+        console.print(f"{system}: no API keys (the API is open to anyone who can reach its port)")
+        return
+    # Tab-separated on stdout, never wrapped or cut to the terminal's width: ids stay whole for `revoke`.
+    for row in [("id", "name", "key", "created", "revoked"), *rows]:
+        typer.echo("\t".join(row))
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    system: Annotated[str, typer.Argument(help="System")],
+    key: Annotated[str, typer.Argument(help="Id, first characters (as listed) or name of the key")],
+) -> None:
+    """Revoke an API key; running servers refuse it within their key cache time."""
+    target = _keyed(system)
+    try:
+        console.print(target.revoke_api_key(target.settings(), key))
+    except ValueError as error:
+        console.print(f"[red]error:[/] {error}")
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def simulate(
     system: Annotated[str, typer.Argument(help="System whose devices to simulate (scales)")],
@@ -105,9 +160,10 @@ def serve(
     for name in names:
         system = descriptor(name)
         system_port = port or system.PORT
+        system_settings = system.settings()
         # Our middleware writes the access log, with the request id; uvicorn's would repeat each line.
         config = uvicorn.Config(
-            system.create_app(system.settings()),
+            system.create_app(system_settings),
             host=host,
             port=system_port,
             log_config=None,
@@ -116,6 +172,8 @@ def serve(
         servers.append(uvicorn.Server(config))
         links.append((name, f"http://{host}:{system_port}"))
         console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs — log in: {system.LOGIN_HINT}")
+        if hasattr(system, "access_line"):
+            console.print(f"{name}: {system.access_line(system_settings)}")
     if systems is None:
         index = uvicorn.Config(
             index_app(links), host=host, port=INDEX_PORT, log_config=None, access_log=False

@@ -15,6 +15,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from opsuite.core.db import Database
@@ -157,6 +159,30 @@ def health_response(system: str, database: Database) -> JSONResponse:
     return JSONResponse(body)
 
 
+class FlatRoute(APIRoute):
+    """An API route whose 405 names every method its path accepts, not only its own.
+
+    A flat table holds one route per method of a path; Starlette answers a wrong method with the first
+    route that matched the path, whose `Allow` would list that route's methods alone.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer the route; a method it lacks is a 405 listing all the path's methods."""
+        if self.methods and scope["method"] not in self.methods and "app" in scope:
+            allow = ", ".join(path_methods(scope["app"].router.routes, self.path))
+            raise StarletteHTTPException(status_code=405, headers={"Allow": allow})
+        await super().handle(scope, receive, send)
+
+
+def path_methods(routes: list[BaseRoute], path: str) -> list[str]:
+    """Every method that some route of `path` accepts, sorted."""
+    methods: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route) and route.path == path and route.methods:
+            methods |= route.methods
+    return sorted(methods)
+
+
 def include_flat(
     app: FastAPI,
     router: APIRouter,
@@ -194,4 +220,5 @@ def include_flat(
             response_model_exclude_none=route.response_model_exclude_none,
             name=route.name if in_schema else f"{prefix}:{route.name}",
             openapi_extra=route.openapi_extra,
+            route_class_override=FlatRoute,
         )

@@ -6,10 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
 from opsuite.core.db import Database
 from opsuite.core.jobs import Clock, PeriodicScheduler, build_runner, uses_celery, utcnow
 from opsuite.core.web import include_flat, install_common
+from opsuite.production.apikeys import service as apikeys_service
+from opsuite.production.apikeys.guard import ActiveKeys, ApiKeyGuard
+from opsuite.production.apikeys.openapi import install_openapi
 from opsuite.production.errors import install_error_handlers
 from opsuite.production.jobs.models import Job, Lease
 from opsuite.production.jobs.setup import bind_broker_dispatcher, build_setup
@@ -21,7 +25,11 @@ DESCRIPTION = """
 Production Control: партии (сменные задания), продукция с уникальными кодами и агрегация, рабочие центры,
 фоновые задачи (агрегация, экспорт, импорт), отчёты, вебхуки с подписью и аналитика.
 
-Аутентификация не требуется (как в документе). Ошибки — `{"detail": "..."}`; ошибки схемы — 422
+Аутентификация: пока не создан ни один API-ключ, API открыт (как в документе). Как только создан ключ
+(`opsuite apikey create production --name ...`), каждый маршрут, кроме проверок здоровья, документации и
+тестового приёмника вебхуков, требует `Authorization: Bearer <ключ>` или `X-API-Key: <ключ>` (иначе 401).
+
+Ошибки — `{"detail": "..."}`; ошибки схемы — 422
 `{"detail": "Ошибка валидации запроса", "errors": [...]}`; конфликты состояния — 409.
 """
 
@@ -105,6 +113,16 @@ def create_app(
     app.state.scheduler = scheduler
     app.state.webhook_engine = webhook_engine
     install_error_handlers(app)
+    open_paths = unguarded_paths(app)
+
+    def load_active_keys() -> frozenset[str]:
+        with database.session(write=False) as session:
+            return apikeys_service.active_hashes(session)
+
+    # Added before install_common, so it runs inside the request-id and CORS layers: a 401 carries both.
+    app.add_middleware(
+        ApiKeyGuard, keys=ActiveKeys(load_active_keys, settings.api_key_cache_seconds), open_paths=open_paths
+    )
     install_common(
         app,
         system="production",
@@ -115,4 +133,18 @@ def create_app(
     for router in routers():
         include_flat(app, router, prefix="/api")
         include_flat(app, router, prefix="/api/v1", in_schema=False)
+    install_openapi(app, open_paths)
     return app
+
+
+def unguarded_paths(app: FastAPI) -> frozenset[str]:
+    """Paths answered without an API key: health, the API document and its UI, the webhook test sink."""
+    from opsuite.production.health.router import router as health
+
+    # The sink receives signed deliveries, which carry no key; it stores and reads nothing.
+    api_paths = [route.path for route in health.routes if isinstance(route, APIRoute)] + ["/webhooks/test"]
+    docs = [app.docs_url, app.swagger_ui_oauth2_redirect_url, app.redoc_url, app.openapi_url]
+    return frozenset(
+        ["/health", *(path for path in docs if path)]
+        + [prefix + path for prefix in ("/api", "/api/v1") for path in api_paths]
+    )

@@ -20,6 +20,9 @@ class ProductionSettings(SystemSettings):
 
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
+    api_key_cache_seconds: float = 5.0
+    """How long the active API keys are cached per process: a new or revoked key takes effect within this."""
+
     scheduler_enabled: bool = True
     scheduler_tick_seconds: float = 5.0
     job_workers: int = 4

@@ -11,7 +11,7 @@ from opsuite.production.settings import ProductionSettings
 NAME = "production"
 PORT = 8003
 PACKAGE = "opsuite.production"
-LOGIN_HINT = "no login: the document's API needs no authentication"
+LOGIN_HINT = "an API key once any exists (opsuite apikey create production --name ...)"
 
 
 def settings() -> ProductionSettings:
@@ -45,6 +45,34 @@ def jobs(config: ProductionSettings) -> JobSetup:
 def create_admin(config: ProductionSettings, username: str, password: str) -> str:
     """The document has no users; nothing to create."""
     return "production has no users: its API needs no authentication"
+
+
+def create_api_key(config: ProductionSettings, name: str) -> tuple[str, str]:
+    """Create an API key: (id, key); the key is shown once."""
+    from opsuite.production.apikeys import admin
+
+    return admin.create(config, name)
+
+
+def list_api_keys(config: ProductionSettings) -> list[tuple[str, str, str, str, str]]:
+    """Every API key: id, name, shown prefix, created at, revoked at."""
+    from opsuite.production.apikeys import admin
+
+    return admin.rows(config)
+
+
+def revoke_api_key(config: ProductionSettings, ref: str) -> str:
+    """Revoke an API key by id, shown prefix or name."""
+    from opsuite.production.apikeys import admin
+
+    return admin.revoke(config, ref)
+
+
+def access_line(config: ProductionSettings) -> str:
+    """Who may call the API, for the start lines of `serve`."""
+    from opsuite.production.apikeys import admin
+
+    return admin.access_line(config, config.api_key_cache_seconds)
 
 
 def load_demo(config: ProductionSettings, *, if_empty: bool = False) -> str:

@@ -1,6 +1,7 @@
 """Every table of the production system, imported so that the metadata (and Alembic) sees them all."""
 
 from opsuite.production.analytics import models as analytics_models
+from opsuite.production.apikeys import models as apikeys_models
 from opsuite.production.base import Base
 from opsuite.production.batches import models as batches_models
 from opsuite.production.events import models as events_models
@@ -13,6 +14,7 @@ from opsuite.production.work_centers import models as work_centers_models
 metadata = Base.metadata
 __all__ = [
     "analytics_models",
+    "apikeys_models",
     "batches_models",
     "events_models",
     "files_models",

@@ -29,6 +29,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Detail, "description": "Не найдено"},
 }
 PUBLIC = {"/api/auth/login/", "/health", "/api/"}
+# Declared optional in the code so that a missing one gets the original's 400 message, not a schema
+# error; the contract says what a client must send.
+REQUIRED_QUERY: dict[str, tuple[str, ...]] = {
+    "/api/passenger-car-norms/for-date/": ("car", "season", "date"),
+    "/api/fire-truck-norms/for-date/": ("car", "season", "date"),
+    "/api/passenger-car-odometer-fuel/last/": ("car",),
+    "/api/fire-truck-odometer-fuel/last/": ("car",),
+}
+MALFORMED_BODY = 'тело не JSON: `{"detail": "JSON parse error - ..."}`'
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -45,6 +54,9 @@ def install_openapi(app: FastAPI) -> None:
                 operation["responses"].pop("422", None)
                 if path not in PUBLIC:
                     operation["security"] = [{"bearer": []}]
+                if "requestBody" in operation:
+                    _document_malformed_body(operation["responses"])
+                _require_query(operation, REQUIRED_QUERY.get(path, ()))
         components = schema.setdefault("components", {})
         for name in ("HTTPValidationError", "ValidationError"):
             components.get("schemas", {}).pop(name, None)
@@ -55,3 +67,19 @@ def install_openapi(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_malformed_body(responses: dict[str, Any]) -> None:
+    """The 400 of an operation with a body also covers a body that is not JSON (`{"detail": ...}`)."""
+    bad = responses.setdefault("400", {"description": "Неверные данные"})
+    bad["description"] = f"{bad['description']}; {MALFORMED_BODY}"
+    bad.setdefault(
+        "content", {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrors"}}}
+    )
+
+
+def _require_query(operation: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Mark these query parameters required, as the view answers 400 without them."""
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query" and parameter["name"] in names:
+            parameter["required"] = True

@@ -12,6 +12,7 @@ from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.crud import apply, check_unique, get_live, live_reference, soft_delete
 from opsuite.waybills.errors import NotFound
 from opsuite.waybills.roles.flags import DEFAULT_ROLES, FLAGS
+from opsuite.waybills.roles.managers import keeping_a_role_manager
 from opsuite.waybills.roles.models import Permission, Role
 
 
@@ -44,8 +45,9 @@ def update_role(session: Session, row_id: int, data: dict[str, Any], actor: Acto
 
 
 def delete_role(session: Session, row_id: int, actor: Actor | None = None) -> None:
-    """Soft-delete a role; it grants nothing from now on."""
-    soft_delete(get_role(session, row_id))
+    """Soft-delete a role (never the last that can manage roles); it grants nothing from now on."""
+    with keeping_a_role_manager(session):
+        soft_delete(get_role(session, row_id))
 
 
 def list_permissions(session: Session, role: int | None = None) -> list[Permission]:
@@ -76,22 +78,23 @@ def create_permission(session: Session, data: dict[str, Any], actor: Actor | Non
 def update_permission(
     session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None
 ) -> Permission:
-    """Change flags (and, rarely, the role)."""
-    permission = get_permission(session, row_id)
-    values = dict(data)
-    if "role" in values:
-        role_id = values.pop("role")
-        live_reference(session, Role, role_id, "role")
-        check_unique(session, Permission, {"role_id": role_id}, permission.id, {"role_id": "role"})
-        permission.role_id = role_id
-    apply(permission, values)
-    session.flush()
+    """Change flags (and, rarely, the role), never stripping the last role that can manage roles."""
+    with keeping_a_role_manager(session):
+        permission = get_permission(session, row_id)
+        values = dict(data)
+        if "role" in values:
+            role_id = values.pop("role")
+            live_reference(session, Role, role_id, "role")
+            check_unique(session, Permission, {"role_id": role_id}, permission.id, {"role_id": "role"})
+            permission.role_id = role_id
+        apply(permission, values)
     return permission
 
 
 def delete_permission(session: Session, row_id: int, actor: Actor | None = None) -> None:
-    """Soft-delete a permission row; its role grants nothing from now on."""
-    soft_delete(get_permission(session, row_id))
+    """Soft-delete a permission row (never the last that can manage roles); its role grants nothing now."""
+    with keeping_a_role_manager(session):
+        soft_delete(get_permission(session, row_id))
 
 
 def current_permission(session: Session, actor: Actor) -> Permission:

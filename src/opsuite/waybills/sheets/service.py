@@ -9,16 +9,17 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from opsuite.waybills import messages
-from opsuite.waybills.auth.service import Actor
+from opsuite.waybills.auth.service import MOBILE, Actor
 from opsuite.waybills.base import utcnow
 from opsuite.waybills.crud import apply, get_live, live_reference, soft_delete
-from opsuite.waybills.errors import FieldErrors
+from opsuite.waybills.errors import FieldErrors, PermissionDenied
 from opsuite.waybills.fuel import chain
 from opsuite.waybills.kinds import VehicleKind
 from opsuite.waybills.sheets.models import Counter
 from opsuite.waybills.users.models import User
 
 NUMBER_WIDTH = 6
+MOBILE_OWN_WAYBILL = "Из мобильного приложения можно добавлять поездки только в свои путевые листы."
 
 
 # Waybills -----------------------------------------------------------------------------------------
@@ -196,6 +197,7 @@ def create_record(
     """Add a trip: it starts from the state in force before it, and everything after it is recomputed."""
     values = dict(data)
     waybill = live_reference(session, kind.waybill, values.pop(kind.waybill_field), kind.waybill_field)
+    check_mobile_driver(actor, waybill)
     chain.lock_cars(session, kind, [waybill.car_id])
     record = kind.record(waybill_id=waybill.id, **values)
     session.add(record)
@@ -216,6 +218,8 @@ def update_record(
     if kind.waybill_field in values:
         new = live_reference(session, kind.waybill, values.pop(kind.waybill_field), kind.waybill_field)
         values["waybill_id"] = new.id
+    for waybill in {old.id: old, new.id: new}.values():
+        check_mobile_driver(actor, waybill)
     chain.lock_cars(session, kind, [old.car_id, new.car_id])
     apply(record, values)
     session.flush()
@@ -230,6 +234,12 @@ def update_record(
     )
     session.refresh(record)
     return record
+
+
+def check_mobile_driver(actor: Actor | None, waybill: Any) -> None:
+    """403 unless a mobile caller is the waybill's driver: the app books trips on one's own waybills only."""
+    if actor is not None and actor.client == MOBILE and waybill.driver_id != actor.user.id:
+        raise PermissionDenied(MOBILE_OWN_WAYBILL)
 
 
 def delete_record(session: Session, row_id: int, actor: Actor | None = None, *, kind: VehicleKind) -> None:

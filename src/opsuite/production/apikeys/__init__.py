@@ -1,0 +1,1 @@
+"""API keys: who may call the production API once an operator has created one."""
