@@ -9,8 +9,8 @@ from fastapi import APIRouter, FastAPI
 
 from opsuite.core.db import Database
 from opsuite.core.jobs import Clock, PeriodicScheduler, build_runner, uses_celery, utcnow
-from opsuite.core.web import include_flat, install_common
-from opsuite.production.errors import install_error_handlers
+from opsuite.core.web import include_flat, install_common, install_database_errors
+from opsuite.production.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
 from opsuite.production.jobs.models import Job, Lease
 from opsuite.production.jobs.setup import bind_broker_dispatcher, build_setup
 from opsuite.production.runtime import Runtime
@@ -106,6 +106,7 @@ def create_app(
     app.state.webhook_engine = webhook_engine
     install_error_handlers(app)
     install_common(app, system="production", database=lambda: database, cors_origins=settings.cors_origins)
+    install_database_errors(app, lambda: database, busy=DATABASE_BUSY, down=DATABASE_DOWN)
     for router in routers():
         include_flat(app, router, prefix="/api")
         include_flat(app, router, prefix="/api/v1", in_schema=False)

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 VALIDATION_DETAIL = "Ошибка валидации запроса"
 INTERNAL_DETAIL = "Внутренняя ошибка сервера"
+DATABASE_BUSY = "Сервер перегружен, повторите запрос позже"
+DATABASE_DOWN = "База данных недоступна, повторите запрос позже"
 
 
 class ProductionError(Exception):

@@ -11,6 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+DATABASE_BUSY = "The server is busy; retry later"
+DATABASE_DOWN = "The database is unavailable; retry later"
+
 
 class ScalesError(Exception):
     """A failure with an HTTP status and a string detail; `extra` adds fields such as the scale's code."""

@@ -12,6 +12,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opsuite.waybills import messages
 
+# 503 texts: the pool stayed full for the whole wait, or the database does not answer.
+DATABASE_BUSY = "Сервер перегружен, повторите запрос позже."
+DATABASE_DOWN = "База данных недоступна, повторите запрос позже."
+
 
 class APIError(Exception):
     """An error answered with `status` and `body` exactly."""
