@@ -141,27 +141,30 @@ def install_common(
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     @app.get("/health", tags=["health"], summary="Liveness and database check")
-    def health() -> JSONResponse:
-        return health_response(system, database())
+    async def health() -> JSONResponse:
+        checked = database()
+        if checked.is_sqlite:  # `SELECT 1` over the loop's own connection: bounded, and no thread to wait for
+            return health_response(system, checked, on_loop=True)
+        return await anyio.to_thread.run_sync(health_response, system, checked)
 
     return metrics
 
 
-def health_response(system: str, database: Database) -> JSONResponse:
+def health_response(system: str, database: Database, *, on_loop: bool = False) -> JSONResponse:
     """200 when the database answers, 503 otherwise."""
     body: dict[str, Any] = {"system": system, "status": "ok", "database": "ok"}
-    problem = database_problem(database)
+    problem = database_problem(database, on_loop=on_loop)
     if problem is not None:
         body.update(status="degraded", database=f"error: {problem[0]}")
         return JSONResponse(body, status_code=503)
     return JSONResponse(body)
 
 
-def database_problem(database: Database) -> tuple[str, str] | None:
+def database_problem(database: Database, *, on_loop: bool = False) -> tuple[str, str] | None:
     """None when the database answers `SELECT 1`, else the error's class name and first line."""
     try:
-        with database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with database.loop_read_sessions() if on_loop else database.read_sessions() as session:
+            session.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means the database is down for this check
         return type(exc).__name__, _first_line(exc)
     return None
