@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from tests.conftest import POSTGRES_ENV, service_url
+from tests.conftest import POSTGRES_ENV, service_url, unreachable_database_url
 
 from opsuite.core.capacity import CapacitySettings, DatabaseBusy, Gate
 from opsuite.core.db import Database
@@ -123,13 +123,10 @@ async def _pair(app: FastAPI) -> tuple[httpx.Response, httpx.Response]:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def down_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database that cannot be reached: a SQLite file under a regular file, or a closed PostgreSQL port."""
-    if request.param == "sqlite":
-        not_a_dir = tmp_path / "file"
-        not_a_dir.write_text("")
-        return f"sqlite:///{not_a_dir / 'db.sqlite3'}"
-    service_url(POSTGRES_ENV)
-    return "postgresql+psycopg://postgres@127.0.0.1:1/opsuite_down"
+    """An unreachable database of each backend (PostgreSQL only when the suite has one)."""
+    if request.param == "postgres":
+        service_url(POSTGRES_ENV)
+    return unreachable_database_url(tmp_path, request.param)
 
 
 def test_a_database_that_is_down_is_503_with_retry_after(down_url: str) -> None:
@@ -164,9 +161,7 @@ def _lifespan_messages(app: FastAPI) -> list[dict[str, Any]]:
 
 
 def test_startup_fails_with_one_line_when_the_database_does_not_answer(tmp_path: Path) -> None:
-    not_a_dir = tmp_path / "file"
-    not_a_dir.write_text("")
-    url = f"sqlite:///{not_a_dir / 'db.sqlite3'}"
+    url = unreachable_database_url(tmp_path, "sqlite")
     database = Database(url)
     try:
         messages = _lifespan_messages(_app(database))

@@ -8,7 +8,6 @@ import datetime as dt
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,7 +23,7 @@ from opsuite.waybills.errors import DATABASE_BUSY, DATABASE_DOWN
 from opsuite.waybills.settings import WaybillsSettings
 from opsuite.waybills.sheets.models import PassengerCarWaybill
 from tests.live import serve
-from tests.waybills.helpers import ADMIN_LOGIN, ADMIN_PASSWORD, SECRET, Api
+from tests.waybills.helpers import ADMIN_LOGIN, ADMIN_PASSWORD, Api
 
 CROWD = 100
 # Generous: on a loaded 2-core machine the crowd takes seconds; the stall this guards against took 30 s per wave.
@@ -159,24 +158,22 @@ def test_lists_run_off_the_loop_and_health_answers_while_ten_big_lists_run(
     assert max(seconds for _, seconds in health) < 10.0
 
 
-def _down_settings(tmp_path: Path) -> WaybillsSettings:
-    not_a_dir = tmp_path / "file"
-    not_a_dir.write_text("")
-    url = f"sqlite:///{not_a_dir / 'waybills.sqlite3'}"
-    return WaybillsSettings(database_url=url, secret_key=SECRET, core={"var_dir": tmp_path})
-
-
-def test_a_database_that_is_down_is_503_in_drf_envelope(tmp_path: Path) -> None:
-    client = TestClient(create_app(_down_settings(tmp_path)), raise_server_exceptions=False)
+def test_a_database_that_is_down_is_503_in_drf_envelope(
+    settings: WaybillsSettings, down_database_url: str
+) -> None:
+    down = settings.model_copy(update={"database_url": down_database_url})
+    client = TestClient(create_app(down), raise_server_exceptions=False)  # no lifespan: it would refuse
     response = client.post("/api/auth/login/", json={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD})
     assert (response.status_code, response.json()) == (503, {"detail": DATABASE_DOWN})
     assert response.headers["retry-after"] == "2"
 
 
-def test_serving_without_a_database_fails_at_startup(tmp_path: Path) -> None:
-    settings = _down_settings(tmp_path)
-    refused = pytest.raises(RuntimeError, match=r"^waybills: the database does not answer \(sqlite:///")
-    with refused, TestClient(create_app(settings)):
+def test_serving_without_a_database_fails_at_startup(
+    settings: WaybillsSettings, down_database_url: str
+) -> None:
+    down = settings.model_copy(update={"database_url": down_database_url})
+    refused = pytest.raises(RuntimeError, match=r"^waybills: the database does not answer \(")
+    with refused, TestClient(create_app(down)):
         pass
 
 
