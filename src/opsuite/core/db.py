@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -111,6 +113,25 @@ class Database:
         factory = self.write_sessions if write else self.read_sessions
         with factory() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def request_session(self, *, write: bool) -> AsyncIterator[Session]:
+        """A request's session inside a slot of the gate: committed on success, closed in every case.
+
+        The slot is held from the first query to the commit, so the connection a request holds is one of
+        the gate's, and a request waiting for a slot never holds one. The connection is taken lazily, by
+        the first query, in whichever worker thread runs the endpoint.
+        """
+        sessions = self.write_sessions if write else self.read_sessions
+        async with self.gate.slot() as threads:
+            session = sessions()
+            try:
+                session.begin()
+                yield session
+                await anyio.to_thread.run_sync(session.commit, limiter=threads)
+            finally:
+                with anyio.CancelScope(shield=True):  # a client gone mid-request must not leak the connection
+                    await anyio.to_thread.run_sync(session.close, limiter=threads)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

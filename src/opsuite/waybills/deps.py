@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
-import anyio
-import anyio.to_thread
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
@@ -32,22 +30,9 @@ def get_settings(request: Request) -> WaybillsSettings:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request, in a slot of the database's gate; writes lock up front on SQLite.
-
-    The slot is held from the first query to the commit, so the connection the request holds is always
-    one of the gate's, and a request waiting for a slot never holds one (core/capacity.py).
-    """
-    database = get_database(request)
-    sessions = database.read_sessions if request.method in _READ_METHODS else database.write_sessions
-    async with database.gate.slot() as threads:
-        session = sessions()
-        try:
-            session.begin()  # lazy: the connection is taken by the first query, in the endpoint's thread
-            yield session
-            await anyio.to_thread.run_sync(session.commit, limiter=threads)
-        finally:
-            with anyio.CancelScope(shield=True):  # a client gone mid-request must not leak the connection
-                await anyio.to_thread.run_sync(session.close, limiter=threads)
+    """One transaction per request, in a slot of the database's gate; writes lock up front on SQLite."""
+    async with get_database(request).request_session(write=request.method not in _READ_METHODS) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
