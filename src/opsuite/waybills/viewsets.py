@@ -196,10 +196,10 @@ def dumper(model: Any) -> Callable[[Any], bytes]:
 def list_dumper(model: Any, chunk: int = 50) -> Callable[[Any], bytes]:
     """Serialize a list of ORM rows through `model`, `chunk` rows per call into pydantic-core.
 
-    pydantic-core keeps the GIL for a whole call: 3,000 rows in one call held the event loop's thread
-    off for a tenth of a second per list; between chunks other threads and the loop get their turn.
+    pydantic-core keeps the GIL for a whole call: with 3,000 rows in one call every other thread, the event
+    loop's included, waits for the whole list; between chunks they get their turn.
     """
-    adapter: TypeAdapter[Any] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    adapter: TypeAdapter[Any] = TypeAdapter(list[model])
 
     def dump(rows: Any) -> bytes:
         rows = list(rows)
