@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -54,8 +55,9 @@ def _crowd(url: str, token: str, calls: list[tuple[str, str, Any]]) -> tuple[lis
 def _no_5xx_but_503_with_retry_after(responses: list[httpx.Response], ok: int) -> list[httpx.Response]:
     """The successful responses; every other one must be a 503 in DRF's envelope with Retry-After."""
     refused = [r for r in responses if r.status_code != ok]
-    assert [(r.status_code, r.json(), r.headers.get("retry-after")) for r in refused] == [
-        (503, {"detail": DATABASE_BUSY}, "2")
+    busy = json.dumps({"detail": DATABASE_BUSY}, ensure_ascii=False, separators=(",", ":"))
+    assert [(r.status_code, r.text, r.headers.get("retry-after")) for r in refused] == [
+        (503, busy, "2")
     ] * len(refused)
     return [r for r in responses if r.status_code == ok]
 
