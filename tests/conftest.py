@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,3 +48,18 @@ def database(database_url: str) -> Iterator[Database]:
     db = Database(database_url)
     yield db
     db.dispose()
+
+
+def unreachable_database_url(tmp_path: Path, backend: str) -> str:
+    """A database that cannot be reached: a SQLite file under a regular file, or a closed PostgreSQL port."""
+    if backend == "postgres":
+        return "postgresql+psycopg://postgres@127.0.0.1:1/opsuite_down"
+    not_a_directory = tmp_path / "not-a-directory"
+    not_a_directory.write_text("")
+    return f"sqlite:///{not_a_directory / 'down.sqlite3'}"
+
+
+@pytest.fixture
+def down_database_url(tmp_path: Path) -> str:
+    """An unreachable database of this run's backend."""
+    return unreachable_database_url(tmp_path, database_backend())

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from opsuite.core.capacity import CapacitySettings, Gate
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -42,7 +46,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return create_engine(url, **kwargs)
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # A directory that cannot be made is reported by the first connection, as a database that is down.
+        with suppress(OSError):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
     kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
@@ -71,15 +77,36 @@ def _sqlite_on_begin(conn: Connection) -> None:
 
 
 class Database:
-    """One system's engine with a reader and a writer session factory."""
+    """One system's engine with a reader and a writer session factory, and the gate to its pool."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, capacity: CapacitySettings | None = None, **engine_kwargs: Any) -> None:
         self.url = url
         self.is_sqlite = is_sqlite(url)
+        capacity = capacity or CapacitySettings()
+        if "poolclass" not in engine_kwargs and make_url(url).database not in (None, "", ":memory:"):
+            engine_kwargs.setdefault("pool_size", capacity.pool_size)
+            engine_kwargs.setdefault("max_overflow", capacity.max_overflow)
+            # The pool's own wait is a backstop for callers outside the gate (jobs, the scheduler, the CLI).
+            engine_kwargs.setdefault("pool_timeout", capacity.wait_seconds)
         self.engine = make_engine(url, **engine_kwargs)
         self.write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
         self.read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.gate = Gate(capacity.slots, capacity.wait_seconds, capacity.retry_after_seconds)
+        self._loop_engine: Engine | None = None
+        self._loop_sessions: sessionmaker[Session] | None = None
+
+    @property
+    def loop_read_sessions(self) -> sessionmaker[Session]:
+        """Sessions for a bounded SQLite read on the event loop, over a connection of their own.
+
+        The loop runs such a read from start to end without yielding, so one connection suffices and it is
+        always free: the loop never waits for a pool that worker threads have drained.
+        """
+        if self._loop_sessions is None:
+            self._loop_engine = make_engine(self.url, pool_size=1, max_overflow=0, pool_timeout=0.001)
+            self._loop_sessions = sessionmaker(self._loop_engine, expire_on_commit=False)
+        return self._loop_sessions
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
@@ -88,9 +115,30 @@ class Database:
         with factory() as session, session.begin():
             yield session
 
+    @asynccontextmanager
+    async def request_session(self, *, write: bool) -> AsyncIterator[Session]:
+        """A request's session inside a slot of the gate: committed on success, closed in every case.
+
+        The slot is held from the first query to the commit, so the connection a request holds is one of
+        the gate's, and a request waiting for a slot never holds one. The connection is taken lazily, by
+        the first query, in whichever worker thread runs the endpoint.
+        """
+        sessions = self.write_sessions if write else self.read_sessions
+        async with self.gate.slot() as threads:
+            session = sessions()
+            try:
+                session.begin()
+                yield session
+                await anyio.to_thread.run_sync(session.commit, limiter=threads)
+            finally:
+                with anyio.CancelScope(shield=True):  # a client gone mid-request must not leak the connection
+                    await anyio.to_thread.run_sync(session.close, limiter=threads)
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self._loop_engine is not None:
+            self._loop_engine.dispose()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

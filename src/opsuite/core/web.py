@@ -10,21 +10,27 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from opsuite.core.capacity import DatabaseBusy
 from opsuite.core.db import Database
 from opsuite.core.limits import DEFAULT_BODY_LIMIT, BodyLimitMiddleware
 from opsuite.core.logs import request_id_var
 from opsuite.core.text import refuse_unsafe_url
 
 access_log = logging.getLogger("opsuite.access")
+error_log = logging.getLogger("opsuite.errors")
 
 REQUEST_ID_HEADER = b"x-request-id"
 
@@ -135,26 +141,28 @@ def install_common(
             allow_headers=["*"],
         )
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(DatabaseStartupCheck, system=system, database=database)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics_endpoint() -> PlainTextResponse:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     @app.get("/health", tags=["health"], summary="Liveness and database check")
-    def health() -> JSONResponse:
-        return health_response(system, database())
+    async def health() -> JSONResponse:
+        checked = database()
+        if checked.is_sqlite:  # `SELECT 1` over the loop's own connection: bounded, and no thread to wait for
+            return health_response(system, checked, on_loop=True)
+        return await anyio.to_thread.run_sync(health_response, system, checked)
 
     return metrics
 
 
-def health_response(system: str, database: Database) -> JSONResponse:
+def health_response(system: str, database: Database, *, on_loop: bool = False) -> JSONResponse:
     """200 when the database answers, 503 otherwise."""
     body: dict[str, Any] = {"system": system, "status": "ok", "database": "ok"}
-    try:
-        with database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any driver error means the database is down for this check
-        body.update(status="degraded", database=f"error: {type(exc).__name__}")
+    problem = database_problem(database, on_loop=on_loop)
+    if problem is not None:
+        body.update(status="degraded", database=f"error: {problem[0]}")
         return JSONResponse(body, status_code=503)
     return JSONResponse(body)
 
@@ -181,6 +189,91 @@ def path_methods(routes: list[BaseRoute], path: str) -> list[str]:
         if isinstance(route, Route) and route.path == path and route.methods:
             methods |= route.methods
     return sorted(methods)
+
+
+def database_problem(database: Database, *, on_loop: bool = False) -> tuple[str, str] | None:
+    """None when the database answers `SELECT 1`, else the error's class name and first line."""
+    try:
+        with database.loop_read_sessions() if on_loop else database.read_sessions() as session:
+            session.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means the database is down for this check
+        return type(exc).__name__, _first_line(exc)
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    # The driver's own message, without SQLAlchemy's appended SQL and parameters (they may hold secrets).
+    origin = getattr(exc, "orig", None) or exc
+    lines = str(origin).strip().splitlines()
+    return lines[0] if lines else type(origin).__name__
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer when the server started."""
+
+
+class DatabaseStartupCheck:
+    """Pure ASGI middleware: the lifespan fails with one line when the database does not answer.
+
+    Without it a server says "startup complete" and then answers every request with an error.
+    """
+
+    def __init__(self, app: ASGIApp, system: str, database: Callable[[], Database]) -> None:
+        self.app = app
+        self.system = system
+        self.database = database
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        startup = await receive()
+        database = self.database()
+        problem = await anyio.to_thread.run_sync(database_problem, database)
+        if problem is not None:
+            where = database.engine.url.render_as_string(hide_password=True)
+            line = f"{self.system}: the database does not answer ({where}): {problem[0]}: {problem[1]}"
+            await send({"type": "lifespan.startup.failed", "message": line})
+            # Raised as Starlette's own lifespan does after a failed startup: uvicorn has logged the line
+            # and exits quietly, a test client raises it.
+            raise DatabaseUnavailable(line)
+        replayed = False
+
+        async def receive_again() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return startup
+            return await receive()
+
+        await self.app(scope, receive_again, send)
+
+
+def install_database_errors(app: FastAPI, database: Callable[[], Database], *, busy: str, down: str) -> None:
+    """Answer a saturated pool with 503 `{"detail": busy}` and a failing database with 503 `{"detail": down}`.
+
+    Both carry `Retry-After`; `busy` and `down` are in the system's language.
+    """
+
+    def unavailable(detail: str) -> JSONResponse:
+        seconds = database().gate.retry_after_seconds
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": str(seconds)})
+
+    async def saturated(_request: Request, _exc: Exception) -> JSONResponse:
+        return unavailable(busy)
+
+    async def database_failed(_request: Request, exc: Exception) -> JSONResponse:
+        reason = _first_line(exc)
+        if "database is locked" in reason:  # SQLite's busy timeout ran out: saturation, not an outage
+            return unavailable(busy)
+        error_log.warning("database unavailable: %s: %s", type(exc).__name__, reason)
+        return unavailable(down)
+
+    app.add_exception_handler(DatabaseBusy, saturated)
+    app.add_exception_handler(PoolTimeout, saturated)
+
+    app.add_exception_handler(OperationalError, database_failed)
+    app.add_exception_handler(InterfaceError, database_failed)
 
 
 def include_flat(

@@ -10,11 +10,11 @@ from fastapi.routing import APIRoute
 
 from opsuite.core.db import Database
 from opsuite.core.jobs import Clock, PeriodicScheduler, build_runner, uses_celery, utcnow
-from opsuite.core.web import include_flat, install_common
+from opsuite.core.web import include_flat, install_common, install_database_errors
 from opsuite.production.apikeys import service as apikeys_service
 from opsuite.production.apikeys.guard import ActiveKeys, ApiKeyGuard
 from opsuite.production.apikeys.openapi import install_openapi
-from opsuite.production.errors import install_error_handlers
+from opsuite.production.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
 from opsuite.production.jobs.models import Job, Lease
 from opsuite.production.jobs.setup import bind_broker_dispatcher, build_setup
 from opsuite.production.runtime import Runtime
@@ -130,6 +130,7 @@ def create_app(
         cors_origins=settings.cors_origins,
         body_limit=settings.body_limit_bytes,
     )
+    install_database_errors(app, lambda: database, busy=DATABASE_BUSY, down=DATABASE_DOWN)
     for router in routers():
         include_flat(app, router, prefix="/api")
         include_flat(app, router, prefix="/api/v1", in_schema=False)

@@ -22,6 +22,8 @@ INTERNAL_DETAIL = "Внутренняя ошибка сервера"
 BODY_TOO_LARGE_DETAIL = "Тело запроса больше допустимого размера ({limit} байт)"
 BODY_UNREADABLE_DETAIL = "Тело запроса не удалось разобрать"
 FASTAPI_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 (JSON nested too deep, say)
+DATABASE_BUSY = "Сервер перегружен, повторите запрос позже"
+DATABASE_DOWN = "База данных недоступна, повторите запрос позже"
 
 
 class ProductionError(Exception):

@@ -9,12 +9,12 @@ from fastapi import FastAPI
 
 from opsuite.core.db import Database
 from opsuite.core.jobs import Clock, JobSetup, PeriodicScheduler, build_runner, uses_celery, utcnow
-from opsuite.core.web import install_common
+from opsuite.core.web import install_common, install_database_errors
 from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import ScaleFactory
 from opsuite.scales.devices.mertech import MertechScale
-from opsuite.scales.errors import install_error_handlers
+from opsuite.scales.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
 from opsuite.scales.fleet.router import router as fleet_router
 from opsuite.scales.jobs.models import Job, Lease
 from opsuite.scales.jobs.router import router as jobs_router
@@ -93,6 +93,7 @@ def create_app(
         cors_origins=settings.cors_origins,
         body_limit=settings.body_limit_bytes,
     )
+    install_database_errors(app, lambda: database, busy=DATABASE_BUSY, down=DATABASE_DOWN)
     for router in (users_router, fleet_router, products_router, autoupdate_router, jobs_router):
         app.include_router(router)
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -31,9 +31,10 @@ def get_settings(request: Request) -> ScalesSettings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request; writes take the write lock up front on SQLite."""
-    with get_runtime(request).database.session(write=request.method not in _READ_METHODS) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, in a slot of the database's gate; writes lock up front on SQLite."""
+    database = get_runtime(request).database
+    async with database.request_session(write=request.method not in _READ_METHODS) as session:
         yield session
 
 

@@ -12,6 +12,9 @@ from pydantic import BaseModel, Field
 
 from opsuite.core.text import SafeJSONResponse
 
+DATABASE_BUSY = "The server is busy; retry later"
+DATABASE_DOWN = "The database is unavailable; retry later"
+
 
 class ScalesError(Exception):
     """A failure with an HTTP status and a string detail; `extra` adds fields such as the scale's code."""

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
 from opsuite.core.security import AttemptLimiter, TokenCache
-from opsuite.core.web import include_flat, install_common
+from opsuite.core.web import include_flat, install_common, install_database_errors
 from opsuite.waybills import messages
 from opsuite.waybills.auth.router import router as auth_router
 from opsuite.waybills.auth.service import read_token
-from opsuite.waybills.errors import install_error_handlers
+from opsuite.waybills.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
 from opsuite.waybills.fleet.router import router as fleet_router
 from opsuite.waybills.openapi import ERROR_RESPONSES, install_openapi
 from opsuite.waybills.reports.router import router as reports_router
@@ -65,6 +65,7 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
         cors_origins=settings.cors_origins,
         body_limit=settings.body_limit_bytes,
     )
+    install_database_errors(app, lambda: app.state.database, busy=DATABASE_BUSY, down=DATABASE_DOWN)
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:

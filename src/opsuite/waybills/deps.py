@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -29,9 +29,9 @@ def get_settings(request: Request) -> WaybillsSettings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request; writes take the write lock up front on SQLite."""
-    with get_database(request).session(write=request.method not in _READ_METHODS) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, in a slot of the database's gate; writes lock up front on SQLite."""
+    async with get_database(request).request_session(write=request.method not in _READ_METHODS) as session:
         yield session
 
 

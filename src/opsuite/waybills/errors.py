@@ -14,6 +14,9 @@ from opsuite.core.limits import BodyTooLarge
 from opsuite.waybills import messages
 
 FASTAPI_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 (JSON nested too deep, say)
+# 503 texts: the pool stayed full for the whole wait, or the database does not answer.
+DATABASE_BUSY = "Сервер перегружен, повторите запрос позже."
+DATABASE_DOWN = "База данных недоступна, повторите запрос позже."
 
 
 class APIError(Exception):

@@ -1,12 +1,15 @@
 """DRF ModelViewSet semantics on FastAPI: list, create 201, retrieve, PUT, PATCH, DELETE 204 (soft).
 
-A request without a body makes one trip to the thread pool: open the transaction, resolve the caller,
-check the flag, run the service, serialize, commit. A request with a body makes two: the first checks
-the caller before the body is validated (DRF's order), the second does the work. FastAPI's sync
-dependencies would cost a trip each, five per request (docs/decisions.md).
+A request holds a database connection only inside one thread trip, which takes a slot of the database's
+gate first (`core.capacity`): it never waits for a thread while holding a connection, so a full pool cannot
+wait on itself. A request without a body makes one trip: open the transaction, resolve the caller, check
+the flag, run the service, serialize, commit. A request with a body checks the caller before the body is
+validated (DRF's order) in a short read of its own, then makes the trip that does the work. On SQLite the
+single-row reads (that check, and a retrieve) run on the event loop over a connection of their own
+(docs/decisions.md); everything else runs in a worker thread.
 """
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from types import SimpleNamespace
@@ -14,9 +17,9 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from pydantic import BaseModel, TypeAdapter
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session, sessionmaker
 
+from opsuite.core.db import Database
 from opsuite.waybills.auth import service as auth_service
 from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.errors import PermissionDenied
@@ -73,6 +76,9 @@ async def token_claims(request: Request) -> dict[str, Any]:
 Claims = Annotated[dict[str, Any], Depends(token_claims)]
 
 
+Sessions = sessionmaker[Session]
+
+
 @dataclass
 class Unit:
     """One request's transaction and caller, carried from the permission check to the work."""
@@ -81,10 +87,17 @@ class Unit:
     actor: Actor
 
 
-def _open(request: Request, claims: dict[str, Any], rule: Rule) -> Unit:
-    database = request.app.state.database
-    factory = database.read_sessions if request.method in _READ_METHODS else database.write_sessions
-    session = factory()
+@dataclass
+class Caller:
+    """A caller who passed the permission check; the work's transaction checks again with the same rule."""
+
+    database: Database
+    claims: dict[str, Any]
+    rule: Rule
+
+
+def _open(sessions: Sessions, claims: dict[str, Any], rule: Rule) -> Unit:
+    session = sessions()
     try:
         session.begin()
         actor = auth_service.resolve_actor(session, claims)
@@ -105,39 +118,47 @@ def _finish(unit: Unit, work: Callable[[Session, Actor], Any], dump: Callable[[A
         unit.session.close()
 
 
-def guard(rule: Rule) -> Any:
-    """A dependency: the caller's transaction, opened only if `rule` lets the caller in.
-
-    As in DRF, authentication and the permission check come before the body is validated.
-    """
-
-    async def dependency(request: Request, claims: Claims) -> AsyncIterator[Unit]:
-        unit = await run_in_threadpool(_open, request, claims, rule)
-        try:
-            yield unit
-        finally:
-            if unit.session.in_transaction():  # the body was refused before the work ran
-                await run_in_threadpool(unit.session.close)
-
-    return Depends(dependency)
-
-
-async def respond(
-    unit: Unit, work: Callable[[Session, Actor], Any], dump: Callable[[Any], bytes], status: int = 200
-) -> Response:
-    """Run `work` in the caller's transaction (in the thread pool) and answer its JSON."""
-    body = await run_in_threadpool(_finish, unit, work, dump)
-    return Response(body, status_code=status, media_type=JSON)
+def _check(sessions: Sessions, claims: dict[str, Any], rule: Rule) -> None:
+    _open(sessions, claims, rule).session.close()
 
 
 def _open_and_finish(
-    request: Request,
+    sessions: Sessions,
     claims: dict[str, Any],
     rule: Rule,
     work: Callable[[Session, Actor], Any],
     dump: Callable[[Any], bytes],
 ) -> bytes:
-    return _finish(_open(request, claims, rule), work, dump)
+    return _finish(_open(sessions, claims, rule), work, dump)
+
+
+def guard(rule: Rule) -> Any:
+    """A dependency: the caller, let through only if `rule` lets it in.
+
+    As in DRF, authentication and the permission check come before the body is validated. The check is a
+    read of one row; it holds no connection once it has answered.
+    """
+
+    async def dependency(request: Request, claims: Claims) -> Caller:
+        database: Database = request.app.state.database
+        if database.is_sqlite:
+            _check(database.loop_read_sessions, claims, rule)
+        else:
+            await database.gate.run(_check, database.read_sessions, claims, rule)
+        return Caller(database, claims, rule)
+
+    return Depends(dependency)
+
+
+async def respond(
+    caller: Caller, work: Callable[[Session, Actor], Any], dump: Callable[[Any], bytes], status: int = 200
+) -> Response:
+    """Run `work` in one write transaction (one trip to a worker thread) and answer its JSON."""
+    database = caller.database
+    body = await database.gate.run(
+        _open_and_finish, database.write_sessions, caller.claims, caller.rule, work, dump
+    )
+    return Response(body, status_code=status, media_type=JSON)
 
 
 async def respond_at_once(
@@ -147,16 +168,22 @@ async def respond_at_once(
     work: Callable[[Session, Actor], Any],
     dump: Callable[[Any], bytes],
     status: int = 200,
+    *,
+    single_row: bool = False,
 ) -> Response:
-    """For requests without a body: check and work in a single trip to the thread pool.
+    """For requests without a body: check and work in a single trip to a worker thread.
 
-    A read on SQLite runs on the event loop itself: in WAL mode a reader never waits for a writer, so the
-    call is a few hundred microseconds of CPU, less than the trip to a worker thread costs (decisions.md).
+    A `single_row` read on SQLite runs on the event loop itself: in WAL mode a reader never waits for a
+    writer, so the call is a few hundred microseconds of CPU, less than the trip to a worker thread costs
+    (decisions.md). A list is not bounded, so it always goes to a thread.
     """
-    if request.method == "GET" and request.app.state.database.is_sqlite:
-        body = _open_and_finish(request, claims, rule, work, dump)
+    database: Database = request.app.state.database
+    read = request.method in _READ_METHODS
+    if single_row and read and database.is_sqlite:
+        body = _open_and_finish(database.loop_read_sessions, claims, rule, work, dump)
     else:
-        body = await run_in_threadpool(_open_and_finish, request, claims, rule, work, dump)
+        sessions = database.read_sessions if read else database.write_sessions
+        body = await database.gate.run(_open_and_finish, sessions, claims, rule, work, dump)
     return Response(body, status_code=status, media_type=JSON if body else None)
 
 
@@ -164,6 +191,27 @@ def dumper(model: Any) -> Callable[[Any], bytes]:
     """Serialize ORM rows (or lists of them) through `model` straight to JSON bytes."""
     adapter: TypeAdapter[Any] = TypeAdapter(model)
     return lambda value: adapter.dump_json(adapter.validate_python(value, from_attributes=True))
+
+
+def list_dumper(model: Any, chunk: int = 50) -> Callable[[Any], bytes]:
+    """Serialize a list of ORM rows through `model`, `chunk` rows per call into pydantic-core.
+
+    pydantic-core keeps the GIL for a whole call: with 3,000 rows in one call every other thread, the event
+    loop's included, waits for the whole list; between chunks they get their turn.
+    """
+    adapter: TypeAdapter[Any] = TypeAdapter(list[model])
+
+    def dump(rows: Any) -> bytes:
+        rows = list(rows)
+        parts = [
+            adapter.dump_json(adapter.validate_python(rows[start : start + chunk], from_attributes=True))[
+                1:-1
+            ]
+            for start in range(0, len(rows), chunk)
+        ]
+        return b"[" + b",".join(parts) + b"]"
+
+    return dump
 
 
 @dataclass
@@ -187,7 +235,7 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
     read, write, service = res.read, res.write, res.service
     put_model = res.full_update or write
     patch_model = patch_model_of(write)
-    one, many = dumper(read), dumper(list[read])  # type: ignore[valid-type]
+    one, many = dumper(read), list_dumper(read)
     can_view, can_update, can_delete = flag(res.flags.view), flag(res.flags.update), flag(res.flags.delete)
     can_create = res.create_rule or flag(res.flags.create)
     body_examples = {"example": {"value": res.examples}} if res.examples else None
@@ -210,35 +258,39 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         summary=f"Create in {res.prefix}",
     )
     async def create(
-        unit: Annotated[Unit, guard(can_create)],
+        caller: Annotated[Caller, guard(can_create)],
         body: Annotated[write, Body(openapi_examples=body_examples)],  # type: ignore[valid-type]
     ) -> Response:
         data = body.model_dump()  # type: ignore[attr-defined]
-        return await respond(unit, lambda session, actor: service.create(session, data, actor), one, 201)
+        return await respond(caller, lambda session, actor: service.create(session, data, actor), one, 201)
 
     @router.get(item, response_model=read, tags=[res.tag], summary=f"Retrieve from {res.prefix}")
     async def retrieve(request: Request, claims: Claims, item_id: ItemId) -> Response:
         return await respond_at_once(
-            request, claims, can_view, lambda session, _: service.get(session, item_id), one
+            request, claims, can_view, lambda session, _: service.get(session, item_id), one, single_row=True
         )
 
     @router.put(item, response_model=read, tags=[res.tag], summary=f"Replace in {res.prefix}")
     async def replace(
-        unit: Annotated[Unit, guard(can_update)],
+        caller: Annotated[Caller, guard(can_update)],
         item_id: ItemId,
         body: put_model,  # type: ignore[valid-type]
     ) -> Response:
         data = body.model_dump()  # type: ignore[attr-defined]
-        return await respond(unit, lambda session, actor: service.update(session, item_id, data, actor), one)
+        return await respond(
+            caller, lambda session, actor: service.update(session, item_id, data, actor), one
+        )
 
     @router.patch(item, response_model=read, tags=[res.tag], summary=f"Change in {res.prefix}")
     async def change(
-        unit: Annotated[Unit, guard(can_update)],
+        caller: Annotated[Caller, guard(can_update)],
         item_id: ItemId,
         body: patch_model,  # type: ignore[valid-type]
     ) -> Response:
         data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        return await respond(unit, lambda session, actor: service.update(session, item_id, data, actor), one)
+        return await respond(
+            caller, lambda session, actor: service.update(session, item_id, data, actor), one
+        )
 
     @router.delete(
         item,

@@ -1,7 +1,7 @@
 """API keys: stored as SHA-256 hashes, revoked by timestamp.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from collections.abc import Sequence
