@@ -8,13 +8,14 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from opsuite.core.settings import SystemSettings
+from opsuite.core.throttle import LoginThrottleSettings
 from opsuite.scales.crypto import read_or_create_fernet_key
 
 # The React client's Vite dev server; the original's example .env lists the same two origins.
 CLIENT_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
 
 
-class ScalesSettings(SystemSettings):
+class ScalesSettings(SystemSettings, LoginThrottleSettings):
     """Settings of the scales system."""
 
     system: ClassVar[str] = "scales"
@@ -23,6 +24,8 @@ class ScalesSettings(SystemSettings):
     cors_origins: list[str] = Field(default_factory=lambda: list(CLIENT_ORIGINS))
     access_token_minutes: int = 1440
     allow_registration: bool = True
+    register_attempts_per_address: int = 10
+    """Registrations from one client address per login window (each costs an Argon2 hash)."""
 
     fernet_key: str | None = None
     """One Fernet key, or several separated by commas (the first encrypts; all decrypt, for rotation)."""
