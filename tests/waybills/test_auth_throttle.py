@@ -14,12 +14,14 @@ import httpx
 import jwt
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from opsuite.core import security
 from opsuite.core.db import Database
 from opsuite.core.security import encode_token, fingerprint
 from opsuite.waybills.app import create_app
 from opsuite.waybills.settings import WaybillsSettings
+from opsuite.waybills.users.models import User
 from tests.conftest import REDIS_ENV, service_url
 from tests.live import serve
 from tests.waybills.helpers import ADMIN_LOGIN, ADMIN_PASSWORD, SECRET, Api
@@ -138,9 +140,7 @@ def test_two_app_instances_on_redis_share_the_limit(
 def test_a_scales_token_or_one_without_audience_is_refused(api: Api, database: Database) -> None:
     admin = api.ok("GET", "auth/me/")
     with database.session(write=False) as session:
-        stored = session.scalar(
-            __import__("sqlalchemy").text("SELECT password FROM users WHERE id = :id"), {"id": admin["id"]}
-        )
+        stored = str(session.scalar(select(User.password).where(User.id == admin["id"])))
     claims = {
         "sub": str(admin["id"]),
         "login": ADMIN_LOGIN,
