@@ -1,4 +1,4 @@
-"""Password hashing with upgrade, JWT with required claims, the attempt limiter."""
+"""Password hashing with upgrade, JWT with required claims and audience."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import jwt
 import pytest
 
 from opsuite.core.security import (
-    AttemptLimiter,
     TokenCache,
     decode_token,
     encode_token,
@@ -19,6 +18,7 @@ from opsuite.core.security import (
 )
 
 KEY = "k" * 40
+AUD = "test"
 
 
 def test_argon2_hash_verifies_and_needs_no_upgrade() -> None:
@@ -47,51 +47,49 @@ def test_fingerprint_is_sha256_hex() -> None:
 
 def test_token_round_trip_adds_iat_and_exp() -> None:
     now = datetime.now(UTC).replace(microsecond=0)
-    token = encode_token({"sub": "5"}, KEY, timedelta(minutes=60), now=now)
-    claims = decode_token(token, KEY)
-    assert claims == {"sub": "5", "iat": int(now.timestamp()), "exp": int(now.timestamp()) + 3600}
+    token = encode_token({"sub": "5"}, KEY, timedelta(minutes=60), audience=AUD, now=now)
+    claims = decode_token(token, KEY, audience=AUD)
+    assert claims == {"sub": "5", "aud": AUD, "iat": int(now.timestamp()), "exp": int(now.timestamp()) + 3600}
 
 
 def test_expired_wrong_key_and_missing_exp_are_refused() -> None:
     past = datetime.now(UTC) - timedelta(hours=2)
     with pytest.raises(jwt.ExpiredSignatureError):
-        decode_token(encode_token({"sub": "1"}, KEY, timedelta(minutes=1), now=past), KEY)
+        decode_token(
+            encode_token({"sub": "1"}, KEY, timedelta(minutes=1), audience=AUD, now=past), KEY, audience=AUD
+        )
     with pytest.raises(jwt.InvalidSignatureError):
-        decode_token(encode_token({"sub": "1"}, KEY, timedelta(minutes=1)), "other" * 10)
+        decode_token(
+            encode_token({"sub": "1"}, KEY, timedelta(minutes=1), audience=AUD), "other" * 10, audience=AUD
+        )
     no_exp = jwt.encode({"sub": "1", "iat": 1}, KEY, algorithm="HS256")
     with pytest.raises(jwt.MissingRequiredClaimError):
-        decode_token(no_exp, KEY)
+        decode_token(no_exp, KEY, audience=AUD)
     none_alg = jwt.encode({"sub": "1", "iat": 1, "exp": 2**40}, None, algorithm="none")
     with pytest.raises(jwt.InvalidAlgorithmError):
-        decode_token(none_alg, KEY)
-
-
-def test_attempt_limiter_blocks_after_the_limit_until_the_window_passes() -> None:
-    now = [1000.0]
-    limiter = AttemptLimiter(limit=3, window_seconds=60, clock=lambda: now[0])
-    for _ in range(3):
-        assert limiter.retry_after("a") == 0
-        limiter.failed("a")
-        now[0] += 1
-    assert (
-        limiter.retry_after("a") == 57
-    )  # now t=1003; the first failure (t=1000) leaves the window at t=1060
-    assert limiter.retry_after("b") == 0
-    now[0] = 1060.0
-    assert limiter.retry_after("a") == 0
-    limiter.failed("a")
-    limiter.succeeded("a")
-    assert limiter.retry_after("a") == 0
+        decode_token(none_alg, KEY, audience=AUD)
 
 
 def test_token_cache_verifies_once_and_still_expires() -> None:
     now = [datetime.now(UTC).timestamp()]
-    cache = TokenCache(KEY, size=2, clock=lambda: now[0])
-    token = encode_token({"sub": "1"}, KEY, timedelta(seconds=30))
+    cache = TokenCache(KEY, audience=AUD, size=2, clock=lambda: now[0])
+    token = encode_token({"sub": "1"}, KEY, timedelta(seconds=30), audience=AUD)
     assert cache.decode(token)["sub"] == "1"
     assert cache.decode(token) is cache.decode(token)  # served from the cache
     now[0] += 31
     with pytest.raises(jwt.ExpiredSignatureError):
         cache.decode(token)
     with pytest.raises(jwt.InvalidSignatureError):
-        cache.decode(encode_token({"sub": "1"}, "x" * 40, timedelta(seconds=30)))
+        cache.decode(encode_token({"sub": "1"}, "x" * 40, timedelta(seconds=30), audience=AUD))
+
+
+def test_a_token_is_refused_by_another_audience_and_without_one() -> None:
+    token = encode_token({"sub": "1"}, KEY, timedelta(minutes=1), audience="waybills")
+    assert decode_token(token, KEY, audience="waybills")["aud"] == "waybills"
+    with pytest.raises(jwt.InvalidAudienceError):
+        decode_token(token, KEY, audience="scales")
+    with pytest.raises(jwt.InvalidAudienceError):
+        TokenCache(KEY, audience="scales").decode(token)
+    no_aud = jwt.encode({"sub": "1", "iat": 1, "exp": 2**40}, KEY, algorithm="HS256")
+    with pytest.raises(jwt.MissingRequiredClaimError):
+        decode_token(no_aud, KEY, audience="scales")

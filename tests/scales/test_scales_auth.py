@@ -46,7 +46,7 @@ def test_login_form_returns_bearer_token_with_user_id_subject(client: TestClient
     body = response.json()
     assert set(body) == {"access_token", "token_type"}
     assert body["token_type"] == "bearer"
-    claims = decode_token(body["access_token"], SECRET)
+    claims = decode_token(body["access_token"], SECRET, audience="scales")
     assert claims["sub"] == "1"
     assert claims["exp"] - claims["iat"] == 1440 * 60
 
@@ -71,8 +71,10 @@ def test_missing_token_is_401_not_authenticated_with_challenge(client: TestClien
 
 
 def test_bad_and_expired_tokens_are_401_invalid_token(client: TestClient) -> None:
-    expired = encode_token({"sub": "1"}, SECRET, timedelta(minutes=-5))
-    forged = encode_token({"sub": "1"}, "another-secret-key-0123456789abcdef", timedelta(minutes=5))
+    expired = encode_token({"sub": "1"}, SECRET, timedelta(minutes=-5), audience="scales")
+    forged = encode_token(
+        {"sub": "1"}, "another-secret-key-0123456789abcdef", timedelta(minutes=5), audience="scales"
+    )
     for token in ("garbage", expired, forged):
         response = Api(client, token).get("/devices")
         assert response.status_code == 401
@@ -80,7 +82,7 @@ def test_bad_and_expired_tokens_are_401_invalid_token(client: TestClient) -> Non
 
 
 def test_token_of_a_deleted_user_is_401_user_not_found(client: TestClient) -> None:
-    token = encode_token({"sub": "999"}, SECRET, timedelta(minutes=5))
+    token = encode_token({"sub": "999"}, SECRET, timedelta(minutes=5), audience="scales")
     response = Api(client, token).get("/devices")
     assert response.status_code == 401
     assert response.json() == {"detail": "User not found"}

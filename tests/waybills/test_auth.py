@@ -14,7 +14,8 @@ from pwdlib.hashers.bcrypt import BcryptHasher
 from sqlalchemy import select, update
 
 from opsuite.core.db import Database
-from opsuite.core.security import AttemptLimiter
+from opsuite.core.throttle import DatabaseThrottleStore, LoginThrottle
+from opsuite.waybills.auth.models import LoginThrottle as ThrottleRow
 from opsuite.waybills.settings import WaybillsSettings
 from opsuite.waybills.users.models import User
 from tests.waybills.helpers import ADMIN_LOGIN, ADMIN_PASSWORD, SECRET, Api
@@ -29,7 +30,7 @@ LOGIN_REQUIRED = {"detail": "login и password обязательны"}
 
 
 def _claims(token: str) -> dict[str, Any]:
-    return dict(jwt.decode(token, SECRET, algorithms=["HS256"]))
+    return dict(jwt.decode(token, SECRET, algorithms=["HS256"], audience="waybills"))
 
 
 def _sign(claims: dict[str, Any], key: str = SECRET, algorithm: str = "HS256") -> str:
@@ -70,7 +71,8 @@ def test_login_answers_the_token_and_the_user_exactly(api: Api, database: Databa
     }  # fmt: skip
     before = int(time.time())
     claims = _claims(body["access"])
-    assert set(claims) == {"sub", "login", "role", "client", "pwd_fp", "iat", "exp"}
+    assert set(claims) == {"sub", "login", "role", "client", "pwd_fp", "aud", "iat", "exp"}
+    assert claims["aud"] == "waybills"
     assert claims["sub"] == str(user["id"])
     assert (claims["login"], claims["role"], claims["client"]) == ("driver1", 3, "mobile")
     assert re.fullmatch(r"[0-9a-f]{64}", claims["pwd_fp"])
@@ -334,11 +336,11 @@ def test_a_successful_login_resets_the_failure_count(api: Api, settings: Waybill
 
 
 def test_retry_after_counts_down_and_the_block_ends_with_the_window(
-    app: Any, api: Api, settings: WaybillsSettings
+    app: Any, api: Api, settings: WaybillsSettings, database: Database
 ) -> None:
     now = [1000.0]
-    app.state.login_limiter = AttemptLimiter(
-        settings.login_attempts, settings.login_window_seconds, clock=lambda: now[0]
+    app.state.login_throttle = LoginThrottle(
+        DatabaseThrottleStore(database, ThrottleRow, clock=lambda: now[0]), settings.login_limits()
     )
     user = api.user("driver")
     for _ in range(settings.login_attempts):

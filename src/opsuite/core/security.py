@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,17 +35,27 @@ def fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def encode_token(claims: dict[str, Any], key: str, lifetime: timedelta, now: datetime | None = None) -> str:
-    """Sign `claims` with `iat` and `exp` added; `sub` must already be a string."""
+def encode_token(
+    claims: dict[str, Any], key: str, lifetime: timedelta, *, audience: str, now: datetime | None = None
+) -> str:
+    """Sign `claims` with `aud` (the issuing system), `iat` and `exp` added; `sub` must be a string."""
     issued = now or datetime.now(UTC)
-    payload = {**claims, "iat": int(issued.timestamp()), "exp": int((issued + lifetime).timestamp())}
+    payload = {
+        **claims,
+        "aud": audience,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + lifetime).timestamp()),
+    }
     return jwt.encode(payload, key, algorithm=JWT_ALGORITHM)
 
 
-def decode_token(token: str, key: str) -> dict[str, Any]:
-    """Verify signature and expiry; raises jwt.ExpiredSignatureError or jwt.InvalidTokenError."""
+def decode_token(token: str, key: str, *, audience: str) -> dict[str, Any]:
+    """Verify signature, expiry and that `aud` names `audience`; raises jwt.InvalidTokenError subclasses.
+
+    The audience keeps one system's token out of another even when both are configured with one secret.
+    """
     payload: dict[str, Any] = jwt.decode(
-        token, key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "iat"]}
+        token, key, algorithms=[JWT_ALGORITHM], audience=audience, options={"require": ["exp", "iat", "aud"]}
     )
     return payload
 
@@ -58,8 +66,9 @@ class TokenCache:
     Expiry is still checked on every use. Bounded: when full, it starts over.
     """
 
-    def __init__(self, key: str, size: int = 4096, clock: Any = time.time) -> None:
+    def __init__(self, key: str, *, audience: str, size: int = 4096, clock: Any = time.time) -> None:
         self.key = key
+        self.audience = audience
         self.size = size
         self._clock = clock
         self._claims: dict[str, dict[str, Any]] = {}
@@ -68,7 +77,7 @@ class TokenCache:
         """The token's claims; raises like decode_token."""
         claims = self._claims.get(token)
         if claims is None:
-            claims = decode_token(token, self.key)
+            claims = decode_token(token, self.key, audience=self.audience)
             if len(self._claims) >= self.size:
                 self._claims.clear()
             self._claims[token] = claims
@@ -76,40 +85,3 @@ class TokenCache:
             del self._claims[token]
             raise jwt.ExpiredSignatureError("Signature has expired")
         return claims
-
-
-class AttemptLimiter:
-    """Counts failures per key in a sliding window; blocks a key after `limit` failures."""
-
-    def __init__(self, limit: int, window_seconds: float, clock: Any = time.monotonic) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until `key` may try again, or 0 when it is not blocked."""
-        with self._lock:
-            now = self._clock()
-            failures = self._prune(key, now)
-            if len(failures) < self.limit:
-                return 0
-            return max(1, int(failures[0] + self.window - now + 0.999))
-
-    def failed(self, key: str) -> None:
-        """Record one failure for `key`."""
-        with self._lock:
-            now = self._clock()
-            self._prune(key, now).append(now)
-
-    def succeeded(self, key: str) -> None:
-        """Forget the failures of `key`."""
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _prune(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from opsuite.core.db import Database
 from opsuite.core.jobs import Clock, JobSetup, PeriodicScheduler, build_runner, uses_celery, utcnow
+from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import install_common, install_database_errors
 from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.crypto import DeviceCipher
@@ -23,6 +24,7 @@ from opsuite.scales.products.router import router as products_router
 from opsuite.scales.runtime import Runtime
 from opsuite.scales.settings import ScalesSettings
 from opsuite.scales.simulator_host import start_if_configured
+from opsuite.scales.users.models import LoginThrottle
 from opsuite.scales.users.router import router as users_router
 
 DESCRIPTION = """
@@ -83,6 +85,13 @@ def create_app(
     app.state.settings = settings
     app.state.runtime = runtime
     app.state.signing_key = settings.signing_key
+    app.state.login_throttle = build_login_throttle(
+        system="scales",
+        limits=settings.login_limits(),
+        redis_url=settings.core.redis_url,
+        database=database,
+        model=LoginThrottle,
+    )
     app.state.runner = runner
     app.state.scheduler = scheduler
     install_error_handlers(app)

@@ -58,6 +58,16 @@ class Unauthorized(ScalesError):
         self.challenge = challenge
 
 
+class TooManyAttempts(ScalesError):
+    """Too many logins or registrations from here; answered with `Retry-After`."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many attempts, retry after {retry_after} seconds")
+        self.retry_after = retry_after
+
+
 class Forbidden(ScalesError):
     """The operation is switched off."""
 
@@ -93,6 +103,7 @@ _DESCRIPTIONS: dict[int, tuple[type[BaseModel], str]] = {
     401: (ErrorOut, "Not authenticated, an invalid token, an unknown user or wrong credentials"),
     403: (ErrorOut, "Registration is closed"),
     404: (ErrorOut, "Not found (also another user's device or job)"),
+    429: (ErrorOut, "Too many login or registration attempts; see Retry-After"),
     409: (ErrorOut, "Conflicts with the current state: a taken name, a busy device, unsent or missing cache"),
     502: (ScaleErrorOut, "The scale answered with an error, rejected the file or broke the protocol"),
     503: (ScaleErrorOut, "The scale is unreachable, or the device password cannot be decrypted"),
@@ -116,6 +127,8 @@ def install_error_handlers(app: FastAPI) -> None:
             item = {"type": "value_error", "loc": list(exc.loc), "msg": exc.detail, "input": exc.value}
             return SafeJSONResponse({"detail": [item]}, status_code=422)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) and exc.challenge else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse({"detail": exc.detail, **exc.extra}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -9,6 +9,7 @@ from pydantic import Field, IPvAnyNetwork
 from pydantic_settings import SettingsConfigDict
 
 from opsuite.core.settings import SystemSettings
+from opsuite.core.throttle import LoginThrottleSettings
 from opsuite.scales.crypto import read_or_create_fernet_key
 from opsuite.scales.fleet.network import PRIVATE_NETWORKS, NetworkPolicy
 
@@ -16,7 +17,7 @@ from opsuite.scales.fleet.network import PRIVATE_NETWORKS, NetworkPolicy
 CLIENT_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"]
 
 
-class ScalesSettings(SystemSettings):
+class ScalesSettings(SystemSettings, LoginThrottleSettings):
     """Settings of the scales system."""
 
     system: ClassVar[str] = "scales"
@@ -25,6 +26,8 @@ class ScalesSettings(SystemSettings):
     cors_origins: list[str] = Field(default_factory=lambda: list(CLIENT_ORIGINS))
     access_token_minutes: int = 1440
     allow_registration: bool = True
+    register_attempts_per_address: int = 10
+    """Registrations from one client address per login window (each costs an Argon2 hash)."""
 
     fernet_key: str | None = None
     """One Fernet key, or several separated by commas (the first encrypts; all decrypt, for rotation)."""

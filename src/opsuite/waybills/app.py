@@ -10,11 +10,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
-from opsuite.core.security import AttemptLimiter, TokenCache
+from opsuite.core.security import TokenCache
+from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import include_flat, install_common, install_database_errors
 from opsuite.waybills import messages
+from opsuite.waybills.auth.models import LoginThrottle
 from opsuite.waybills.auth.router import router as auth_router
-from opsuite.waybills.auth.service import read_token
+from opsuite.waybills.auth.service import AUDIENCE, read_token
 from opsuite.waybills.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
 from opsuite.waybills.fleet.router import router as fleet_router
 from opsuite.waybills.openapi import ERROR_RESPONSES, install_openapi
@@ -53,8 +55,14 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
     app.state.settings = settings
     app.state.database = database
     app.state.signing_key = settings.signing_key
-    app.state.tokens = TokenCache(app.state.signing_key)
-    app.state.login_limiter = AttemptLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.tokens = TokenCache(app.state.signing_key, audience=AUDIENCE)
+    app.state.login_throttle = build_login_throttle(
+        system="waybills",
+        limits=settings.login_limits(),
+        redis_url=settings.core.redis_url,
+        database=database,
+        model=LoginThrottle,
+    )
     install_error_handlers(
         app, lambda request: read_token(request.headers.get("authorization"), request.app.state.tokens)
     )

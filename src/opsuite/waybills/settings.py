@@ -7,14 +7,13 @@ from typing import ClassVar
 from pydantic_settings import SettingsConfigDict
 
 from opsuite.core.settings import SystemSettings
+from opsuite.core.throttle import LoginThrottleSettings
 
 
-class WaybillsSettings(SystemSettings):
+class WaybillsSettings(SystemSettings, LoginThrottleSettings):
     """Settings of the waybills system."""
 
     system: ClassVar[str] = "waybills"
     model_config = SettingsConfigDict(env_prefix="OPSUITE_WAYBILLS_", env_file=".env", extra="ignore")
 
     access_token_minutes: int = 60
-    login_attempts: int = 5
-    login_window_seconds: int = 300

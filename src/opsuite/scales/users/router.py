@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from opsuite.core.text import check_text
-from opsuite.scales.deps import SessionDep, SettingsDep
+from opsuite.core.throttle import client_address
+from opsuite.scales.deps import RuntimeDep, SessionDep, SettingsDep
 from opsuite.scales.errors import FieldInvalid, Forbidden, error_responses
 from opsuite.scales.users import service
 from opsuite.scales.users.schemas import RegisterRequest, Token, UserOut
@@ -20,12 +21,17 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     "/register",
     status_code=201,
     response_model=UserOut,
-    responses=error_responses(403, 409),
+    responses=error_responses(403, 409, 429),
     summary="Register a user",
 )
-def register(body: RegisterRequest, session: SessionDep, settings: SettingsDep) -> UserOut:
+def register(body: RegisterRequest, request: Request, session: SessionDep, settings: SettingsDep) -> UserOut:
     if not settings.allow_registration:
         raise Forbidden("Registration is closed")
+    service.count_registration(
+        request.app.state.login_throttle,
+        address=client_address(request),
+        limit=settings.register_attempts_per_address,
+    )
     user = service.register(session, email=body.email, password=body.password)
     return UserOut(id=user.id, email=user.email)
 
@@ -33,24 +39,27 @@ def register(body: RegisterRequest, session: SessionDep, settings: SettingsDep) 
 @router.post(
     "/login",
     response_model=Token,
-    responses=error_responses(401),
+    responses=error_responses(401, 429),
     summary="Log in with the e-mail as username (OAuth2 form)",
 )
 def login(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
 ) -> Token:
+    # No SessionDep: the service hashes outside any write transaction.
     for field, value in (("username", form.username), ("password", form.password)):
         try:
             check_text(value)
         except ValueError as exc:
             raise FieldInvalid(("body", field), str(exc), value) from None
     token = service.login(
-        session,
+        runtime.database,
         email=form.username,
         password=form.password,
+        address=client_address(request),
+        throttle=request.app.state.login_throttle,
         key=request.app.state.signing_key,
         minutes=settings.access_token_minutes,
     )

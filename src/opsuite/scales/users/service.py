@@ -1,29 +1,40 @@
-"""Registration, login and the caller behind a bearer token."""
+"""Registration, login and the caller behind a bearer token (bound to the system and the password)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from opsuite.core.security import decode_token, encode_token, hash_password, verify_password
-from opsuite.scales.errors import Conflict, Unauthorized
+from opsuite.core.db import Database
+from opsuite.core.security import decode_token, encode_token, fingerprint, hash_password
+from opsuite.core.throttle import LoginThrottle, LoginThrottled, verify_login
+from opsuite.scales.errors import Conflict, TooManyAttempts, Unauthorized
 from opsuite.scales.users.models import User
 
-# Verifying against a real hash when the e-mail is unknown keeps both failures equally slow.
-_DUMMY_HASH = hash_password("timing-equaliser")
+AUDIENCE = "scales"
 
 
 def register(session: Session, *, email: str, password: str) -> User:
     """Create a user; 409 when the e-mail is taken."""
+    # Hashed before the first query: the session's write transaction starts with that query.
+    password_hash = hash_password(password)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("Email already registered")
-    user = User(email=email, password_hash=hash_password(password))
+    user = User(email=email, password_hash=password_hash)
     session.add(user)
     session.flush()
     return user
+
+
+def count_registration(throttle: LoginThrottle, *, address: str, limit: int) -> None:
+    """Count one registration from `address`; 429 past `limit` per window."""
+    try:
+        throttle.reserve_action("register", address, limit)
+    except LoginThrottled as throttled:
+        raise TooManyAttempts(throttled.retry_after) from None
 
 
 def set_password(session: Session, *, email: str, password: str) -> tuple[User, bool]:
@@ -35,23 +46,48 @@ def set_password(session: Session, *, email: str, password: str) -> tuple[User, 
     return user, False
 
 
-def login(session: Session, *, email: str, password: str, key: str, minutes: int) -> str:
-    """A bearer token for valid credentials; 401 otherwise."""
-    user = session.scalar(select(User).where(User.email == email))
-    valid, new_hash = verify_password(password, user.password_hash if user else _DUMMY_HASH)
-    if user is None or not valid:
+def login(
+    database: Database,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    throttle: LoginThrottle,
+    key: str,
+    minutes: int,
+) -> str:
+    """A bearer token for valid credentials; 401 otherwise, 429 past the throttle's limits.
+
+    The user is read in a read-only transaction and the hash checked outside any transaction.
+    """
+
+    def find() -> tuple[User, str] | None:
+        with database.session(write=False) as session:
+            user = session.scalar(select(User).where(User.email == email))
+        return None if user is None else (user, user.password_hash)
+
+    try:
+        found = verify_login(throttle, login=email, address=address, password=password, find=find)
+    except LoginThrottled as throttled:
+        raise TooManyAttempts(throttled.retry_after) from None
+    if found is None:
         raise Unauthorized("Incorrect username or password")
+    user, new_hash = found
     if new_hash:
+        with database.session() as session:
+            session.execute(update(User).where(User.id == user.id).values(password_hash=new_hash))
         user.password_hash = new_hash
-    return encode_token({"sub": str(user.id)}, key, timedelta(minutes=minutes))
+    claims = {"sub": str(user.id), "pwd_fp": fingerprint(user.password_hash)}
+    return encode_token(claims, key, timedelta(minutes=minutes), audience=AUDIENCE)
 
 
 def authenticate(session: Session, token: str | None, key: str) -> User:
-    """The user a bearer token names; 401 in FastAPI's words otherwise."""
+    """The user a bearer token names, if its password is unchanged since; 401 in FastAPI's words otherwise."""
     if not token:
         raise Unauthorized("Not authenticated", challenge=True)
     try:
-        subject = decode_token(token, key).get("sub")
+        claims = decode_token(token, key, audience=AUDIENCE)
+        subject = claims.get("sub")
         user_id = int(subject) if isinstance(subject, str) else None
     except (jwt.InvalidTokenError, ValueError):
         user_id = None
@@ -60,4 +96,6 @@ def authenticate(session: Session, token: str | None, key: str) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise Unauthorized("User not found", challenge=True)
+    if claims.get("pwd_fp") != fingerprint(user.password_hash):
+        raise Unauthorized("Password changed, log in again", challenge=True)
     return user

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
+from opsuite.core.db import Database
+from opsuite.core.throttle import client_address
 from opsuite.waybills.auth import service
 from opsuite.waybills.auth.schemas import LoginIn, LoginOut, LoginUser
-from opsuite.waybills.deps import CurrentActor, SessionDep, SettingsDep
+from opsuite.waybills.deps import CurrentActor, SettingsDep, get_database
 from opsuite.waybills.users.schemas import UserOut
 
 router = APIRouter(tags=["auth"])
+
+# Not SessionDep: a login must not open the request's write transaction before it hashes the password.
+DatabaseDep = Annotated[Database, Depends(get_database)]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "login или password не переданы"},
@@ -22,16 +27,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/auth/login/", response_model=LoginOut, responses=_ERRORS, summary="Log in (web or mobile)")
-def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> LoginOut:
+def login(body: LoginIn, request: Request, database: DatabaseDep, settings: SettingsDep) -> LoginOut:
     """Exchange login and password for an access token."""
     token, user = service.login(
-        session,
+        database,
         login=body.login,
         password=body.password,
         client=body.client,
+        address=client_address(request),
         key=request.app.state.signing_key,
         lifetime=timedelta(minutes=settings.access_token_minutes),
-        limiter=request.app.state.login_limiter,
+        throttle=request.app.state.login_throttle,
     )
     return LoginOut(access=token, user=LoginUser.model_validate(user))
 

@@ -1,4 +1,4 @@
-"""Login, tokens and the caller's identity: JWT with a password fingerprint, throttled failures."""
+"""Login, tokens and the caller's identity: JWT with a password fingerprint and audience, throttled logins."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from opsuite.core.security import AttemptLimiter, TokenCache, encode_token, fingerprint, verify_password
+from opsuite.core.db import Database
+from opsuite.core.security import TokenCache, encode_token, fingerprint
+from opsuite.core.throttle import LoginThrottle, LoginThrottled, verify_login
 from opsuite.waybills import messages
 from opsuite.waybills.errors import AuthFailed, BadRequest, Throttled
 from opsuite.waybills.roles.flags import FLAGS
@@ -18,6 +20,7 @@ from opsuite.waybills.roles.models import Permission, Role
 from opsuite.waybills.users.models import User
 
 WEB, MOBILE = "web", "mobile"
+AUDIENCE = "waybills"
 
 
 @dataclass(frozen=True)
@@ -43,34 +46,44 @@ def issue_token(user: User, client: str, key: str, lifetime: timedelta) -> str:
         "client": client,
         "pwd_fp": fingerprint(user.password),
     }
-    return encode_token(claims, key, lifetime)
+    return encode_token(claims, key, lifetime, audience=AUDIENCE)
 
 
 def login(
-    session: Session,
+    database: Database,
     *,
     login: str | None,
     password: str | None,
     client: str,
+    address: str,
     key: str,
     lifetime: timedelta,
-    limiter: AttemptLimiter,
+    throttle: LoginThrottle,
 ) -> tuple[str, User]:
-    """Check credentials and return a token and the user; failures are counted per login."""
+    """Check credentials and return a token and the user; every attempt is reserved before the hash.
+
+    The user is read in a read-only transaction and the hash checked outside any transaction, so
+    concurrent logins never hold SQLite's write lock while they hash.
+    """
     if not login or not password:
         raise BadRequest(messages.LOGIN_REQUIRED_FIELDS)
-    wait = limiter.retry_after(login)
-    if wait:
-        raise Throttled(wait)
-    user = session.scalar(select(User).where(User.login == login, User.deleted_at.is_(None)))
-    valid, new_hash = verify_password(password, user.password) if user is not None else (False, None)
-    if user is None or not valid:
-        limiter.failed(login)
+
+    def find() -> tuple[User, str] | None:
+        with database.session(write=False) as session:
+            user = session.scalar(select(User).where(User.login == login, User.deleted_at.is_(None)))
+        return None if user is None else (user, user.password)
+
+    try:
+        found = verify_login(throttle, login=login, address=address, password=password, find=find)
+    except LoginThrottled as throttled:
+        raise Throttled(throttled.retry_after) from None
+    if found is None:
         raise AuthFailed(messages.LOGIN_FAILED)
-    limiter.succeeded(login)
+    user, new_hash = found
     if new_hash is not None:
+        with database.session() as session:
+            session.execute(update(User).where(User.id == user.id).values(password=new_hash))
         user.password = new_hash
-        session.flush()
     return issue_token(user, client, key, lifetime), user
 
 
