@@ -44,6 +44,7 @@ class Findings:
     """What one run's event log holds."""
 
     requests: int = 0
+    truncated_lines: int = 0
     no_response: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     failing_cases: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -57,7 +58,11 @@ class Findings:
         """Fold every event of the NDJSON file at `path` into these findings."""
         with path.open(encoding="utf-8") as lines:
             for line in lines:
-                event = json.loads(line)
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError:  # the last line of a log whose writer was killed
+                    self.truncated_lines += 1
+                    continue
                 if "ScenarioFinished" in event:
                     self._scenario(event["ScenarioFinished"])
                 elif "NonFatalError" in event:
@@ -131,6 +136,7 @@ class Findings:
         return {
             "requests": self.requests,
             "no_response": self.no_response,
+            "truncated_event_lines": self.truncated_lines,
             "responses_5xx": sum(n for status, n in self.statuses.items() if status >= 500),
             "statuses": {str(status): n for status, n in sorted(self.statuses.items())},
             "findings": {name: unique[name] for name in CATEGORY_ORDER},

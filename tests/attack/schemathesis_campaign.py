@@ -9,8 +9,9 @@ For each system x database: a fresh database (a SQLite file in a temp dir, or `C
 `--postgres-url`, default $OPSUITE_TEST_POSTGRES_URL or postgresql+psycopg://postgres@127.0.0.1:5432/postgres),
 `opsuite migrate` and `opsuite demo`, `opsuite serve SYSTEM --port P` in a subprocess on a free loopback
 port (inherited OPSUITE_* variables dropped, OPSUITE_VAR_DIR in the temp dir), a login as the demo
-principal, then `st run` with the phases examples, coverage, fuzzing and stateful for `--minutes`, one
-worker by default. Findings are classified (5xx, response schema, undocumented status, content type,
+principal, then `st run` for `--minutes`, one worker by default: the phases examples, coverage and
+fuzzing, then the stateful phase alone for its `--stateful-share` of the budget (in one `st run` fuzzing
+overran a 120 s budget on scales by 150 s on the loaded machine and the stateful phase never ran). Findings are classified (5xx, response schema, undocumented status, content type,
 other), printed as a table and written as JSON to `--output`, with a reproducer of every 5xx.
 The machine is shared: one run at a time, `--workers 1`, both processes niced, the server killed past
 `--memory-limit-mb`, every subprocess under a timeout. `--keep DIR` keeps logs and the NDJSON events.
@@ -22,10 +23,13 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +58,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--phases", default=PHASES)
+    parser.add_argument("--stateful-share", type=float, default=0.4, help="of the budget, for its own st run")
     parser.add_argument("--checks", default="all")
     parser.add_argument("--request-timeout", type=float, default=30.0)
     parser.add_argument("--memory-limit-mb", type=float, default=2048.0)
@@ -92,12 +97,12 @@ def git_revision() -> str:
 
 
 def schemathesis_command(
-    args: argparse.Namespace, base_url: str, budget: int, reports: Path, headers: dict[str, str]
+    args: argparse.Namespace, leg: Leg, base_url: str, reports: Path, headers: dict[str, str]
 ) -> list[str]:
-    """The `st run` command line of one run."""
+    """The `st run` command line of one leg."""
     command = [
         sys.executable, "-m", "schemathesis.cli", "run", f"{base_url}/openapi.json",
-        "--workers", str(args.workers), "--max-time", str(budget), "--phases", args.phases,
+        "--workers", str(args.workers), "--max-time", str(leg.seconds), "--phases", leg.phases,
         "--checks", args.checks, "--seed", str(args.seed), "--generation-database", "none",
         "--request-timeout", str(args.request_timeout), "--suppress-health-check", "all",
         "--report", "json,ndjson", "--report-json-path", str(reports / "report.json"),
@@ -108,14 +113,36 @@ def schemathesis_command(
     return command
 
 
+@dataclass(frozen=True)
+class Leg:
+    """One `st run` of a run: its phases and its share of the budget."""
+
+    name: str
+    phases: str
+    seconds: int
+
+
+def legs(phases: str, budget: int, stateful_share: float) -> list[Leg]:
+    """The phases before stateful in one leg, stateful in its own, the budget split between them."""
+    names = [name.strip() for name in phases.split(",") if name.strip()]
+    others = [name for name in names if name != "stateful"]
+    if "stateful" not in names or not others or stateful_share <= 0:
+        return [Leg("all", ",".join(names), budget)]
+    stateful = max(1, round(budget * stateful_share))
+    return [
+        Leg("stateless", ",".join(others), max(1, budget - stateful)),
+        Leg("stateful", "stateful", stateful),
+    ]
+
+
 def run_schemathesis(
-    command: list[str], env: dict[str, str], work: Path, budget: int, nice: int
+    command: list[str], env: dict[str, str], log_path: Path, budget: int, nice: int
 ) -> dict[str, Any]:
     """Run `st run` to completion or to its budget plus grace; its exit code and whether it was stopped."""
     started = time.monotonic()
-    with (work / "schemathesis.log").open("wb") as log:
+    with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT,
+            command, env=env, cwd=log_path.parent, stdout=log, stderr=subprocess.STDOUT,
             preexec_fn=(lambda: os.nice(nice)) if nice else None,
         )  # fmt: skip
         try:
@@ -124,6 +151,10 @@ def run_schemathesis(
         except subprocess.TimeoutExpired:
             process.kill()
             code, stopped = process.wait(30), True
+        except BaseException:  # interrupted or terminated: leave no schemathesis behind
+            process.kill()
+            process.wait(30)
+            raise
     return {
         "exit_code": code,
         "stopped_by_campaign": stopped,
@@ -171,36 +202,36 @@ def one_run(args: argparse.Namespace, system: str, db: str) -> dict[str, Any]:
                     PROTECT_ENV: json.dumps(access.rules),
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
                 }
-                reports = work / "reports"
-                command = schemathesis_command(args, served.base_url, budget, reports, access.headers)
-                print(
-                    f"[{now()}] {system}/{db}: schemathesis for {budget} s on {served.base_url}",
-                    file=sys.stderr,
-                )
-                result["schemathesis"] = run_schemathesis(command, st_env, work, budget, args.nice)
+                result["schemathesis"] = {}
+                for leg in legs(args.phases, budget, args.stateful_share):
+                    reports = work / "reports" / leg.name
+                    command = schemathesis_command(args, leg, served.base_url, reports, access.headers)
+                    print(
+                        f"[{now()}] {system}/{db}: {leg.phases} for {leg.seconds} s on {served.base_url}",
+                        file=sys.stderr,
+                    )
+                    log = work / f"schemathesis-{leg.name}.log"
+                    ran = run_schemathesis(command, st_env, log, leg.seconds, args.nice)
+                    result["schemathesis"][leg.name] = ran | read_verdict(reports / "report.json")
+                    if ran["exit_code"] not in (0, 1) and not (reports / "events.ndjson").exists():
+                        result["error"] = log.read_text(errors="replace")[-3000:]
                 result["auth_probe_status_at_end"] = probe(served.base_url, target, access.headers)
                 result["server"] = served.report()
-        result.update(read_reports(reports))
-        if result["schemathesis"]["exit_code"] not in (0, 1) and not (reports / "events.ndjson").exists():
-            result["error"] = (work / "schemathesis.log").read_text(errors="replace")[-3000:]
+        findings = Findings()
+        for events in sorted((work / "reports").glob("*/events.ndjson")):
+            findings.read(events)
+        result.update(findings.summary())
     return result
 
 
-def read_reports(reports: Path) -> dict[str, Any]:
-    """Schemathesis' own verdict (cases, stop reason, phases) and our classification of its events."""
-    found: dict[str, Any] = {}
-    report = reports / "report.json"
-    if report.exists():
-        verdict = json.loads(report.read_text())
-        found["schemathesis_report"] = {
-            key: verdict.get(key)
-            for key in ("schemathesis_version", "seed", "running_time", "stop_reason", "complete", "operations",
-                        "phases", "test_cases", "failures", "errors", "warnings")
-        }  # fmt: skip
-    events = reports / "events.ndjson"
-    if events.exists():
-        found.update(Findings().read(events).summary())
-    return found
+def read_verdict(report: Path) -> dict[str, Any]:
+    """Schemathesis' own verdict of one leg: cases, stop reason, phases, its failure groups."""
+    if not report.exists():
+        return {}
+    verdict = json.loads(report.read_text())
+    keys = ("running_time", "stop_reason", "complete", "operations", "phases", "test_cases", "failures",
+            "errors", "warnings")  # fmt: skip
+    return {key: verdict.get(key) for key in keys}
 
 
 def now() -> str:
@@ -211,6 +242,8 @@ def now() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run every requested system x database in turn, writing the JSON after each run; 1 if any 5xx."""
     args = parse_args(argv)
+    # SIGTERM unwinds like an exception, so each run's server is stopped and its database dropped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     document: dict[str, Any] = {
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "revision": git_revision(),
@@ -220,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         "minutes_per_run": args.minutes,
         "workers": args.workers,
         "seed": args.seed,
+        "schemathesis_version": version("schemathesis"),
         "phases": args.phases,
+        "stateful_share": args.stateful_share,
         "checks": args.checks,
         "runs": [],
     }
