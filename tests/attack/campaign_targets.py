@@ -99,8 +99,18 @@ def _scales_prepare(client: httpx.Client, ports: dict[str, int]) -> Access:
                 client.put(f"/devices/{device['id']}", json={"port": ports["simulator"]}, headers=headers)
             )
             moved.append(device["id"])
+    # Generated device passwords almost never meet the 4-character rule, so generated creations fail:
+    # a few more devices let generated small ids reach the device code (one answers, one refuses).
+    seeded = []
+    for name, port in (
+        ("Весы 2 (симулятор)", ports["simulator"]),
+        ("Весы 3 (закрытый порт)", ports["closed"]),
+    ):
+        device = {"name": name, "ip": "127.0.0.1", "port": port, "password": "1234"}
+        seeded.append(_checked(client.post("/devices", json=device, headers=headers))["id"])
     notes = [
-        f"logged in as {SCALES_LOGIN['username']}; demo device(s) {moved} moved to simulator port {ports['simulator']}"
+        f"logged in as {SCALES_LOGIN['username']}; demo device(s) {moved} moved to simulator port {ports['simulator']}",
+        f"devices {seeded} added: one more on the simulator, one on the closed port {ports['closed']}",
     ]
     return Access(headers, [], notes)
 
@@ -117,5 +127,5 @@ def _production_prepare(client: httpx.Client, ports: dict[str, int]) -> Access:
 TARGETS: dict[str, Target] = {
     "waybills": Target("waybills", _waybills_env, (), _waybills_prepare, "/api/auth/me/"),
     "production": Target("production", _production_env, (), _production_prepare, "/api/batches"),
-    "scales": Target("scales", _scales_env, ("simulator",), _scales_prepare, "/devices"),
+    "scales": Target("scales", _scales_env, ("simulator", "closed"), _scales_prepare, "/devices"),
 }
