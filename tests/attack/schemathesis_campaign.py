@@ -66,6 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     default_pg = os.environ.get("OPSUITE_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
     parser.add_argument("--postgres-url", default=default_pg)
     parser.add_argument(
+        "--update",
+        action="store_true",
+        help="replace only these runs in an existing --output, keep the others",
+    )
+    parser.add_argument(
         "--keep", type=Path, help="keep each run's logs and NDJSON events under this directory"
     )
     args = parser.parse_args(argv)
@@ -226,9 +231,13 @@ def one_run(args: argparse.Namespace, system: str, db: str) -> dict[str, Any]:
 
 def read_verdict(report: Path) -> dict[str, Any]:
     """Schemathesis' own verdict of one leg: cases, stop reason, phases, its failure groups."""
-    if not report.exists():
+    try:
+        verdict = json.loads(report.read_text())
+    except (
+        FileNotFoundError,
+        json.JSONDecodeError,
+    ):  # a leg killed past its grace leaves none, or an empty one
         return {}
-    verdict = json.loads(report.read_text())
     keys = ("running_time", "stop_reason", "complete", "operations", "phases", "test_cases", "failures",
             "errors", "warnings")  # fmt: skip
     return {key: verdict.get(key) for key in keys}
@@ -244,12 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # SIGTERM unwinds like an exception, so each run's server is stopped and its database dropped.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    command = " ".join(["python", "-m", "tests.attack.schemathesis_campaign", *(argv or sys.argv[1:])])
+    revision = git_revision()
     document: dict[str, Any] = {
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "revision": git_revision(),
-        "command": " ".join(
-            [Path(sys.executable).name, "-m", "tests.attack.schemathesis_campaign", *(argv or sys.argv[1:])]
-        ),
+        "revision": revision,
+        "command": command,
         "minutes_per_run": args.minutes,
         "workers": args.workers,
         "seed": args.seed,
@@ -259,14 +268,24 @@ def main(argv: list[str] | None = None) -> int:
         "checks": args.checks,
         "runs": [],
     }
+    if args.update and args.output.exists():
+        document = json.loads(args.output.read_text(encoding="utf-8"))
+        document.setdefault("updated_by", []).append({"command": command, "revision": revision})
     args.output.parent.mkdir(parents=True, exist_ok=True)
     for system in args.system:
         for db in args.db:
+            started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             try:
                 run = one_run(args, system, db)
             except Exception as error:  # one broken run must not lose the others' results
                 run = {"system": system, "db": db, "error": f"{type(error).__name__}: {error}"}
-            document["runs"].append(run)
+            run |= {"started_at": started, "revision": revision, "command": command}
+            runs = document["runs"]
+            same = [i for i, old in enumerate(runs) if (old["system"], old["db"]) == (system, db)]
+            if same:  # --update: this run replaces the earlier one of the same system and database
+                runs[same[0]] = run
+            else:
+                runs.append(run)
             document["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             args.output.write_text(
                 json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
