@@ -27,6 +27,19 @@ def category(code: str) -> str:
     return next((name for name, codes in CATEGORIES.items() if code in codes), "other")
 
 
+def documented_5xx(openapi: dict[str, Any]) -> dict[str, frozenset[int]]:
+    """The 5xx statuses each operation ("METHOD /path") declares, e.g. scales' 502/503/504 for a scale's faults."""
+    documented: dict[str, frozenset[int]] = {}
+    for path, operations in (openapi.get("paths") or {}).items():
+        for method, operation in operations.items():
+            if isinstance(operation, dict) and "responses" in operation:
+                codes = {str(code).upper() for code in operation["responses"]}
+                statuses = {int(code) for code in codes if code.isdigit() and code.startswith("5")}
+                statuses |= set(range(500, 600)) if "5XX" in codes else set()
+                documented[f"{method.upper()} {path}"] = frozenset(statuses)
+    return documented
+
+
 def decode(payload: Any, limit: int = 2000) -> str | None:
     """A recorded body as text (bytes come base64-encoded in the log), cut to `limit` characters."""
     if payload is None:
@@ -43,7 +56,12 @@ def decode(payload: Any, limit: int = 2000) -> str | None:
 class Findings:
     """What one run's event log holds."""
 
+    documented: dict[str, frozenset[int]] = field(default_factory=dict)
+    """5xx statuses the contract declares per operation: answers, not crashes (see `documented_5xx`)."""
     requests: int = 0
+    server_errors: int = 0
+    documented_server_errors: int = 0
+    _crashed_operations: set[str] = field(default_factory=set)
     truncated_lines: int = 0
     no_response: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
@@ -103,6 +121,12 @@ class Findings:
             return
         request = interaction["request"]
         operation = f"{case.get('method', request['method'])} {case.get('path', '?')}"
+        documented = status in self.documented.get(operation, frozenset())
+        if documented:
+            self.documented_server_errors += 1
+        else:
+            self.server_errors += 1
+            self._crashed_operations.add(operation)
         kept = self.reproducers.setdefault((operation, status), [])
         if len(kept) < REPRODUCERS_PER_KIND:
             uri = urlsplit(request["uri"])
@@ -112,6 +136,7 @@ class Findings:
             kept.append({
                 "operation": operation,
                 "status": status,
+                "documented": documented,
                 "method": request["method"],
                 "path": uri.path + (f"?{uri.query}" if uri.query else ""),
                 "headers": headers,
@@ -127,6 +152,8 @@ class Findings:
         by_code: dict[str, dict[str, Any]] = {}
         for (code, operation), count in sorted(self.failing_cases.items()):
             name = category(code)
+            if name == "server_error" and operation not in self._crashed_operations:
+                name = "other"  # only 5xx the contract declares for this operation (a device's fault)
             unique[name] += 1
             cases[name] += count
             entry = by_code.setdefault(
@@ -137,7 +164,8 @@ class Findings:
             "requests": self.requests,
             "no_response": self.no_response,
             "truncated_event_lines": self.truncated_lines,
-            "responses_5xx": sum(n for status, n in self.statuses.items() if status >= 500),
+            "responses_5xx": self.server_errors,
+            "responses_5xx_documented": self.documented_server_errors,
             "statuses": {str(status): n for status, n in sorted(self.statuses.items())},
             "findings": {name: unique[name] for name in CATEGORY_ORDER},
             "failing_cases": {name: cases[name] for name in CATEGORY_ORDER},
@@ -150,7 +178,7 @@ class Findings:
         }
 
 
-COLUMNS = ("system", "db", "requests", "5xx resp", *CATEGORY_ORDER, "errors", "server")
+COLUMNS = ("system", "db", "requests", "5xx resp", "documented 5xx", *CATEGORY_ORDER, "errors", "server")
 
 
 def table(runs: list[dict[str, Any]]) -> str:
@@ -170,6 +198,7 @@ def table(runs: list[dict[str, Any]]) -> str:
             state = "campaign error"
         cells = [
             run["system"], run["db"], run.get("requests", 0), run.get("responses_5xx", 0),
+            run.get("responses_5xx_documented", 0),
             *(found.get(name, 0) for name in CATEGORY_ORDER),
             sum(error["count"] for error in run.get("errors", [])), state,
         ]  # fmt: skip

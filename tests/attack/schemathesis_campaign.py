@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 
-from tests.attack.campaign_findings import Findings, table
+from tests.attack.campaign_findings import Findings, documented_5xx, table
 from tests.attack.campaign_server import DEFAULT_POSTGRES_URL, cli, free_port, fresh_database, serve
 from tests.attack.campaign_targets import TARGETS, Target
 from tests.attack.schemathesis_guard import PROTECT_ENV
@@ -200,6 +200,7 @@ def one_run(args: argparse.Namespace, system: str, db: str) -> dict[str, Any]:
             with serve(system, env, work, args.memory_limit_mb, args.nice) as served:
                 with httpx.Client(base_url=served.base_url, timeout=30.0) as client:
                     access = target.prepare(client, ports)
+                    documented = documented_5xx(client.get("/openapi.json").json())
                 result["setup"] = access.notes
                 result["protected"] = access.rules
                 st_env = base_env() | {
@@ -222,7 +223,7 @@ def one_run(args: argparse.Namespace, system: str, db: str) -> dict[str, Any]:
                         result["error"] = log.read_text(errors="replace")[-3000:]
                 result["auth_probe_status_at_end"] = probe(served.base_url, target, access.headers)
                 result["server"] = served.report()
-        findings = Findings()
+        findings = Findings(documented=documented)
         for events in sorted((work / "reports").glob("*/events.ndjson")):
             findings.read(events)
         result.update(findings.summary())
