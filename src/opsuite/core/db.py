@@ -38,14 +38,14 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, create_directory: bool = True, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and explicit BEGINs."""
     kwargs["hide_parameters"] = True  # errors and echo never show bound values (secrets, personal data)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)
     database = make_url(url).database
-    if database and database != ":memory:":
+    if create_directory and database and database != ":memory:":
         # A directory that cannot be made is reported by the first connection, as a database that is down.
         with suppress(OSError):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +104,10 @@ class Database:
         always free: the loop never waits for a pool that worker threads have drained.
         """
         if self._loop_sessions is None:
-            self._loop_engine = make_engine(self.url, pool_size=1, max_overflow=0, pool_timeout=0.001)
+            # The main engine made the directory; a second engine must not bring back one that has gone.
+            self._loop_engine = make_engine(
+                self.url, create_directory=False, pool_size=1, max_overflow=0, pool_timeout=0.001
+            )
             self._loop_sessions = sessionmaker(self._loop_engine, expire_on_commit=False)
         return self._loop_sessions
 

@@ -249,31 +249,25 @@ class DatabaseStartupCheck:
         await self.app(scope, receive_again, send)
 
 
-def install_database_errors(app: FastAPI, database: Callable[[], Database], *, busy: str, down: str) -> None:
-    """Answer a saturated pool with 503 `{"detail": busy}` and a failing database with 503 `{"detail": down}`.
-
-    Both carry `Retry-After`; `busy` and `down` are in the system's language.
-    """
-
-    def unavailable(detail: str) -> JSONResponse:
-        seconds = database().gate.retry_after_seconds
-        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": str(seconds)})
-
-    async def saturated(_request: Request, _exc: Exception) -> JSONResponse:
-        return unavailable(busy)
-
-    async def database_failed(_request: Request, exc: Exception) -> JSONResponse:
-        reason = _first_line(exc)
-        if "database is locked" in reason:  # SQLite's busy timeout ran out: saturation, not an outage
-            return unavailable(busy)
+def unavailable_response(database: Database, exc: BaseException, *, busy: str, down: str) -> JSONResponse:
+    """503 with `Retry-After`: `busy` for a saturated pool, `down` for a failing database, as `{"detail"}`."""
+    reason = _first_line(exc)
+    # SQLite's busy timeout running out is saturation, not an outage.
+    saturated = isinstance(exc, DatabaseBusy | PoolTimeout) or "database is locked" in reason
+    if not saturated:
         error_log.warning("database unavailable: %s: %s", type(exc).__name__, reason)
-        return unavailable(down)
+    headers = {"Retry-After": str(database.gate.retry_after_seconds)}
+    return JSONResponse({"detail": busy if saturated else down}, status_code=503, headers=headers)
 
-    app.add_exception_handler(DatabaseBusy, saturated)
-    app.add_exception_handler(PoolTimeout, saturated)
 
-    app.add_exception_handler(OperationalError, database_failed)
-    app.add_exception_handler(InterfaceError, database_failed)
+def install_database_errors(app: FastAPI, database: Callable[[], Database], *, busy: str, down: str) -> None:
+    """Answer a saturated pool or a failing database with 503 and `Retry-After`, in the system's language."""
+
+    async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        return unavailable_response(database(), exc, busy=busy, down=down)
+
+    for error in (DatabaseBusy, PoolTimeout, OperationalError, InterfaceError):
+        app.add_exception_handler(error, unavailable)
 
 
 def include_flat(

@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from opsuite.core.db import Database
 from opsuite.core.jobs import Clock, PeriodicScheduler, build_runner, uses_celery, utcnow
-from opsuite.core.web import include_flat, install_common, install_database_errors
+from opsuite.core.web import include_flat, install_common, install_database_errors, unavailable_response
 from opsuite.production.apikeys import service as apikeys_service
 from opsuite.production.apikeys.guard import ActiveKeys, ApiKeyGuard
 from opsuite.production.apikeys.openapi import install_openapi
@@ -121,7 +121,10 @@ def create_app(
 
     # Added before install_common, so it runs inside the request-id and CORS layers: a 401 carries both.
     app.add_middleware(
-        ApiKeyGuard, keys=ActiveKeys(load_active_keys, settings.api_key_cache_seconds), open_paths=open_paths
+        ApiKeyGuard,
+        keys=ActiveKeys(load_active_keys, settings.api_key_cache_seconds),
+        open_paths=open_paths,
+        unavailable=lambda exc: unavailable_response(database, exc, busy=DATABASE_BUSY, down=DATABASE_DOWN),
     )
     install_common(
         app,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 
 import anyio.to_thread
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from opsuite.production.apikeys.service import hash_key
@@ -62,13 +62,27 @@ def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
+def _unavailable(_exc: Exception) -> Response:
+    return JSONResponse(
+        {"detail": UNAVAILABLE}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
 class ApiKeyGuard:
     """Pure ASGI middleware: once an active key exists, a request without one gets 401 before routing."""
 
-    def __init__(self, app: ASGIApp, *, keys: ActiveKeys, open_paths: frozenset[str]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        keys: ActiveKeys,
+        open_paths: frozenset[str],
+        unavailable: Callable[[Exception], Response] | None = None,
+    ) -> None:
         self.app = app
         self.keys = keys
         self.open_paths = open_paths
+        self.unavailable = unavailable or _unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.open_paths:
@@ -78,10 +92,7 @@ class ApiKeyGuard:
             active = await self.keys.current()
         except Exception as exc:  # the database is down: refuse rather than let anyone in
             log.warning("API keys could not be read: %s", type(exc).__name__)
-            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-            await JSONResponse({"detail": UNAVAILABLE}, status_code=503, headers=headers)(
-                scope, receive, send
-            )
+            await self.unavailable(exc)(scope, receive, send)
             return
         if active:
             key = presented_key(scope["headers"])
