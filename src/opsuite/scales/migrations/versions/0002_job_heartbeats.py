@@ -6,8 +6,7 @@ Revises: 0001
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
+from opsuite.core.schema_steps import add_job_heartbeats, drop_job_heartbeats
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -16,12 +15,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("checkpoint", sa.JSON(), nullable=True))
+    add_job_heartbeats()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.drop_column("checkpoint")
-        batch_op.drop_column("heartbeat_at")
+    drop_job_heartbeats()
