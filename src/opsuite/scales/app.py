@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from opsuite.core.db import Database
 from opsuite.core.jobs import Clock, JobSetup, PeriodicScheduler, build_runner, uses_celery, utcnow
 from opsuite.core.throttle import build_login_throttle
-from opsuite.core.web import install_common, install_database_errors
+from opsuite.core.web import include_flat, install_common, install_database_errors
 from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import ScaleFactory
@@ -104,5 +104,5 @@ def create_app(
     )
     install_database_errors(app, lambda: database, busy=DATABASE_BUSY, down=DATABASE_DOWN)
     for router in (users_router, fleet_router, products_router, autoupdate_router, jobs_router):
-        app.include_router(router)
+        include_flat(app, router)
     return app
