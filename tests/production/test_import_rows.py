@@ -6,22 +6,10 @@ import csv
 import io
 from typing import Any
 
+from opsuite.production.exports.service import COLUMNS
 from tests.production.helpers import Api
 
-HEADER = [
-    "batch_number",
-    "batch_date",
-    "nomenclature",
-    "ekn_code",
-    "shift",
-    "team",
-    "task_description",
-    "shift_start",
-    "shift_end",
-    "work_center_identifier",
-    "work_center_name",
-    "products",
-]
+HEADER = list(COLUMNS[:12])  # the export's columns, in order, up to `products`
 GOOD = {
     "batch_date": "2025-02-01",
     "nomenclature": "Молоко 1 л",

@@ -24,6 +24,7 @@ from opsuite.core.db import Database
 from opsuite.core.jobs import JobState, enqueue_args
 from opsuite.production.batches.models import Batch
 from opsuite.production.exports import service as exports_service
+from opsuite.production.exports.service import COLUMNS
 from opsuite.production.files import service as files_service
 from opsuite.production.jobs.models import Job
 from opsuite.production.settings import ProductionSettings
@@ -32,19 +33,7 @@ from tests.production.helpers import Api, FakeClock
 
 T = TypeVar("T")
 ROWS = 3000
-HEADER = [
-    "batch_number",
-    "batch_date",
-    "nomenclature",
-    "ekn_code",
-    "shift",
-    "team",
-    "task_description",
-    "shift_start",
-    "shift_end",
-    "work_center_identifier",
-    "work_center_name",
-]
+HEADER = list(COLUMNS[:11])  # the export's columns, in order, up to `work_center_name`
 
 
 def _wait(probe: Callable[[], T], what: str, timeout: float = 120.0) -> T:
