@@ -1,0 +1,29 @@
+"""The web layer every system shares: the app builder, request context, flat routes, database errors."""
+
+from opsuite.core.web.app import install_common
+from opsuite.core.web.context import REQUEST_ID_HEADER, Metrics, RequestContextMiddleware
+from opsuite.core.web.database import (
+    DatabaseStartupCheck,
+    DatabaseUnavailable,
+    database_problem,
+    health_response,
+    install_database_errors,
+    unavailable_response,
+)
+from opsuite.core.web.routes import FlatRoute, include_flat, path_methods
+
+__all__ = [
+    "REQUEST_ID_HEADER",
+    "DatabaseStartupCheck",
+    "DatabaseUnavailable",
+    "FlatRoute",
+    "Metrics",
+    "RequestContextMiddleware",
+    "database_problem",
+    "health_response",
+    "include_flat",
+    "install_common",
+    "install_database_errors",
+    "path_methods",
+    "unavailable_response",
+]

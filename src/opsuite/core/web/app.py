@@ -1,0 +1,53 @@
+"""What every system's app gets from core: request context, CORS, a body limit, `/metrics` and `/health`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from opsuite.core.db import Database
+from opsuite.core.limits import DEFAULT_BODY_LIMIT, BodyLimitMiddleware
+from opsuite.core.text import refuse_unsafe_url
+from opsuite.core.web.context import Metrics, RequestContextMiddleware
+from opsuite.core.web.database import DatabaseStartupCheck, health_response
+
+
+def install_common(
+    app: FastAPI,
+    *,
+    system: str,
+    database: Callable[[], Database],
+    cors_origins: list[str],
+    body_limit: int = DEFAULT_BODY_LIMIT,
+) -> Metrics:
+    """Add request context, CORS, a body limit, `/metrics` and `/health` to a system's app."""
+    metrics = Metrics(system)
+    app.add_middleware(BodyLimitMiddleware, limit=body_limit)
+    app.router.dependencies.append(Depends(refuse_unsafe_url))  # routes added from here on
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(DatabaseStartupCheck, system=system, database=database)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics_endpoint() -> PlainTextResponse:
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    @app.get("/health", tags=["health"], summary="Liveness and database check")
+    async def health() -> JSONResponse:
+        checked = database()
+        if checked.is_sqlite:  # `SELECT 1` over the loop's own connection: bounded, and no thread to wait for
+            return health_response(system, checked, on_loop=True)
+        return await anyio.to_thread.run_sync(health_response, system, checked)
+
+    return metrics
