@@ -72,11 +72,11 @@ def test_worker_refuses_an_unknown_system(env: Path) -> None:
 
 
 def test_scales_describes_its_background_jobs(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from opsuite.scales import system
     from opsuite.scales.jobs.models import Job, Lease
+    from opsuite.scales.system import SYSTEM
 
     monkeypatch.delenv("OPSUITE_SCALES_DATABASE_URL", raising=False)
-    setup = system.jobs(system.settings())
+    setup = SYSTEM.jobs(SYSTEM.settings())
     try:
         assert (setup.system, setup.job_model, setup.lease_model) == ("scales", Job, Lease)
         assert [task.name for task in setup.registry.periodic_tasks] == ["scales.autoupdate.tick"]

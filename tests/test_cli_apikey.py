@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from opsuite import cli
 from opsuite.cli import app
-from opsuite.production import system as production
+from opsuite.production.system import SYSTEM as PRODUCTION
 
 
 @pytest.fixture
@@ -63,8 +63,8 @@ def test_create_list_revoke_and_the_key_works_only_until_revoked(
 
     spare_created = runner.invoke(app, ["apikey", "create", "production", "--name", "spare"])
     spare = spare_created.stdout.strip().splitlines()[-1]
-    config = production.settings().model_copy(update={"api_key_cache_seconds": 0})
-    with TestClient(production.create_app(config)) as client:
+    config = PRODUCTION.settings().model_copy(update={"api_key_cache_seconds": 0})
+    with TestClient(PRODUCTION.create_app(config)) as client:
         assert client.get("/api/batches").status_code == 401
         assert client.get("/api/batches", headers={"X-API-Key": key}).status_code == 200
         revoked_now = runner.invoke(app, ["apikey", "revoke", "production", key_id])

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 from enum import StrEnum
-from types import ModuleType
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import uvicorn
@@ -15,7 +14,8 @@ from fastapi.responses import HTMLResponse
 from rich.console import Console
 
 from opsuite.core.logs import configure_logging
-from opsuite.core.settings import CoreSettings
+from opsuite.core.settings import CoreSettings, SystemSettings
+from opsuite.core.system import ApiKeys, SimulateOptions
 from opsuite.systems import INDEX_PORT, SYSTEMS, descriptor
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def demo(
     """Load realistic demo data."""
     for name in _names(systems):
         system = descriptor(name)
-        console.print(f"{name}: {system.load_demo(system.settings(), if_empty=if_empty)}")
+        console.print(f"{name}: {system.load_demo(system.settings(), if_empty)}")
 
 
 @admin_app.command("create")
@@ -72,13 +72,13 @@ def admin_create(
     console.print(target.create_admin(target.settings(), username, password))
 
 
-def _keyed(system: str) -> ModuleType:
-    """The descriptor of a system that takes API keys; exits 2 with a message otherwise."""
+def _keyed(system: str) -> tuple[ApiKeys[Any], SystemSettings]:
+    """The key commands and settings of a system that takes API keys; exits 2 with a message otherwise."""
     target = descriptor(_names([system])[0])
-    if not hasattr(target, "create_api_key"):
+    if target.api_keys is None:
         console.print(f"[red]error:[/] system {system} has no API keys (it authenticates its users itself)")
         raise typer.Exit(2)
-    return target
+    return target.api_keys, target.settings()
 
 
 @apikey_app.command("create")
@@ -87,9 +87,9 @@ def apikey_create(
     name: Annotated[str, typer.Option(help="What the key is for (shown by list)")],
 ) -> None:
     """Create an API key and print it once: only its hash is stored."""
-    target = _keyed(system)
+    keys, settings = _keyed(system)
     try:
-        key_id, key = target.create_api_key(target.settings(), name)
+        key_id, key = keys.create(settings, name)
     except ValueError as error:
         console.print(f"[red]error:[/] {error}")
         raise typer.Exit(1) from None
@@ -100,8 +100,8 @@ def apikey_create(
 @apikey_app.command("list")
 def apikey_list(system: Annotated[str, typer.Argument(help="System")]) -> None:
     """List the API keys: id, name, first characters, created, revoked (empty while active)."""
-    target = _keyed(system)
-    rows = target.list_api_keys(target.settings())
+    keys, settings = _keyed(system)
+    rows = keys.rows(settings)
     if not rows:
         console.print(f"{system}: no API keys (the API is open to anyone who can reach its port)")
         return
@@ -116,9 +116,9 @@ def apikey_revoke(
     key: Annotated[str, typer.Argument(help="Id, first characters (as listed) or name of the key")],
 ) -> None:
     """Revoke an API key; running servers refuse it within their key cache time."""
-    target = _keyed(system)
+    keys, settings = _keyed(system)
     try:
-        console.print(target.revoke_api_key(target.settings(), key))
+        console.print(keys.revoke(settings, key))
     except ValueError as error:
         console.print(f"[red]error:[/] {error}")
         raise typer.Exit(1) from None
@@ -126,21 +126,17 @@ def apikey_revoke(
 
 @app.command()
 def simulate(
-    system: Annotated[str, typer.Argument(help="System whose devices to simulate (scales)")],
+    system: Annotated[str, typer.Argument(help="System whose devices to simulate")],
     count: Annotated[int, typer.Option(help="How many devices")] = 1,
     base_port: Annotated[int, typer.Option(help="Port of the first; the rest follow")] = 1111,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
 ) -> None:
     """Run device simulators until interrupted."""
-    if system != "scales":
-        raise typer.BadParameter(f"no simulators for {system!r}; known: scales")
-    from opsuite.scales.devices.simulator import ScaleSimulator, serve_simulators
-
-    def ready(simulators: list[ScaleSimulator]) -> None:
-        for sim in simulators:
-            console.print(f"scale simulator on {sim.host}:{sim.port} (password 1234)")
-
-    asyncio.run(serve_simulators(count, base_port, host=host, on_ready=ready))
+    simulated = [name for name in SYSTEMS if descriptor(name).simulate is not None]
+    run = descriptor(_names([system])[0]).simulate
+    if run is None:
+        raise typer.BadParameter(f"no simulators for {system!r}; known: {', '.join(simulated)}")
+    asyncio.run(run(SimulateOptions(count=count, base_port=base_port, host=host, announce=console.print)))
 
 
 @app.command()
@@ -159,7 +155,7 @@ def serve(
     links = []
     for name in names:
         system = descriptor(name)
-        system_port = port or system.PORT
+        system_port = port or system.port
         system_settings = system.settings()
         # Our middleware writes the access log, with the request id; uvicorn's would repeat each line.
         config = uvicorn.Config(
@@ -171,8 +167,8 @@ def serve(
         )
         servers.append(uvicorn.Server(config))
         links.append((name, f"http://{host}:{system_port}"))
-        console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs — log in: {system.LOGIN_HINT}")
-        if hasattr(system, "access_line"):
+        console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs — log in: {system.login_hint}")
+        if system.access_line is not None:
             console.print(f"{name}: {system.access_line(system_settings)}")
     if systems is None:
         index = uvicorn.Config(
@@ -215,7 +211,7 @@ def _celery_app(system: str) -> tuple[Celery, CoreSettings]:
     """The Celery app of a system with background jobs; exits 2 with a message otherwise."""
     name = _names([system])[0]
     target = descriptor(name)
-    jobs = getattr(target, "jobs", None)
+    jobs = target.jobs
     if jobs is None:
         console.print(f"[red]error:[/] system {name} has no background jobs")
         raise typer.Exit(2)

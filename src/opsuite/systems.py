@@ -1,11 +1,13 @@
-"""The systems this installation has, their ports, and a lazy import of each one's descriptor."""
+"""The systems this installation has; adding a system is one entry here."""
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import Any
 
-# name -> module of its descriptor (NAME, PORT, settings, create_app, migrate, create_admin, load_demo)
+from opsuite.core.system import System
+
+# name -> module whose `SYSTEM` describes it; imported only when used
 SYSTEMS: dict[str, str] = {
     "production": "opsuite.production.system",
     "scales": "opsuite.scales.system",
@@ -14,8 +16,9 @@ SYSTEMS: dict[str, str] = {
 INDEX_PORT = 8000
 
 
-def descriptor(name: str) -> ModuleType:
-    """The descriptor module of one system."""
+def descriptor(name: str) -> System[Any]:
+    """The descriptor of one system."""
     if name not in SYSTEMS:
         raise KeyError(f"unknown system {name!r}; known: {', '.join(SYSTEMS)}")
-    return importlib.import_module(SYSTEMS[name])
+    system: System[Any] = importlib.import_module(SYSTEMS[name]).SYSTEM
+    return system

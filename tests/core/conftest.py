@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase
+from tests.clock import FakeClock
 from tests.conftest import POSTGRES_ENV, service_url
 
 from opsuite.core.db import Database, new_metadata
@@ -26,20 +27,6 @@ class Job(JobMixin, CoreTestBase):
 
 class Lease(LeaseMixin, CoreTestBase):
     pass
-
-
-class FakeClock:
-    """A clock that moves only when told to."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> datetime:
-        self.now += delta
-        return self.now
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import String, delete
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from tests.clock import FakeClock
 from tests.production.webhook_receiver import Receiver, Reply
 
 from opsuite.core.db import Database, new_metadata
@@ -31,8 +32,6 @@ from opsuite.core.outbox import (
     prepare,
     signature,
 )
-
-FakeClock = Any  # the core `clock` fixture: callable, `advance(timedelta)`
 
 
 class OutboxTestBase(DeclarativeBase):
@@ -95,7 +94,7 @@ def new_message(clock: FakeClock, target: str = "/hook", *, attempts: int = 1, t
     message = Message(target=target, event_type="thing.happened", payload={"n": 1})
     message.id = uuid.uuid4()
     message.body = json.dumps({"id": str(message.id), "n": 1}).encode()
-    return prepare(message, now=clock(), max_attempts=attempts, timeout=timeout)
+    return prepare(message, now=clock.now(), max_attempts=attempts, timeout=timeout)
 
 
 def commit(database: Database, *messages: Message) -> list[str]:
@@ -181,7 +180,7 @@ def test_claim_takes_only_due_unlocked_pending_rows_once(database: Database, clo
     outbox = make_outbox(database, clock, "http://h")
     due = new_message(clock)
     later = new_message(clock)
-    later.next_attempt_at = clock() + timedelta(seconds=60)
+    later.next_attempt_at = clock.now() + timedelta(seconds=60)
     ids = commit(database, due, later)
     [attempt] = outbox.claim(ids)
     assert (str(attempt.id), attempt.number, attempt.url, attempt.secret) == (
@@ -192,7 +191,7 @@ def test_claim_takes_only_due_unlocked_pending_rows_once(database: Database, clo
     )
     assert outbox.claim(ids) == []  # locked now, and the other is not due
     row = load(database, ids[0])
-    assert (row.attempts, row.locked_until) == (1, clock() + timedelta(seconds=90))
+    assert (row.attempts, row.locked_until) == (1, clock.now() + timedelta(seconds=90))
 
 
 def test_an_outcome_of_a_retaken_attempt_is_dropped(
@@ -205,11 +204,16 @@ def test_an_outcome_of_a_retaken_attempt_is_dropped(
     [fresh] = outbox.claim([message_id])
     assert (stale.number, fresh.number) == (1, 2)
     assert outbox.record([]) == []
-    assert outbox.record([Outcome(stale, clock(), status=500, body="late")]) == [(message_id, 0.0)]
+    assert outbox.record([Outcome(stale, clock.now(), status=500, body="late")]) == [(message_id, 0.0)]
     assert load(database, message_id).response_body is None  # dropped: attempt 1 is no longer the row's
-    outbox.record([Outcome(fresh, clock(), status=200, body="ok")])
+    outbox.record([Outcome(fresh, clock.now(), status=200, body="ok")])
     row = load(database, message_id)
-    assert (row.status, row.attempts, row.response_body, row.delivered_at) == ("success", 2, "ok", clock())
+    assert (row.status, row.attempts, row.response_body, row.delivered_at) == (
+        "success",
+        2,
+        "ok",
+        clock.now(),
+    )
 
 
 def test_unresolved_targets_fail_without_a_request(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import bcrypt
 import jwt
 import pytest
+from tests.clock import FakeClock
 
 from opsuite.core.security import (
     TokenCache,
@@ -71,12 +72,12 @@ def test_expired_wrong_key_and_missing_exp_are_refused() -> None:
 
 
 def test_token_cache_verifies_once_and_still_expires() -> None:
-    now = [datetime.now(UTC).timestamp()]
-    cache = TokenCache(KEY, audience=AUD, size=2, clock=lambda: now[0])
+    clock = FakeClock(datetime.now(UTC))
+    cache = TokenCache(KEY, audience=AUD, size=2, clock=clock)
     token = encode_token({"sub": "1"}, KEY, timedelta(seconds=30), audience=AUD)
     assert cache.decode(token)["sub"] == "1"
     assert cache.decode(token) is cache.decode(token)  # served from the cache
-    now[0] += 31
+    clock.advance(seconds=31)
     with pytest.raises(jwt.ExpiredSignatureError):
         cache.decode(token)
     with pytest.raises(jwt.InvalidSignatureError):

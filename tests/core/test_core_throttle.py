@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase
+from tests.clock import FakeClock
 from tests.conftest import POSTGRES_ENV, REDIS_ENV, service_url
 
 from opsuite.core.db import Database, new_metadata
@@ -86,17 +87,7 @@ def database(make_database: Callable[[], Database]) -> Database:
     return make_database()
 
 
-class Clock:
-    """Unix seconds the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _db_throttle(database: Database, clock: Clock, limits: LoginLimits = LIMITS) -> LoginThrottle:
+def _db_throttle(database: Database, clock: FakeClock, limits: LoginLimits = LIMITS) -> LoginThrottle:
     return LoginThrottle(DatabaseThrottleStore(database, Throttle, clock=clock), limits)
 
 
@@ -114,23 +105,23 @@ def _granted(throttle: LoginThrottle, login: str, address: str) -> bool:
 
 
 def test_the_login_at_one_address_is_refused_past_its_limit_until_the_window_ends(database: Database) -> None:
-    clock = Clock()
+    clock = FakeClock()
     throttle = _db_throttle(database, clock)
     assert [_granted(throttle, "Admin", "10.0.0.1") for _ in range(6)] == [True] * 5 + [False]
-    clock.now += 120
+    clock.advance(seconds=120)
     with pytest.raises(LoginThrottled) as refused:
         throttle.reserve(" admin ", "10.0.0.1")  # the same login, however it is spelt
     assert refused.value.retry_after == 180
     # Another address may still try that login; the refused attempts were not counted.
     assert _granted(throttle, "admin", "10.0.0.2")
-    clock.now += 180
+    clock.advance(seconds=180)
     assert _granted(throttle, "admin", "10.0.0.1")
 
 
 def test_one_login_from_many_addresses_and_many_logins_from_one_address_are_bounded(
     database: Database,
 ) -> None:
-    throttle = _db_throttle(database, Clock())
+    throttle = _db_throttle(database, FakeClock())
     spread = [_granted(throttle, "admin", f"10.0.1.{n}") for n in range(15)]
     assert spread == [True] * 12 + [False] * 3
     sprayed = [_granted(throttle, f"user{n}", "10.0.2.1") for n in range(25)]
@@ -138,7 +129,7 @@ def test_one_login_from_many_addresses_and_many_logins_from_one_address_are_boun
 
 
 def test_success_resets_its_pair_and_gives_the_attempt_back(database: Database) -> None:
-    throttle = _db_throttle(database, Clock())
+    throttle = _db_throttle(database, FakeClock())
     for _ in range(4):
         throttle.reserve("admin", "10.0.0.1")
     throttle.succeeded(throttle.reserve("admin", "10.0.0.1"))
@@ -150,7 +141,7 @@ def test_success_resets_its_pair_and_gives_the_attempt_back(database: Database) 
 def test_concurrent_reservations_from_two_processes_never_pass_the_limit(
     make_database: Callable[[], Database],
 ) -> None:
-    clock = Clock()
+    clock = FakeClock()
     throttles = [_db_throttle(make_database(), clock), _db_throttle(make_database(), clock)]
     start = threading.Barrier(40)
 
@@ -165,7 +156,7 @@ def test_concurrent_reservations_from_two_processes_never_pass_the_limit(
 
 def test_thousands_of_long_logins_leave_bounded_rows_and_expired_rows_are_purged(database: Database) -> None:
     # 3,000 here (each refusal is a transaction on a shared 2-core machine); Redis below takes 10,000.
-    clock = Clock()
+    clock = FakeClock()
     throttle = _db_throttle(database, clock)
     granted = sum(_granted(throttle, f"{n:05d}" + "x" * 2000, "10.0.0.1") for n in range(3_000))
     assert granted == LIMITS.per_address
@@ -173,7 +164,7 @@ def test_thousands_of_long_logins_leave_bounded_rows_and_expired_rows_are_purged
     assert _rows(database) == 2 * LIMITS.per_address + 1
     with database.session(write=False) as session:
         assert {len(key) for key in session.scalars(select(Throttle.key))} == {64}
-    clock.now += LIMITS.window_seconds
+    clock.advance(seconds=LIMITS.window_seconds)
     throttle.reserve("someone", "10.0.0.9")
     assert _rows(database) == 3
 
@@ -191,7 +182,7 @@ def test_an_unknown_login_costs_the_same_hash_as_a_known_one(
         return real(password, stored)
 
     monkeypatch.setattr(throttle_module, "verify_password", counting)
-    throttle = _db_throttle(database, Clock())
+    throttle = _db_throttle(database, FakeClock())
     stored = hash_password("right-pass")
     known = verify_login(throttle, login="a", address="x", password="wrong", find=lambda: ("user", stored))
     unknown = verify_login(throttle, login="b", address="x", password="wrong", find=lambda: None)

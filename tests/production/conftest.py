@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from opsuite.core.db import Database
 from opsuite.production.app import create_app
 from opsuite.production.settings import ProductionSettings
-from tests.production.helpers import Api, FakeClock
+from tests.clock import FakeClock
+from tests.production.helpers import Api
 from tests.templates import template_for
 
 START = dt.datetime(2025, 1, 15, 10, 30, tzinfo=dt.UTC)

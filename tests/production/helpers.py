@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -22,29 +20,6 @@ BATCH = {
     "shift_start": "2025-01-20T08:00:00Z",
     "shift_end": "2025-01-20T20:00:00Z",
 }
-
-
-class FakeClock:
-    """A clock the test moves; thread-safe because jobs read it from pool threads."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> dt.datetime:
-        with self._lock:
-            return self._now
-
-    def advance(self, **delta: float) -> dt.datetime:
-        """Move forward by a timedelta's keyword arguments."""
-        with self._lock:
-            self._now += dt.timedelta(**delta)
-            return self._now
-
-    def set(self, moment: dt.datetime) -> None:
-        """Jump to `moment`."""
-        with self._lock:
-            self._now = moment
 
 
 class Api:

@@ -19,8 +19,8 @@ from opsuite.production.apikeys.guard import INVALID, MISSING, UNAVAILABLE, Acti
 from opsuite.production.apikeys.models import ApiKey
 from opsuite.production.app import create_app
 from opsuite.production.settings import ProductionSettings
+from tests.clock import FakeClock
 from tests.production.conftest import START
-from tests.production.helpers import FakeClock
 
 CHALLENGE = 'Bearer realm="production"'
 

@@ -212,7 +212,7 @@ def test_task_reports_progress_then_success(api: Api, monkeypatch: pytest.Monkey
         with self.database.session(write=False) as session:
             seen.append(
                 tasks_service.task_status(
-                    session, task_id=self.job_id, now=api.client.app.state.runtime.clock()
+                    session, task_id=self.job_id, now=api.client.app.state.runtime.clock.now()
                 )
             )  # type: ignore[attr-defined]
 

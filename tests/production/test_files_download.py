@@ -15,7 +15,8 @@ from opsuite.production.files.models import StoredFile
 from opsuite.production.files.tasks import CLEANUP
 from opsuite.production.jobs.models import Job
 from opsuite.production.settings import ProductionSettings
-from tests.production.helpers import Api, FakeClock
+from tests.clock import FakeClock
+from tests.production.helpers import Api
 
 
 def _export(api: Api) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def test_expired_file_is_404_and_cleanup_removes_it(
     recent_orphan.parent.mkdir(parents=True, exist_ok=True)
     recent_orphan.write_bytes(b"z")
     # Cleanup compares modification times with the app's clock (here 2025-01-15 + 30 days).
-    old = (clock() - dt.timedelta(days=1)).timestamp()
+    old = (clock.now() - dt.timedelta(days=1)).timestamp()
 
     clock.advance(days=30, seconds=-1)
     assert api.client.get(result["download_url"]).status_code == 200

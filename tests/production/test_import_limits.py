@@ -18,7 +18,8 @@ from opsuite.core.db import Database
 from opsuite.core.jobs import JobState
 from opsuite.production.batches.models import Batch
 from opsuite.production.jobs.models import Job
-from tests.production.helpers import Api, FakeClock
+from tests.clock import FakeClock
+from tests.production.helpers import Api
 
 # Peak growth of this process's resident memory allowed while a bomb is uploaded and its job runs. The
 # two bombs below would take calamine to about 1.6 GB and 0.5 GB; refused, the job stays within a few MB.

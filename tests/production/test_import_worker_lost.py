@@ -29,7 +29,8 @@ from opsuite.production.files import service as files_service
 from opsuite.production.jobs.models import Job
 from opsuite.production.settings import ProductionSettings
 from opsuite.production.tasks.service import WORKER_LOST_MESSAGE
-from tests.production.helpers import Api, FakeClock
+from tests.clock import FakeClock
+from tests.production.helpers import Api
 
 T = TypeVar("T")
 ROWS = 3000
@@ -193,7 +194,7 @@ def test_a_lost_export_run_loses_its_temporary_file_and_runs_again(
         session.execute(
             update(Job)
             .where(Job.id == job_id)
-            .values(state=JobState.PROGRESS, started_at=clock(), heartbeat_at=clock(), attempts=1)
+            .values(state=JobState.PROGRESS, started_at=clock.now(), heartbeat_at=clock.now(), attempts=1)
         )
     # What the dead run was writing, and a temporary file of another export still running.
     dead = store.writer(exports_service.file_id_of(job_id), "csv")

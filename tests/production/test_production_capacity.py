@@ -10,7 +10,7 @@ from opsuite.core.db import Database
 from opsuite.production.app import create_app
 from opsuite.production.errors import DATABASE_BUSY, DATABASE_DOWN
 from opsuite.production.settings import ProductionSettings
-from tests.production.helpers import FakeClock
+from tests.clock import FakeClock
 
 
 def test_a_database_that_is_down_is_503_in_the_envelope(

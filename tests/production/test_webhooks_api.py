@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from opsuite.core.db import Database
 from opsuite.production.webhooks.models import WebhookDelivery, WebhookSubscription
-from tests.production.helpers import Api, FakeClock
+from tests.clock import FakeClock
+from tests.production.helpers import Api
 
 BODY = {
     "url": "https://example.com/webhook",

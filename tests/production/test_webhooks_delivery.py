@@ -23,7 +23,8 @@ from opsuite.production.settings import ProductionSettings
 from opsuite.production.webhooks import tasks as webhooks_tasks
 from opsuite.production.webhooks.delivery import outbox_of
 from opsuite.production.webhooks.models import WebhookDelivery, WebhookSubscription
-from tests.production.helpers import Api, FakeClock
+from tests.clock import FakeClock
+from tests.production.helpers import Api
 from tests.production.webhook_receiver import Receiver, Reply
 
 SECRET = "my_secret_key"
@@ -71,7 +72,7 @@ def test_batch_created_is_delivered_signed_over_the_exact_bytes(
     assert request.headers["X-Webhook-Signature"] == sign(request.body)
     assert request.headers["X-Webhook-Event"] == "batch.created"
     assert request.headers["X-Webhook-Id"] == delivery["uuid"]
-    assert request.headers["X-Webhook-Timestamp"] == str(int(clock().timestamp()))
+    assert request.headers["X-Webhook-Timestamp"] == str(int(clock.now().timestamp()))
     envelope = json.loads(request.body)
     assert list(envelope) == ["event", "timestamp", "delivery_id", "data"]
     assert envelope["event"] == "batch.created"

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.scales.helpers import ALICE, BOB, FERNET_KEY, SECRET, Api, FakeClock, Scales, login
+from tests.clock import FakeClock
+from tests.scales.helpers import ALICE, BOB, FERNET_KEY, SECRET, Api, Scales, login
 from tests.templates import template_for
 
 from opsuite.core.db import Database

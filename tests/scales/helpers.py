@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -18,19 +17,6 @@ FERNET_KEY = "pZ0bQ2cJ3gQyG7mEo5kV8hC1dL4sN6tW9xR2aF7uY0k="
 ALICE = ("alice@example.com", "alice-pass-1")
 BOB = ("bob@example.com", "bob-pass-12")
 DEVICE = {"name": "Весы 1", "ip": "127.0.0.1", "port": 1111, "protocol": "TCP", "password": "1234"}
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 class Scales:

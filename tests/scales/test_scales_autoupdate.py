@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.scales.helpers import Api, FakeClock, Scales
+from tests.clock import FakeClock
+from tests.scales.helpers import Api, Scales
 
 from opsuite.scales.autoupdate import service as autoupdate_service
 from opsuite.scales.autoupdate.timing import next_run
@@ -115,7 +116,7 @@ def test_due_device_is_refreshed_dated_in_store_zone_and_pushed(
     scales[2222].products = generate_product_file(1)
     alice.add_device()
     alice.add_device(name="B", port=2222)
-    clock.now = dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.UTC)
+    clock.set(dt.datetime(2026, 3, 10, 21, 0, tzinfo=dt.UTC))
     alice.put("/devices/1/auto-update", json={"enabled": True, "interval_minutes": 60})
     alice.put("/devices/2/auto-update", json={"enabled": True, "interval_minutes": 120})
     clock.advance(minutes=59)

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from tests.scales.helpers import ALICE, DEVICE, Api, FakeClock, Scales, login
+from tests.clock import FakeClock
+from tests.scales.helpers import ALICE, DEVICE, Api, Scales, login
 
 from opsuite.core.db import Database
 from opsuite.scales.app import create_app

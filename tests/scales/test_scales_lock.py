@@ -54,7 +54,7 @@ def test_lock_held_by_another_worker_is_409_until_it_expires(alice: Api, app: ob
     runtime: Runtime = app.state.runtime  # type: ignore[attr-defined]
     with runtime.database.session() as session:
         assert acquire_lease(
-            session, Lease, "device:1", holder="other-worker", ttl=timedelta(seconds=34), now=clock()
+            session, Lease, "device:1", holder="other-worker", ttl=timedelta(seconds=34), now=clock.now()
         )  # type: ignore[operator]
     response = alice.post("/devices/1/test")
     assert (response.status_code, response.json()) == (409, BUSY)

@@ -12,12 +12,14 @@ from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
 from opsuite.core.db import Database
-from opsuite.scales import system
+from opsuite.scales import system as scales_system
 from opsuite.scales.app import create_app
 from opsuite.scales.crypto import FernetKeyError
 from opsuite.scales.settings import ScalesSettings
-from opsuite.scales.simulator_host import start_if_configured
+from opsuite.scales.simulator_host import simulator_part
 from opsuite.systems import SYSTEMS
+
+system = scales_system.SYSTEM
 
 
 def test_invalid_fernet_key_fails_create_app_without_echoing_it(settings: ScalesSettings) -> None:
@@ -55,7 +57,7 @@ def test_several_keys_decrypt_old_tokens(settings: ScalesSettings) -> None:
 
 def test_scales_is_registered_with_its_port() -> None:
     assert SYSTEMS["scales"] == "opsuite.scales.system"
-    assert (system.NAME, system.PORT, system.PACKAGE) == ("scales", 8004, "opsuite.scales")
+    assert (system.name, system.port, system.package) == ("scales", 8004, "opsuite.scales")
 
 
 def test_descriptor_migrates_loads_demo_and_creates_admin(tmp_path: Path) -> None:
@@ -63,10 +65,10 @@ def test_descriptor_migrates_loads_demo_and_creates_admin(tmp_path: Path) -> Non
         core={"var_dir": tmp_path}, simulator=False, scheduler_enabled=False, secret_key="s" * 40
     )
     system.migrate(config)
-    assert system.load_demo(config, if_empty=True) == (
+    assert system.load_demo(config, True) == (
         "demo user demo@example.com / demo1234 with a device at 127.0.0.1:1111 (password 1234)"
     )
-    assert system.load_demo(config, if_empty=True) == "not empty, demo data skipped"
+    assert system.load_demo(config, True) == "not empty, demo data skipped"
     assert system.create_admin(config, "boss@example.com", "boss-pass-1") == "created user boss@example.com"
     assert (
         system.create_admin(config, "boss@example.com", "boss-pass-2")
@@ -93,7 +95,7 @@ def test_taken_simulator_port_is_a_warning(tmp_path: Path, caplog: pytest.LogCap
         port = taken.getsockname()[1]
         config = ScalesSettings(core={"var_dir": tmp_path}, simulator=True, simulator_port=port)
         with caplog.at_level(logging.WARNING, logger="opsuite.scales.simulator_host"):
-            assert asyncio.run(start_if_configured(config)) is None
+            asyncio.run(simulator_part(config).start())  # logs and returns: the app still starts
     assert f"scale simulator not started on 127.0.0.1:{port}" in caplog.text
 
 

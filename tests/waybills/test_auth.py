@@ -18,6 +18,7 @@ from opsuite.core.throttle import DatabaseThrottleStore, LoginThrottle
 from opsuite.waybills.auth.models import LoginThrottle as ThrottleRow
 from opsuite.waybills.settings import WaybillsSettings
 from opsuite.waybills.users.models import User
+from tests.clock import FakeClock
 from tests.waybills.helpers import ADMIN_LOGIN, ADMIN_PASSWORD, SECRET, Api
 
 LOGIN = "/api/auth/login/"
@@ -338,19 +339,19 @@ def test_a_successful_login_resets_the_failure_count(api: Api, settings: Waybill
 def test_retry_after_counts_down_and_the_block_ends_with_the_window(
     app: Any, api: Api, settings: WaybillsSettings, database: Database
 ) -> None:
-    now = [1000.0]
+    clock = FakeClock()
     app.state.login_throttle = LoginThrottle(
-        DatabaseThrottleStore(database, ThrottleRow, clock=lambda: now[0]), settings.login_limits()
+        DatabaseThrottleStore(database, ThrottleRow, clock=clock), settings.login_limits()
     )
     user = api.user("driver")
     for _ in range(settings.login_attempts):
         assert _login(api.client, user["login"], "wrong-pass").status_code == 401
     response = _login(api.client, user["login"], PASSWORD)
     assert (response.status_code, response.headers["Retry-After"]) == (429, "300")
-    now[0] += 120
+    clock.advance(seconds=120)
     response = _login(api.client, user["login"], PASSWORD)
     assert (response.status_code, response.headers["Retry-After"]) == (429, "180")
-    now[0] += 180
+    clock.advance(seconds=180)
     assert _login(api.client, user["login"], PASSWORD).status_code == 200
 
 

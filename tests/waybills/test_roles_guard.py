@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import select, update
 
+from opsuite.core.clock import utcnow
 from opsuite.core.db import Database
-from opsuite.waybills.base import utcnow
 from opsuite.waybills.errors import BusinessError
 from opsuite.waybills.roles import service as roles_service
 from opsuite.waybills.roles.flags import FLAGS

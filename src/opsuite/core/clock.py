@@ -44,5 +44,5 @@ SYSTEM_CLOCK: Clock = SystemClock()
 
 
 def utcnow() -> datetime:
-    """The current time as an aware UTC datetime, for code that is not handed a clock (defaults, demo data)."""
+    """The current time as an aware UTC datetime, for code not handed a clock (column defaults, demo data)."""
     return datetime.now(UTC)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -15,6 +15,8 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from opsuite.core.capacity import CapacitySettings, Gate
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -142,6 +144,16 @@ class Database:
         self.engine.dispose()
         if self._loop_engine is not None:
             self._loop_engine.dispose()
+
+
+def in_one_session(url: str, work: Callable[[Session], T]) -> T:
+    """Run `work` in one write session on a database opened for it and closed after (CLI commands)."""
+    database = Database(url)
+    try:
+        with database.session() as session:
+            return work(session)
+    finally:
+        database.dispose()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +10,8 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
+
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 
 JWT_ALGORITHM = "HS256"
 
@@ -66,7 +67,7 @@ class TokenCache:
     Expiry is still checked on every use. Bounded: when full, it starts over.
     """
 
-    def __init__(self, key: str, *, audience: str, size: int = 4096, clock: Any = time.time) -> None:
+    def __init__(self, key: str, *, audience: str, size: int = 4096, clock: Clock = SYSTEM_CLOCK) -> None:
         self.key = key
         self.audience = audience
         self.size = size
@@ -81,7 +82,7 @@ class TokenCache:
             if len(self._claims) >= self.size:
                 self._claims.clear()
             self._claims[token] = claims
-        elif claims["exp"] <= self._clock():
+        elif claims["exp"] <= self._clock.now().timestamp():
             del self._claims[token]
             raise jwt.ExpiredSignatureError("Signature has expired")
         return claims

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,10 +27,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.requests import HTTPConnection
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.security import hash_password, verify_password
 
-Clock = Callable[[], float]
 User = TypeVar("User")
 
 # Bounded waits: a Redis that does not answer fails the login instead of hanging it.
@@ -189,14 +188,16 @@ class LoginThrottleMixin:
 class DatabaseThrottleStore:
     """Counters in the system's `login_throttle` table, changed in one short write transaction."""
 
-    def __init__(self, database: Database, model: type[LoginThrottleMixin], clock: Clock = time.time) -> None:
+    def __init__(
+        self, database: Database, model: type[LoginThrottleMixin], clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.database = database
         self.table = cast(Table, cast(Any, model).__table__)
         self.clock = clock
 
     def reserve(self, limits: Mapping[str, int], window_seconds: float) -> int:
         """Count one attempt on every key, or on none when one is at its limit; 0 or the seconds to wait."""
-        now = self.clock()
+        now = self.clock.now().timestamp()
         try:
             with self.database.session() as session:
                 refused_until = 0.0

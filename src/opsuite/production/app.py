@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from starlette.middleware import Middleware
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
-from opsuite.core.jobs import Clock, PeriodicScheduler, build_runner, uses_celery, utcnow
-from opsuite.core.web import include_flat, install_common, install_database_errors, unavailable_response
+from opsuite.core.jobs import PeriodicScheduler, build_runner, uses_celery
+from opsuite.core.web import Part, build_app, include_flat, unavailable_response
 from opsuite.production.apikeys import service as apikeys_service
 from opsuite.production.apikeys.guard import ActiveKeys, ApiKeyGuard
 from opsuite.production.apikeys.openapi import install_openapi
@@ -69,7 +68,7 @@ def create_app(
     settings: ProductionSettings | None = None,
     database: Database | None = None,
     *,
-    clock: Clock = utcnow,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> FastAPI:
     """Build the production app; tests pass a database and a clock."""
     settings = settings or ProductionSettings()
@@ -87,53 +86,39 @@ def create_app(
     )
     schedule_here = settings.scheduler_enabled and not scaled_out
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        runner.start()
-        if webhook_engine is not None:
-            webhook_engine.start()
-        else:
-            bind_broker_dispatcher(runtime)
-        if schedule_here:
-            scheduler.start()
-        try:
-            yield
-        finally:
-            scheduler.stop()
-            if webhook_engine is not None:
-                webhook_engine.shutdown()
-            runner.shutdown()
-            database.dispose()
-
-    app = FastAPI(title="opsuite · production", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
-    app.state.settings = settings
-    app.state.runtime = runtime
-    app.state.registry = registry
-    app.state.runner = runner
-    app.state.scheduler = scheduler
-    app.state.webhook_engine = webhook_engine
-    install_error_handlers(app)
-    open_paths = unguarded_paths(app)
+    parts = [Part("job runner", runner.start, runner.shutdown)]
+    if webhook_engine is not None:
+        parts.append(Part("webhook engine", webhook_engine.start, webhook_engine.shutdown))
+    else:
+        parts.append(Part("broker dispatcher", lambda: bind_broker_dispatcher(runtime), lambda: None))
+    if schedule_here:
+        parts.append(Part("scheduler", scheduler.start, scheduler.stop))
+    open_paths = unguarded_paths()
 
     def load_active_keys() -> frozenset[str]:
         with database.session(write=False) as session:
             return apikeys_service.active_hashes(session)
 
-    # Added before install_common, so it runs inside the request-id and CORS layers: a 401 carries both.
-    app.add_middleware(
+    guard = Middleware(
         ApiKeyGuard,
         keys=ActiveKeys(load_active_keys, settings.api_key_cache_seconds),
         open_paths=open_paths,
         unavailable=lambda exc: unavailable_response(database, exc, busy=DATABASE_BUSY, down=DATABASE_DOWN),
     )
-    install_common(
-        app,
+    app = build_app(
+        runtime,
         system="production",
-        database=lambda: database,
-        cors_origins=settings.cors_origins,
-        body_limit=settings.body_limit_bytes,
+        description=DESCRIPTION,
+        install_errors=install_error_handlers,
+        busy=DATABASE_BUSY,
+        down=DATABASE_DOWN,
+        parts=parts,
+        middleware=[guard],
     )
-    install_database_errors(app, lambda: database, busy=DATABASE_BUSY, down=DATABASE_DOWN)
+    app.state.registry = registry
+    app.state.runner = runner
+    app.state.scheduler = scheduler
+    app.state.webhook_engine = webhook_engine
     for router in routers():
         include_flat(app, router, prefix="/api")
         include_flat(app, router, prefix="/api/v1", in_schema=False)
@@ -141,14 +126,15 @@ def create_app(
     return app
 
 
-def unguarded_paths(app: FastAPI) -> frozenset[str]:
+DOC_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
+
+
+def unguarded_paths() -> frozenset[str]:
     """Paths answered without an API key: health, the API document and its UI, the webhook test sink."""
     from opsuite.production.health.router import router as health
 
     # The sink receives signed deliveries, which carry no key; it stores and reads nothing.
     api_paths = [route.path for route in health.routes if isinstance(route, APIRoute)] + ["/webhooks/test"]
-    docs = [app.docs_url, app.swagger_ui_oauth2_redirect_url, app.redoc_url, app.openapi_url]
     return frozenset(
-        ["/health", *(path for path in docs if path)]
-        + [prefix + path for prefix in ("/api", "/api/v1") for path in api_paths]
+        ["/health", *DOC_PATHS] + [prefix + path for prefix in ("/api", "/api/v1") for path in api_paths]
     )

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from opsuite.core.clock import utcnow
 from opsuite.core.db import UTCDateTime, new_metadata
-from opsuite.core.jobs import utcnow
 
 
 class Base(DeclarativeBase):

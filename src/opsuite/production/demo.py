@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from opsuite.core.jobs import utcnow
+from opsuite.core.clock import utcnow
 from opsuite.production.batches import service as batches_service
 from opsuite.production.batches.models import Batch
 from opsuite.production.batches.schemas import BatchCreate

@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from opsuite.core.db import Database
-from opsuite.core.jobs import Clock, utcnow
+from opsuite.core.runtime import Runtime as CoreRuntime
 from opsuite.production.settings import ProductionSettings
 
 
-@dataclass
-class Runtime:
+@dataclass(kw_only=True)
+class Runtime(CoreRuntime):
     """The collaborators of one production system, built once by the app or a worker."""
 
-    database: Database
     settings: ProductionSettings
-    clock: Clock = field(default=utcnow)
     extras: dict[str, Any] = field(default_factory=dict)
     """Parts that domains attach at start (the outbox, the dashboard cache), keyed by domain."""

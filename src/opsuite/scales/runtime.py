@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
-from opsuite.core.jobs import Clock, utcnow
+from opsuite.core.runtime import Runtime as CoreRuntime
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import ScaleFactory
 from opsuite.scales.settings import ScalesSettings
 
 
-@dataclass(frozen=True)
-class Runtime:
+@dataclass(kw_only=True)
+class Runtime(CoreRuntime):
     """The collaborators of one running scales system, shared by the API and its jobs."""
 
-    database: Database
     settings: ScalesSettings
     cipher: DeviceCipher
     device_factory: ScaleFactory
-    clock: Clock = field(default=utcnow)
 
     @property
     def zone(self) -> ZoneInfo:
         """The store's time zone."""
         return ZoneInfo(self.settings.timezone)
+
+
+def build_runtime(
+    settings: ScalesSettings,
+    database: Database | None = None,
+    device_factory: ScaleFactory | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+) -> Runtime:
+    """The runtime on `settings`; fails here, before serving, when the device key is missing or malformed."""
+    from opsuite.scales.devices.mertech import MertechScale
+
+    return Runtime(
+        settings=settings,
+        database=database or Database(settings.db_url),
+        cipher=DeviceCipher(settings.fernet_keys),
+        device_factory=device_factory or MertechScale,
+        clock=clock,
+    )

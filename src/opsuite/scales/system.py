@@ -1,83 +1,68 @@
-"""What the `opsuite` command needs to know about the scales system."""
+"""The scales system as the `opsuite` command sees it."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import TYPE_CHECKING
 
-from opsuite.core.db import Database
-from opsuite.core.jobs import JobSetup
-from opsuite.core.migrations import upgrade
+from opsuite.core.db import in_one_session
+from opsuite.core.system import SimulateOptions, System
 from opsuite.scales.settings import ScalesSettings
 
-NAME = "scales"
-PORT = 8004
-PACKAGE = "opsuite.scales"
-LOGIN_HINT = "POST /auth/login form username=demo@example.com password=demo1234 (demo data)"
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from opsuite.core.jobs import JobSetup
 
 
-def settings() -> ScalesSettings:
-    """Settings from the environment."""
-    return ScalesSettings()
+def _create_app(config: ScalesSettings) -> FastAPI:
+    from opsuite.scales.app import create_app
+
+    return create_app(config)
 
 
-def create_app(config: ScalesSettings) -> FastAPI:
-    """The ASGI app."""
-    from opsuite.scales.app import create_app as build
-
-    return build(config)
-
-
-def migrate(config: ScalesSettings) -> None:
-    """Apply the migrations."""
-    upgrade(PACKAGE, config.db_url)
-
-
-def create_admin(config: ScalesSettings, username: str, password: str) -> str:
+def _create_admin(config: ScalesSettings, username: str, password: str) -> str:
     """Register (or reset the password of) the user with e-mail `username`; scales has no roles."""
     from opsuite.scales.users import service
 
-    database = Database(config.db_url)
-    try:
-        with database.session() as session:
-            _user, created = service.set_password(session, email=username, password=password)
-        return f"{'created' if created else 'password reset for'} user {username}"
-    finally:
-        database.dispose()
+    _user, created = in_one_session(
+        config.db_url, lambda session: service.set_password(session, email=username, password=password)
+    )
+    return f"{'created' if created else 'password reset for'} user {username}"
 
 
-def load_demo(config: ScalesSettings, *, if_empty: bool = False) -> str:
-    """Load the demo user and device; with `if_empty`, only into a database without users."""
+def _load_demo(config: ScalesSettings, if_empty: bool) -> str:
     from opsuite.scales import demo
     from opsuite.scales.crypto import DeviceCipher
 
-    database = Database(config.db_url)
-    try:
-        with database.session() as session:
-            return demo.load(session, DeviceCipher(config.fernet_keys), if_empty=if_empty)
-    finally:
-        database.dispose()
+    cipher = DeviceCipher(config.fernet_keys)
+    return in_one_session(config.db_url, lambda session: demo.load(session, cipher, if_empty=if_empty))
 
 
-def jobs(config: ScalesSettings) -> JobSetup:
-    """The background jobs, for `opsuite worker scales` and `opsuite beat scales`."""
-    from opsuite.scales.crypto import DeviceCipher
-    from opsuite.scales.devices.mertech import MertechScale
-    from opsuite.scales.jobs.models import Job, Lease
-    from opsuite.scales.jobs.tasks import build_registry
-    from opsuite.scales.runtime import Runtime
+def _jobs(config: ScalesSettings) -> JobSetup:
+    from opsuite.scales.jobs.tasks import worker_setup
 
-    database = Database(config.db_url)
-    runtime = Runtime(
-        database=database,
-        settings=config,
-        cipher=DeviceCipher(config.fernet_keys),
-        device_factory=MertechScale,
-    )
-    return JobSetup(
-        system=NAME,
-        database=database,
-        job_model=Job,
-        lease_model=Lease,
-        registry=build_registry(runtime),
-        clock=runtime.clock,
-    )
+    return worker_setup(config)
+
+
+async def _simulate(options: SimulateOptions) -> None:
+    from opsuite.scales.devices.simulator import ScaleSimulator, serve_simulators
+
+    def ready(simulators: list[ScaleSimulator]) -> None:
+        for sim in simulators:
+            options.announce(f"scale simulator on {sim.host}:{sim.port} (password 1234)")
+
+    await serve_simulators(options.count, options.base_port, host=options.host, on_ready=ready)
+
+
+SYSTEM: System[ScalesSettings] = System(
+    name="scales",
+    port=8004,
+    package="opsuite.scales",
+    settings=ScalesSettings,
+    create_app=_create_app,
+    create_admin=_create_admin,
+    load_demo=_load_demo,
+    login_hint="POST /auth/login form username=demo@example.com password=demo1234 (demo data)",
+    jobs=_jobs,
+    simulate=_simulate,
+)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
+from opsuite.core.runtime import Runtime
 from opsuite.core.security import TokenCache
 from opsuite.core.throttle import build_login_throttle
-from opsuite.core.web import include_flat, install_common, install_database_errors
+from opsuite.core.web import build_app, include_flat
 from opsuite.waybills import messages
 from opsuite.waybills.auth.models import LoginThrottle
 from opsuite.waybills.auth.router import router as auth_router
@@ -46,13 +44,21 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
     settings = settings or WaybillsSettings()
     database = database or Database(settings.db_url)
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        database.dispose()
+    runtime = Runtime(settings=settings, database=database)
 
-    app = FastAPI(title="opsuite · waybills", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
-    app.state.settings = settings
+    def install_errors(app: FastAPI) -> None:
+        install_error_handlers(
+            app, lambda request: read_token(request.headers.get("authorization"), request.app.state.tokens)
+        )
+
+    app = build_app(
+        runtime,
+        system="waybills",
+        description=DESCRIPTION,
+        install_errors=install_errors,
+        busy=DATABASE_BUSY,
+        down=DATABASE_DOWN,
+    )
     app.state.database = database
     app.state.signing_key = settings.signing_key
     app.state.tokens = TokenCache(app.state.signing_key, audience=AUDIENCE)
@@ -63,17 +69,6 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
         database=database,
         model=LoginThrottle,
     )
-    install_error_handlers(
-        app, lambda request: read_token(request.headers.get("authorization"), request.app.state.tokens)
-    )
-    install_common(
-        app,
-        system="waybills",
-        database=lambda: app.state.database,
-        cors_origins=settings.cors_origins,
-        body_limit=settings.body_limit_bytes,
-    )
-    install_database_errors(app, lambda: app.state.database, busy=DATABASE_BUSY, down=DATABASE_DOWN)
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -41,8 +41,3 @@ class SoftDelete:
     """`deleted_at` set instead of deleting; a row with it set is gone for the API."""
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-
-
-def utcnow() -> datetime:
-    """Now, in UTC."""
-    return datetime.now(UTC)

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opsuite.core.clock import utcnow
 from opsuite.waybills import messages
-from opsuite.waybills.base import utcnow
 from opsuite.waybills.errors import FieldErrors, NotFound
 
 T = TypeVar("T")

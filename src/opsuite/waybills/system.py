@@ -1,55 +1,46 @@
-"""What the `opsuite` command needs to know about the waybills system."""
+"""The waybills system as the `opsuite` command sees it."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import TYPE_CHECKING
 
-from opsuite.core.db import Database
-from opsuite.core.migrations import upgrade
+from opsuite.core.db import in_one_session
+from opsuite.core.system import System
 from opsuite.waybills.settings import WaybillsSettings
 
-NAME = "waybills"
-PORT = 8005
-PACKAGE = "opsuite.waybills"
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 LOGIN_HINT = 'POST /api/auth/login/ {"login": "admin", "password": "admin123", "client": "web"} (demo data)'
 
 
-def settings() -> WaybillsSettings:
-    """Settings from the environment."""
-    return WaybillsSettings()
+def _create_app(config: WaybillsSettings) -> FastAPI:
+    from opsuite.waybills.app import create_app
+
+    return create_app(config)
 
 
-def create_app(config: WaybillsSettings) -> FastAPI:
-    """The ASGI app."""
-    from opsuite.waybills.app import create_app as build
-
-    return build(config)
-
-
-def migrate(config: WaybillsSettings) -> None:
-    """Apply the migrations."""
-    upgrade(PACKAGE, config.db_url)
-
-
-def create_admin(config: WaybillsSettings, username: str, password: str) -> str:
-    """Create (or reset) an administrator whose login is `username`."""
+def _create_admin(config: WaybillsSettings, username: str, password: str) -> str:
     from opsuite.waybills.users import admin
 
-    database = Database(config.db_url)
-    try:
-        with database.session() as session:
-            return admin.create_admin(session, login=username, password=password)
-    finally:
-        database.dispose()
+    return in_one_session(
+        config.db_url, lambda session: admin.create_admin(session, login=username, password=password)
+    )
 
 
-def load_demo(config: WaybillsSettings, *, if_empty: bool = False) -> str:
-    """Load the demo fleet; with `if_empty`, only into a database without cars."""
+def _load_demo(config: WaybillsSettings, if_empty: bool) -> str:
     from opsuite.waybills import demo
 
-    database = Database(config.db_url)
-    try:
-        with database.session() as session:
-            return demo.load(session, if_empty=if_empty)
-    finally:
-        database.dispose()
+    return in_one_session(config.db_url, lambda session: demo.load(session, if_empty=if_empty))
+
+
+SYSTEM: System[WaybillsSettings] = System(
+    name="waybills",
+    port=8005,
+    package="opsuite.waybills",
+    settings=WaybillsSettings,
+    create_app=_create_app,
+    create_admin=_create_admin,
+    load_demo=_load_demo,
+    login_hint=LOGIN_HINT,
+)

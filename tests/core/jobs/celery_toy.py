@@ -19,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from opsuite.core.db import Database, new_metadata
 from opsuite.core.jobs import JobMixin, JobSetup, LeaseMixin, TaskContext, TaskRegistry
+from opsuite.core.system import System
 
 MODULE = "tests.core.jobs.celery_toy"
 BLOCK_TIMEOUT = timedelta(seconds=2)
@@ -128,6 +129,23 @@ def jobs(config: ToyConfig) -> JobSetup:
         registry=build_registry(config.dir, timedelta(seconds=config.tick_seconds)),
         functions={"toy.write": write},
     )
+
+
+def _unused(*_args: Any) -> Any:
+    raise NotImplementedError("the toy system only runs Celery workers and beat")
+
+
+SYSTEM = System(
+    name="toy",
+    port=0,
+    package=__name__,
+    settings=settings,  # type: ignore[arg-type]  # a toy config, not a system's settings
+    create_app=_unused,
+    create_admin=_unused,
+    load_demo=_unused,
+    login_hint="",
+    jobs=jobs,  # type: ignore[arg-type]
+)
 
 
 def main(argv: list[str]) -> None:

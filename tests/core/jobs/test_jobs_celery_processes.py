@@ -14,8 +14,9 @@ from tests.core.jobs import celery_toy
 from tests.core.jobs.celery_harness import Toy, wait_for
 from tests.core.jobs.celery_toy import Job
 
+from opsuite.core.clock import utcnow
 from opsuite.core.db import Database
-from opsuite.core.jobs import CeleryRunner, JobState, bind_runner, enqueue, make_celery, task_name, utcnow
+from opsuite.core.jobs import CeleryRunner, JobState, bind_runner, enqueue, make_celery, task_name
 
 pytestmark = pytest.mark.redis
 

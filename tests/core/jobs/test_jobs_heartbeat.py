@@ -50,14 +50,14 @@ def _registry(tidied: list[tuple[str, dict]]) -> TaskRegistry:
 
 
 def _running(database, job_model, clock, name: str) -> str:
-    """A job claimed at `clock()` whose last heartbeat is `clock()`, then left by its process."""
+    """A job claimed at `clock.now()` whose last heartbeat is `clock.now()`, then left by its process."""
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, name, {"n": 7}, now=clock()).id
+        job_id = enqueue_args(session, job_model, name, {"n": 7}, now=clock.now()).id
     with database.session() as session:
         session.execute(
             update(job_model)
             .where(job_model.id == job_id)
-            .values(state=JobState.PROGRESS, started_at=clock(), heartbeat_at=clock(), attempts=1)
+            .values(state=JobState.PROGRESS, started_at=clock.now(), heartbeat_at=clock.now(), attempts=1)
         )
     return job_id
 
@@ -76,10 +76,10 @@ def test_a_silent_idempotent_run_is_retried_and_a_silent_non_idempotent_one_fail
     runner = RecordingRunner()
     copy = _running(database, job_model, clock, "copy")
     load = _running(database, job_model, clock, "load")
-    beat = clock()
+    beat = clock.now()
 
     clock.advance(LOST_AFTER - timedelta(microseconds=1))
-    early = reap_lost(database, job_model, registry, now=clock(), runner=runner, lost_after=LOST_AFTER)
+    early = reap_lost(database, job_model, registry, now=clock.now(), runner=runner, lost_after=LOST_AFTER)
     now = clock.advance(timedelta(microseconds=1))
     due = reap_lost(database, job_model, registry, now=now, runner=runner, lost_after=LOST_AFTER)
     later = reap_lost(
@@ -101,7 +101,7 @@ def test_a_beating_run_is_not_lost(database, job_model, clock) -> None:
     job_id = _running(database, job_model, clock, "load")
     clock.advance(timedelta(seconds=25))
     with database.session() as session:
-        session.execute(update(job_model).where(job_model.id == job_id).values(heartbeat_at=clock()))
+        session.execute(update(job_model).where(job_model.id == job_id).values(heartbeat_at=clock.now()))
     now = clock.advance(timedelta(seconds=25))
 
     assert reap_lost(database, job_model, registry, now=now, lost_after=LOST_AFTER) == Reaped()
@@ -124,8 +124,8 @@ def test_the_running_job_beats_on_its_own(database, job_model, clock) -> None:
         return "done"
 
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "wait", {}, now=clock()).id
-    start = clock()
+        job_id = enqueue_args(session, job_model, "wait", {}, now=clock.now()).id
+    start = clock.now()
 
     state = run_job(
         database, job_model, registry, job_id, clock=clock, heartbeat_every=timedelta(seconds=0.05)
@@ -168,7 +168,7 @@ def test_a_checkpoint_commits_with_the_work_and_a_fenced_run_rolls_both_back(
         return "ok"
 
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "resumable", {}, now=clock()).id
+        job_id = enqueue_args(session, job_model, "resumable", {}, now=clock.now()).id
     assert run_job(database, job_model, registry, job_id, clock=clock) is JobState.SUCCESS
     with database.session() as session:
         session.execute(update(job_model).where(job_model.id == job_id).values(state=JobState.PENDING))
@@ -181,7 +181,7 @@ def test_a_heartbeat_thread_stops_with_its_run(database, job_model, clock) -> No
     registry = TaskRegistry()
     registry.task("quick")(lambda ctx: 1)
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "quick", {}, now=clock()).id
+        job_id = enqueue_args(session, job_model, "quick", {}, now=clock.now()).id
     before = {thread.name for thread in threading.enumerate()}
 
     run_job(database, job_model, registry, job_id, clock=clock, heartbeat_every=timedelta(seconds=0.05))

@@ -53,7 +53,7 @@ def test_two_processes_fire_each_periodic_task_once_per_interval(
         for holder in ("worker-a", "worker-b")
     ]
     a, b = schedulers
-    t0 = clock()
+    t0 = clock.now()
 
     first_a, first_b = a.run_pending(), b.run_pending()
     clock.advance(EVERY - timedelta(microseconds=1))
@@ -103,7 +103,7 @@ def test_concurrent_takers_get_the_lease_exactly_once(make_database, lease_model
     def take(database, holder):
         barrier.wait(30)
         with database.session() as session:
-            if acquire_lease(session, lease_model, "race", holder=holder, ttl=EVERY, now=clock()):
+            if acquire_lease(session, lease_model, "race", holder=holder, ttl=EVERY, now=clock.now()):
                 won.append(holder)
 
     # Two rounds: the first races on INSERT, the second on the conditional UPDATE of an expired lease.
@@ -120,7 +120,7 @@ def test_concurrent_takers_get_the_lease_exactly_once(make_database, lease_model
 
 
 def test_lease_is_taken_over_after_expiry(database, lease_model, clock) -> None:
-    t0 = clock()
+    t0 = clock.now()
     with database.session() as session:
         assert acquire_lease(session, lease_model, "l", holder="a", ttl=EVERY, now=t0) is True
         assert acquire_lease(session, lease_model, "l", holder="b", ttl=EVERY, now=t0) is False
@@ -146,7 +146,7 @@ def test_stopped_scheduler_is_replaced_after_the_interval(
     registry.periodic("tick", every=EVERY)(lambda ctx: None)
     a = PeriodicScheduler(make_database(), job_model, lease_model, registry, clock=clock, holder="a")
     b = PeriodicScheduler(make_database(), job_model, lease_model, registry, clock=clock, holder="b")
-    t0 = clock()
+    t0 = clock.now()
 
     assert len(a.run_pending()) == 1
     # `a` dies here; `b` keeps ticking and takes over once a's lease has run out.
@@ -199,7 +199,7 @@ def test_maintenance_purges_and_resubmits_once_across_processes(
         )
         for holder in ("a", "b")
     )
-    t0 = clock()
+    t0 = clock.now()
     with a.database.session() as session:
         expired = enqueue_args(session, job_model, "done", {}, now=t0 - timedelta(days=2))
         expired.state, expired.expires_at = JobState.SUCCESS, t0 - timedelta(days=1)

@@ -43,14 +43,16 @@ def _registry(results=None):
 
 
 def _lost_job(database, job_model, clock, name="push", *, attempts=1, state=JobState.STARTED):
-    """A job whose run claimed it at `clock()` and then vanished with its process."""
+    """A job whose run claimed it at `clock.now()` and then vanished with its process."""
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, name, {"n": 7}, now=clock()).id
+        job_id = enqueue_args(session, job_model, name, {"n": 7}, now=clock.now()).id
     with database.session() as session:
         session.execute(
             update(job_model)
             .where(job_model.id == job_id)
-            .values(state=state, started_at=clock(), attempts=attempts, progress_current=3, progress_total=9)
+            .values(
+                state=state, started_at=clock.now(), attempts=attempts, progress_current=3, progress_total=9
+            )
         )
     return job_id
 
@@ -76,13 +78,13 @@ def test_a_run_older_than_its_timeout_goes_back_to_pending_and_is_resubmitted(
     registry = _registry()
     runner = RecordingRunner()
     job_id = _lost_job(database, job_model, clock, state=JobState.PROGRESS)
-    started = clock()
+    started = clock.now()
 
     clock.advance(TIMEOUT - timedelta(microseconds=1))
-    early = reap_lost(database, job_model, registry, now=clock(), runner=runner)
+    early = reap_lost(database, job_model, registry, now=clock.now(), runner=runner)
     early_row = _row(database, job_model, job_id)
     clock.advance(timedelta(microseconds=1))
-    due = reap_lost(database, job_model, registry, now=clock(), runner=runner)
+    due = reap_lost(database, job_model, registry, now=clock.now(), runner=runner)
 
     assert early == Reaped(retried=[], failed=[])
     assert early_row == (JobState.PROGRESS, 1, started, 3, 9, None, None, None)
@@ -123,9 +125,9 @@ def test_a_task_unknown_to_the_registry_gets_the_default_timeout(database, job_m
     job_id = _lost_job(database, job_model, clock, name="gone.task")
 
     clock.advance(DEFAULT_TIMEOUT - timedelta(seconds=1))
-    early = reap_lost(database, job_model, TaskRegistry(), now=clock(), runner=runner)
+    early = reap_lost(database, job_model, TaskRegistry(), now=clock.now(), runner=runner)
     clock.advance(timedelta(seconds=1))
-    due = reap_lost(database, job_model, TaskRegistry(), now=clock(), runner=runner)
+    due = reap_lost(database, job_model, TaskRegistry(), now=clock.now(), runner=runner)
 
     assert (early, due) == (Reaped(), Reaped(retried=[job_id]))
 
@@ -139,13 +141,13 @@ def test_a_run_taken_for_lost_cannot_overwrite_the_next_attempt(database, job_mo
         if ctx.attempt == 1:
             # While attempt 1 is still busy, maintenance elsewhere takes it for lost and attempt 2 runs.
             clock.advance(TIMEOUT)
-            assert reap_lost(database, job_model, registry, now=clock()) == Reaped(retried=[ctx.job_id])
+            assert reap_lost(database, job_model, registry, now=clock.now()) == Reaped(retried=[ctx.job_id])
             outcomes.append(run_job(database, job_model, registry, ctx.job_id, clock=clock))
             ctx.progress(5)  # attempt 1 is fenced off: this raises JobRevoked
         return {"attempt": ctx.attempt}
 
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "slow", {}, now=clock()).id
+        job_id = enqueue_args(session, job_model, "slow", {}, now=clock.now()).id
 
     first = run_job(database, job_model, registry, job_id, clock=clock)
 
@@ -165,9 +167,9 @@ def test_maintenance_purges_resubmits_and_reaps_in_one_pass(database, job_model,
     runner = RecordingRunner()
     lost = _lost_job(database, job_model, clock)
     with database.session() as session:
-        stale = enqueue_args(session, job_model, "push", {"n": 1}, now=clock()).id
-        expired = enqueue_args(session, job_model, "push", {"n": 2}, now=clock())
-        expired.state, expired.expires_at = JobState.SUCCESS, clock() + timedelta(minutes=1)
+        stale = enqueue_args(session, job_model, "push", {"n": 1}, now=clock.now()).id
+        expired = enqueue_args(session, job_model, "push", {"n": 2}, now=clock.now())
+        expired.state, expired.expires_at = JobState.SUCCESS, clock.now() + timedelta(minutes=1)
         expired_id = expired.id
     now = clock.advance(timedelta(minutes=10))
 

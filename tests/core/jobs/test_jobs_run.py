@@ -30,7 +30,7 @@ def test_success_moves_pending_started_success_with_timestamps(database, job_mod
         clock.advance(timedelta(seconds=7))
         return {"sum": a + b}
 
-    job_id = _new_job(database, job_model, "add", {"a": 2, "b": 3}, now=clock())
+    job_id = _new_job(database, job_model, "add", {"a": 2, "b": 3}, now=clock.now())
     clock.advance(timedelta(seconds=1))
 
     assert run_job(database, job_model, registry, job_id, clock=clock) is JobState.SUCCESS
@@ -84,7 +84,7 @@ def test_failure_records_the_error_text(database, job_model, clock) -> None:
         ctx.progress(1, 4)
         raise ValueError("plu 17 has no price")
 
-    job_id = _new_job(database, job_model, "boom", now=clock())
+    job_id = _new_job(database, job_model, "boom", now=clock.now())
     clock.advance(timedelta(minutes=1))
     assert run_job(database, job_model, registry, job_id, clock=clock) is JobState.FAILURE
 
@@ -145,7 +145,7 @@ def test_revoked_pending_job_is_not_run(database, job_model, clock) -> None:
     clock.advance(timedelta(seconds=5))
 
     with database.session() as session:
-        assert revoke(session, job_model, job_id, now=clock()) is True
+        assert revoke(session, job_model, job_id, now=clock.now()) is True
     assert run_job(database, job_model, registry, job_id, clock=clock) is None
 
     assert calls == []
@@ -165,7 +165,7 @@ def test_revoke_while_running_stops_the_task_at_its_next_progress(database, job_
     def long(ctx):
         ctx.progress(1, 10)
         with database.session() as session:
-            revoke(session, job_model, ctx.job_id, now=clock())
+            revoke(session, job_model, ctx.job_id, now=clock.now())
         reached.append("revoked")
         ctx.progress(2, 10)
         reached.append("not reached")
@@ -185,7 +185,7 @@ def test_revoke_while_running_wins_over_a_late_result(database, job_model, clock
     @registry.task("ignores_progress")
     def ignores_progress(ctx):
         with database.session() as session:
-            revoke(session, job_model, ctx.job_id, now=clock())
+            revoke(session, job_model, ctx.job_id, now=clock.now())
         return "late"
 
     job_id = _new_job(database, job_model, "ignores_progress")
@@ -201,6 +201,6 @@ def test_revoke_of_a_finished_job_changes_nothing(database, job_model, clock) ->
     run_job(database, job_model, registry, job_id, clock=clock)
 
     with database.session() as session:
-        assert revoke(session, job_model, job_id, now=clock()) is False
-        assert revoke(session, job_model, "f" * 32, now=clock()) is False
+        assert revoke(session, job_model, job_id, now=clock.now()) is False
+        assert revoke(session, job_model, "f" * 32, now=clock.now()) is False
     assert _load(database, job_model, job_id).state is JobState.SUCCESS

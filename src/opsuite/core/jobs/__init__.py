@@ -13,7 +13,6 @@ from opsuite.core.jobs.celery_engine import (
     task_name,
     uses_celery,
 )
-from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.heartbeat import Heartbeat
 from opsuite.core.jobs.leases import acquire_lease, release_lease
 from opsuite.core.jobs.maintenance import (
@@ -69,7 +68,6 @@ __all__ = [
     "CeleryEngine",
     "CeleryRunner",
     "CelerySettings",
-    "Clock",
     "Heartbeat",
     "InProcessRunner",
     "InlineRunner",
@@ -112,5 +110,4 @@ __all__ = [
     "submit",
     "task_name",
     "uses_celery",
-    "utcnow",
 ]

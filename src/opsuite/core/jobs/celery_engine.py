@@ -177,7 +177,7 @@ def make_celery(
             holder=default_holder(),
             # Half the interval: a late beat tick still runs, an accidental second beat does not.
             ttl=timedelta(seconds=settings.maintenance_every) / 2,
-            now=setup.clock(),
+            now=setup.clock.now(),
             stale_after=timedelta(seconds=settings.stale_after),
             lost_after=liveness.lost_after,
         )
@@ -215,7 +215,7 @@ def fire_periodic(
     periodic = {task.name: task for task in setup.registry.periodic_tasks}.get(name)
     if periodic is None:
         raise UnknownTaskError(f"no periodic task named {name!r}")
-    now = setup.clock()
+    now = setup.clock.now()
     with setup.database.session() as session:
         if not acquire_lease(
             session,

@@ -9,8 +9,8 @@ from types import TracebackType
 
 from sqlalchemy import update
 
+from opsuite.core.clock import Clock
 from opsuite.core.db import Database
-from opsuite.core.jobs.clock import Clock
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, affected
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def touch(database: Database, job_model: type[JobMixin], job_id: str, attempt: i
                 session,
                 update(job)
                 .where(job.id == job_id, job.state.in_(ACTIVE_STATES), job.attempts == attempt)
-                .values(heartbeat_at=clock())
+                .values(heartbeat_at=clock.now())
                 .execution_options(synchronize_session=False),
             )
         )

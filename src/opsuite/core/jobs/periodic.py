@@ -9,8 +9,8 @@ import threading
 import uuid
 from datetime import timedelta
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
-from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.leases import acquire_lease
 from opsuite.core.jobs.maintenance import DEFAULT_STALE_AFTER, MAINTENANCE_LEASE, maintain_under_lease
 from opsuite.core.jobs.models import JobMixin, LeaseMixin
@@ -47,7 +47,7 @@ class PeriodicScheduler:
         lease_model: type[LeaseMixin],
         registry: TaskRegistry,
         *,
-        clock: Clock = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
         tick: float = 1.0,
         holder: str | None = None,
         maintenance_every: timedelta | None = DEFAULT_MAINTENANCE_EVERY,
@@ -71,7 +71,7 @@ class PeriodicScheduler:
         """One pass: enqueue every periodic task whose lease this scheduler wins; returns the new job ids."""
         fired = []
         for periodic in self.registry.periodic_tasks:
-            now = self.clock()
+            now = self.clock.now()
             with self.database.session() as session:
                 # Lease and job row commit together: no lease without its job, no job without the lease.
                 if not acquire_lease(
@@ -99,7 +99,7 @@ class PeriodicScheduler:
             self.registry,
             holder=self.holder,
             ttl=every,
-            now=self.clock(),
+            now=self.clock.now(),
             stale_after=self.stale_after,
             lost_after=self.lost_after,
         )

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
-from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
 
 DEFAULT_RESULT_TTL = timedelta(hours=24)
@@ -145,7 +145,7 @@ class TaskContext:
         database: Database,
         job_model: type[JobMixin],
         checkpoint: Any = None,
-        clock: Clock = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
     ):
         self.job_id = job_id
         self.name = name
@@ -167,7 +167,7 @@ class TaskContext:
             session,
             update(job)
             .where(job.id == self.job_id, job.state.in_(ACTIVE_STATES), job.attempts == self.attempt)
-            .values(checkpoint=data, heartbeat_at=self._clock())
+            .values(checkpoint=data, heartbeat_at=self._clock.now())
             .execution_options(synchronize_session=False),
         )
         if not changed:
@@ -180,7 +180,7 @@ class TaskContext:
         values: dict[str, Any] = {
             "state": JobState.PROGRESS,
             "progress_current": current,
-            "heartbeat_at": self._clock(),
+            "heartbeat_at": self._clock.now(),
         }
         if total is not None:
             values["progress_total"] = total

@@ -12,8 +12,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import select, update
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
-from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.heartbeat import Heartbeat
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
 from opsuite.core.jobs.registry import DEFAULT_RESULT_TTL, JobRevoked, TaskContext, TaskRegistry
@@ -66,7 +66,7 @@ def run_job(
     registry: TaskRegistry,
     job_id: str,
     *,
-    clock: Clock = utcnow,
+    clock: Clock = SYSTEM_CLOCK,
     heartbeat_every: timedelta = DEFAULT_HEARTBEAT_EVERY,
 ) -> JobState | None:
     """Run one job to its final state, beating every `heartbeat_every`; the single place a job executes."""
@@ -74,7 +74,7 @@ def run_job(
     with database.session() as session:
         # The claim is a conditional UPDATE, so a duplicate submission (sweeper, broker redelivery) or a
         # revoked job never runs.
-        now = clock()
+        now = clock.now()
         claimed = affected(
             session,
             update(job)
@@ -127,7 +127,7 @@ def _finish(
     result_ttl: timedelta,
     **values: Any,
 ) -> JobState | None:
-    now = clock()
+    now = clock.now()
     with database.session() as session:
         # A revoke that landed while the task ran wins: the row stays REVOKED. A run that maintenance took
         # for lost (its attempt is no longer the row's) must not overwrite the newer attempt either.
@@ -156,7 +156,7 @@ class InProcessRunner:
         registry: TaskRegistry,
         *,
         max_workers: int = 4,
-        clock: Clock = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
         heartbeat_every: timedelta = DEFAULT_HEARTBEAT_EVERY,
     ) -> None:
         self.database = database
@@ -223,7 +223,12 @@ class InlineRunner:
     """Runs each job synchronously at submit time: for tests and one-shot CLI commands."""
 
     def __init__(
-        self, database: Database, job_model: type[JobMixin], registry: TaskRegistry, *, clock: Clock = utcnow
+        self,
+        database: Database,
+        job_model: type[JobMixin],
+        registry: TaskRegistry,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.database = database
         self.job_model = job_model

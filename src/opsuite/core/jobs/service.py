@@ -10,8 +10,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from opsuite.core.aftercommit import AfterCommit
+from opsuite.core.clock import utcnow
 from opsuite.core.db import Database
-from opsuite.core.jobs.clock import utcnow
 from opsuite.core.jobs.models import UNFINISHED_STATES, JobMixin, JobState, affected, new_job_id
 from opsuite.core.jobs.registry import DEFAULT_RESULT_TTL
 from opsuite.core.jobs.runner import JobRunner, bound_runner

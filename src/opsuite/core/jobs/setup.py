@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
-from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.jobs.models import JobMixin, LeaseMixin
 from opsuite.core.jobs.registry import TaskRegistry
 
@@ -25,5 +25,5 @@ class JobSetup:
     job_model: type[JobMixin]
     lease_model: type[LeaseMixin]
     registry: TaskRegistry
-    clock: Clock = utcnow
+    clock: Clock = SYSTEM_CLOCK
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)

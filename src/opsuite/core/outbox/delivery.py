@@ -17,9 +17,9 @@ import httpx
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.guarded_http import guarded_client
-from opsuite.core.jobs.clock import Clock, utcnow
 from opsuite.core.netguard import AddressPolicy, AddressRefused, url_has_credentials
 from opsuite.core.outbox.models import RESPONSE_BODY_LIMIT, DeliveryStatus, OutboxMixin
 from opsuite.core.outbox.service import Dispatcher, bound_dispatcher
@@ -126,7 +126,7 @@ class Outbox(Generic[M]):
         model: type[M],
         resolver: Resolver,
         *,
-        clock: Clock = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
         policy: RetryPolicy | None = None,
         lock_for: float = 90.0,
         early: float = 1.0,
@@ -170,7 +170,7 @@ class Outbox(Generic[M]):
         if not ids:
             return []
         model = self.model
-        now = self.clock()
+        now = self.clock.now()
         keys = [uuid.UUID(str(value)) for value in ids]
         attempts: list[Attempt] = []
         with self.database.session() as session:
@@ -266,7 +266,7 @@ class Outbox(Generic[M]):
         """
         if not outcomes:
             return []
-        now = self.clock()
+        now = self.clock.now()
         params = []
         retries = []
         for outcome in outcomes:
@@ -323,7 +323,7 @@ class Outbox(Generic[M]):
         retry whose timer died with its process. A row whose last attempt was lost that way ends failed.
         """
         model = self.model
-        now = self.clock()
+        now = self.clock.now()
         cutoff = now - timedelta(seconds=older_than)
         with self.database.session() as session:
             rows = session.execute(
@@ -389,7 +389,7 @@ class Outbox(Generic[M]):
 
         `client` should come from `client()`: the address check happens where it connects.
         """
-        now = self.clock()
+        now = self.clock.now()
         if url_has_credentials(attempt.url):
             return Outcome(attempt, now, error=self.messages.credentials)
         try:

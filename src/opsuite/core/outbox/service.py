@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 from opsuite.core.aftercommit import AfterCommit
-from opsuite.core.jobs.clock import Clock, utcnow
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.outbox.models import DeliveryStatus, OutboxMixin
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ _bound_lock = threading.Lock()
 
 
 def bind_dispatcher(
-    model: type[OutboxMixin], dispatcher: Dispatcher | None, *, clock: Clock = utcnow
+    model: type[OutboxMixin], dispatcher: Dispatcher | None, *, clock: Clock = SYSTEM_CLOCK
 ) -> None:
     """Make `dispatcher` the one committed deliveries of `model` go to in this process (None unbinds)."""
     with _bound_lock:
@@ -70,7 +70,7 @@ def clock_of(model: type[OutboxMixin]) -> Clock:
     """The clock the bound dispatcher runs on (the real one when none is bound)."""
     with _bound_lock:
         binding = _bound.get(model)
-        return utcnow if binding is None else binding.clock
+        return SYSTEM_CLOCK if binding is None else binding.clock
 
 
 def prepare(delivery: M, *, now: datetime, max_attempts: int, timeout: float) -> M:

@@ -1,6 +1,6 @@
 """The web layer every system shares: the app builder, request context, flat routes, database errors."""
 
-from opsuite.core.web.app import install_common
+from opsuite.core.web.app import build_app, install_common
 from opsuite.core.web.context import REQUEST_ID_HEADER, Metrics, RequestContextMiddleware
 from opsuite.core.web.database import (
     DatabaseStartupCheck,
@@ -10,6 +10,7 @@ from opsuite.core.web.database import (
     install_database_errors,
     unavailable_response,
 )
+from opsuite.core.web.lifespan import Part, lifespan_of
 from opsuite.core.web.routes import FlatRoute, include_flat, path_methods
 
 __all__ = [
@@ -18,12 +19,15 @@ __all__ = [
     "DatabaseUnavailable",
     "FlatRoute",
     "Metrics",
+    "Part",
     "RequestContextMiddleware",
+    "build_app",
     "database_problem",
     "health_response",
     "include_flat",
     "install_common",
     "install_database_errors",
+    "lifespan_of",
     "path_methods",
     "unavailable_response",
 ]

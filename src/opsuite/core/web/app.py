@@ -1,19 +1,22 @@
-"""What every system's app gets from core: request context, CORS, a body limit, `/metrics` and `/health`."""
+"""The app builder: what every system's app gets from core."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.middleware import Middleware
 
 from opsuite.core.db import Database
 from opsuite.core.limits import DEFAULT_BODY_LIMIT, BodyLimitMiddleware
+from opsuite.core.runtime import Runtime
 from opsuite.core.text import refuse_unsafe_url
 from opsuite.core.web.context import Metrics, RequestContextMiddleware
-from opsuite.core.web.database import DatabaseStartupCheck, health_response
+from opsuite.core.web.database import DatabaseStartupCheck, health_response, install_database_errors
+from opsuite.core.web.lifespan import Part, lifespan_of
 
 
 def install_common(
@@ -51,3 +54,41 @@ def install_common(
         return await anyio.to_thread.run_sync(health_response, system, checked)
 
     return metrics
+
+
+def build_app(
+    runtime: Runtime,
+    *,
+    system: str,
+    description: str,
+    install_errors: Callable[[FastAPI], None],
+    busy: str,
+    down: str,
+    parts: Sequence[Part] = (),
+    middleware: Sequence[Middleware] = (),
+) -> FastAPI:
+    """A system's app with what core gives every system: the lifespan of `parts`, its error handlers,
+    `middleware` inside the request context, request id, CORS, body limit, `/metrics`, `/health`, and 503
+    (`busy`/`down`, in the system's language) when the database cannot answer."""
+    database = runtime.database
+    app = FastAPI(
+        title=f"opsuite · {system}",
+        version="1.0.0",
+        description=description,
+        lifespan=lifespan_of(system, database, parts),
+    )
+    app.state.runtime = runtime
+    app.state.settings = runtime.settings
+    install_errors(app)
+    # Added before install_common, so they run inside the request-id and CORS layers.
+    for layer in middleware:
+        app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
+    install_common(
+        app,
+        system=system,
+        database=lambda: database,
+        cors_origins=runtime.settings.cors_origins,
+        body_limit=runtime.settings.body_limit_bytes,
+    )
+    install_database_errors(app, lambda: database, busy=busy, down=down)
+    return app

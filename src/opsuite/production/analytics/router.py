@@ -43,4 +43,4 @@ class DashboardOut(BaseModel):
 @router.get("/dashboard", response_model=DashboardOut)
 def get_dashboard(runtime: RuntimeDep) -> dict[str, Any]:
     """Статистика дашборда из кэша (обновляется каждые 5 минут)."""
-    return service.dashboard(runtime.database, now=runtime.clock())
+    return service.dashboard(runtime.database, now=runtime.clock.now())

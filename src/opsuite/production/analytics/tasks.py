@@ -21,5 +21,5 @@ def register(registry: TaskRegistry, runtime: Runtime) -> None:
         result_ttl=timedelta(hours=1),
     )
     def refresh_dashboard(ctx: TaskContext) -> dict[str, Any]:
-        figures = service.refresh(ctx.database, now=runtime.clock())
+        figures = service.refresh(ctx.database, now=runtime.clock.now())
         return {**figures, "cached_at": figures["cached_at"].isoformat()}

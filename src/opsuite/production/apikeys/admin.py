@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from opsuite.core.clock import utcnow
 from opsuite.core.db import Database
-from opsuite.core.jobs import utcnow
 from opsuite.production.apikeys import service
 from opsuite.production.errors import ProductionError
 from opsuite.production.settings import ProductionSettings

@@ -65,7 +65,7 @@ FiltersDep = Annotated[BatchFilters, Depends(batch_filters)]
 @router.post("", status_code=201, response_model=BatchOut, responses=error_responses(404, 409, 422))
 def create_batch(body: BatchCreate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Создание партии."""
-    return service.create_batch(session, data=body, now=runtime.clock())
+    return service.create_batch(session, data=body, now=runtime.clock.now())
 
 
 @router.get("", response_model=Page[BatchOut], responses=error_responses(422))
@@ -92,7 +92,7 @@ def get_batch(batch_id: uuid.UUID, session: SessionDep) -> Batch:
 def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Обновление партии; `is_closed` закрывает или открывает её."""
     return service.update_batch(
-        session, batch_id=batch_id, data=body, now=runtime.clock(), strict=runtime.settings.strict_close
+        session, batch_id=batch_id, data=body, now=runtime.clock.now(), strict=runtime.settings.strict_close
     )
 
 
@@ -106,7 +106,9 @@ def delete_batch(batch_id: uuid.UUID, session: SessionDep) -> Response:
 @router.post("/{batch_id}/products", response_model=BatchOut, responses=error_responses(404, 409, 422))
 def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Добавление продукта в партию (200 с партией, как в документе)."""
-    return service.add_product(session, batch_id=batch_id, unique_code=body.unique_code, now=runtime.clock())
+    return service.add_product(
+        session, batch_id=batch_id, unique_code=body.unique_code, now=runtime.clock.now()
+    )
 
 
 @router.delete(
@@ -116,7 +118,7 @@ def remove_product(
     batch_id: uuid.UUID, product_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep
 ) -> Batch:
     """Удаление продукта из партии (строка продукта удаляется)."""
-    return service.remove_product(session, batch_id=batch_id, product_id=product_id, now=runtime.clock())
+    return service.remove_product(session, batch_id=batch_id, product_id=product_id, now=runtime.clock.now())
 
 
 @router.patch("/{batch_id}/close", response_model=BatchOut, responses=error_responses(404, 409, 422))
@@ -132,7 +134,7 @@ def close_batch(
         session,
         batch_id=batch_id,
         closed_at=closed_at,
-        now=runtime.clock(),
+        now=runtime.clock.now(),
         strict=runtime.settings.strict_close,
     )
 
@@ -151,7 +153,7 @@ def aggregate_batch(
 ) -> Batch:
     """Агрегация всех продуктов партии (выполняется сразу; 202 с партией, как в документе)."""
     aggregated_at = body.aggregated_at if body else None
-    return service.aggregate(session, batch_id=batch_id, aggregated_at=aggregated_at, now=runtime.clock())
+    return service.aggregate(session, batch_id=batch_id, aggregated_at=aggregated_at, now=runtime.clock.now())
 
 
 @router.patch(
@@ -168,7 +170,7 @@ def aggregate_batch_async(
 ) -> TaskAccepted:
     """Агрегация партии фоновой задачей: все продукты или только `unique_codes`."""
     service.check_can_aggregate_async(session, batch_id=batch_id)
-    aggregated_at = (body.aggregated_at if body else None) or runtime.clock()
+    aggregated_at = (body.aggregated_at if body else None) or runtime.clock.now()
     job = enqueue(
         session,
         Job,

@@ -63,14 +63,14 @@ def aggregate_job(
         )
     total = len(codes)
     # The route passes the request's moment; without one (a direct call), the time the job started.
-    moment = datetime.fromisoformat(aggregated_at) if aggregated_at else runtime.clock()
+    moment = datetime.fromisoformat(aggregated_at) if aggregated_at else runtime.clock.now()
     errors: list[dict[str, str]] = []
     aggregated = 0
     ctx.progress(0, total)
     for start in range(0, total, CHUNK):
         chunk = codes[start : start + CHUNK]
         with ctx.database.session() as session:
-            now = runtime.clock()
+            now = runtime.clock.now()
             batch = service.get(session, key, for_update=True)
             if batch.is_closed:
                 raise InvalidState(service.CLOSED_NO_AGGREGATE)

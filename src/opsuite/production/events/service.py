@@ -50,7 +50,7 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> None:
     if not subscribers:
         return
     payload = to_jsonable_python(data)
-    now = outbox.clock_of(WebhookDelivery)()
+    now = outbox.clock_of(WebhookDelivery).now()
     deliveries = []
     for subscription_id, retry_count, timeout in subscribers:
         delivery = WebhookDelivery(

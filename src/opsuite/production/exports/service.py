@@ -220,7 +220,7 @@ def export_job(ctx: TaskContext, runtime: Runtime, *, format: str, filters: dict
                 with open_csv_writer(target.path) as handle:
                     written = write_csv(handle, COLUMNS, _csv_rows(source))
             size = target.commit()
-    now = runtime.clock()
+    now = runtime.clock.now()
     with ctx.database.session() as session:
         earlier = session.get(StoredFile, file_id)
         if earlier is not None:

@@ -28,7 +28,7 @@ router = APIRouter(tags=["Reports"])
 def download(file_id: str, session: SessionDep, runtime: RuntimeDep) -> FileResponse:
     """The file with its Content-Type and a readable name; 404 when unknown or past its retention."""
     store = service.file_store(runtime.settings)
-    row = service.get_download(session, file_id=file_id, store=store, now=runtime.clock())
+    row = service.get_download(session, file_id=file_id, store=store, now=runtime.clock.now())
     return FileResponse(
         store.resolve(row.path),
         media_type=media_type(row.format),

@@ -20,6 +20,6 @@ def register(registry: TaskRegistry, runtime: Runtime) -> None:
         return service.cleanup(
             ctx.database,
             service.file_store(runtime.settings),
-            now=runtime.clock(),
+            now=runtime.clock.now(),
             retention_days=runtime.settings.files_retention_days,
         )

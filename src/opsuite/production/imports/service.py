@@ -86,7 +86,7 @@ def start_import(
         name=PurePath(filename).name or f"import.{fmt}",
         size=size,
         store=files_service.file_store(runtime.settings),
-        now=runtime.clock(),
+        now=runtime.clock.now(),
         retention_days=runtime.settings.files_retention_days,
     )
     return enqueue(session, Job, IMPORT, file_id=str(file_id), format=fmt, update_existing=update_existing)
@@ -252,7 +252,7 @@ def apply_row(session: Session, runtime: Runtime, row: ImportedRow, *, update_ex
     aggregation flags of exported products are restored, then the batch is closed or reopened as the row
     says.
     """
-    now = runtime.clock()
+    now = runtime.clock.now()
     strict = runtime.settings.strict_close
     center = _work_center(session, row, now=now)
     existing = session.scalar(

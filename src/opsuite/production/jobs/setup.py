@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from opsuite.core import outbox as core_outbox
+from opsuite.core.db import Database
 from opsuite.core.jobs import JobSetup, bound_runner
 from opsuite.production.jobs.models import Job, Lease
 from opsuite.production.jobs.registry import build_registry
 from opsuite.production.runtime import Runtime
+from opsuite.production.settings import ProductionSettings
 from opsuite.production.webhooks import tasks as webhooks_tasks
 from opsuite.production.webhooks.models import WebhookDelivery
 
@@ -42,3 +44,10 @@ def bind_broker_dispatcher(runtime: Runtime) -> None:
     """Scaled out (API or worker): deliveries, retries and sweeps go to the broker as `outbox.deliver`."""
     dispatcher = core_outbox.CallDispatcher(_BoundRunnerCaller(), webhooks_tasks.DELIVER_FUNCTION)
     core_outbox.bind_dispatcher(WebhookDelivery, dispatcher, clock=runtime.clock)
+
+
+def worker_setup(config: ProductionSettings) -> JobSetup:
+    """The job machinery of a Celery worker or beat process (`opsuite worker production`)."""
+    runtime = Runtime(database=Database(config.db_url), settings=config)
+    bind_broker_dispatcher(runtime)
+    return build_setup(runtime)

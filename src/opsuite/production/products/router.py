@@ -57,4 +57,6 @@ def aggregate_product(
 ) -> Product:
     """Агрегация продукта; `aggregated_at` по умолчанию — текущее время."""
     aggregated_at = body.aggregated_at if body else None
-    return service.aggregate(session, product_id=product_id, aggregated_at=aggregated_at, now=runtime.clock())
+    return service.aggregate(
+        session, product_id=product_id, aggregated_at=aggregated_at, now=runtime.clock.now()
+    )

@@ -25,7 +25,7 @@ def generate(
     an e-mail with the file attached; `{report_path, download_url}`. 404 for an unknown batch."""
     batch = batches_service.get(session, batch_id)
     center = work_centers_service.get(session, batch.work_center_id)
-    now = runtime.clock()
+    now = runtime.clock.now()
     report = content.build(batch, center, now=now)
     store = files_service.file_store(runtime.settings)
     file_id = uuid.uuid4()

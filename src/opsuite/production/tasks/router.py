@@ -24,4 +24,4 @@ def get_task(
     task_id: Annotated[str, Path(max_length=64)], session: SessionDep, runtime: RuntimeDep
 ) -> dict[str, object]:
     """PENDING / PROGRESS `{current, total, percent}` / SUCCESS (result) / FAILURE `{error}`; kept 24 h."""
-    return service.task_status(session, task_id=task_id, now=runtime.clock())
+    return service.task_status(session, task_id=task_id, now=runtime.clock.now())

@@ -43,7 +43,7 @@ _TEST_BODY = {
 )
 def create_webhook(body: WebhookCreate, session: SessionDep, runtime: RuntimeDep) -> WebhookSubscription:
     """Создание подписки на вебхук."""
-    return service.create(session, data=body, settings=runtime.settings, now=runtime.clock())
+    return service.create(session, data=body, settings=runtime.settings, now=runtime.clock.now())
 
 
 @router.get("", response_model=Page[WebhookOut], responses=error_responses(422))
@@ -83,7 +83,7 @@ async def receive_test_webhook(
         parsed=parsed,
         headers=service.lower_headers(request.headers.items()),
         secret_key=secret_key,
-        now=runtime.clock(),
+        now=runtime.clock.now(),
     )
 
 

@@ -29,7 +29,7 @@ router = APIRouter(prefix="/work_centers", tags=["Work centers"])
 )
 def create_work_center(body: WorkCenterCreate, session: SessionDep, runtime: RuntimeDep) -> WorkCenter:
     """Создание рабочего центра."""
-    return service.create(session, data=body, now=runtime.clock())
+    return service.create(session, data=body, now=runtime.clock.now())
 
 
 @router.get("", response_model=Page[WorkCenterOut], responses=error_responses(422))
@@ -57,7 +57,7 @@ def update_work_center(
     work_center_id: uuid.UUID, body: WorkCenterUpdate, session: SessionDep, runtime: RuntimeDep
 ) -> WorkCenter:
     """Обновление рабочего центра."""
-    return service.update(session, work_center_id=work_center_id, data=body, now=runtime.clock())
+    return service.update(session, work_center_id=work_center_id, data=body, now=runtime.clock.now())
 
 
 @router.delete(

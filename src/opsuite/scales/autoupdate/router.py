@@ -46,7 +46,7 @@ def put_schedule(
         enabled=body.enabled,
         interval_minutes=body.interval_minutes,
         run_at=body.run_at,
-        now=runtime.clock(),
+        now=runtime.clock.now(),
         zone=runtime.zone,
         default_interval_minutes=runtime.settings.default_interval_minutes,
     )

@@ -134,7 +134,7 @@ def run(runtime: Runtime, *, device_id: int) -> str:
         session.execute(
             update(AutoUpdateSchedule)
             .where(AutoUpdateSchedule.device_id == device_id)
-            .values(last_run_utc=runtime.clock(), last_status=status, last_error=error)
+            .values(last_run_utc=runtime.clock.now(), last_status=status, last_error=error)
         )
     return status
 
@@ -147,8 +147,8 @@ def _refresh_and_push(runtime: Runtime, device_id: int) -> str:
     with runtime.database.session() as session:
         device = fleet_service.get_device(session, device_id)
         data = cache.load(device) if data is None else data
-        apply_dates(data, runtime.clock().astimezone(runtime.zone).date())
+        apply_dates(data, runtime.clock.now().astimezone(runtime.zone).date())
         # Dirty until the push succeeds, so a failed push shows as unsent changes.
-        cache.store(device, data, dirty=True, now=runtime.clock())
+        cache.store(device, data, dirty=True, now=runtime.clock.now())
     products_service.push(runtime, device_id=device_id)
     return "OK_LOCAL" if dirty else "OK"

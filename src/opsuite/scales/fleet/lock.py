@@ -25,7 +25,7 @@ def device_lock(runtime: Runtime, device_id: int) -> Iterator[None]:
     ttl = timedelta(seconds=runtime.settings.device_lock_seconds)
     with runtime.database.session() as session:
         taken = acquire_lease(
-            session, Lease, lock_name(device_id), holder=holder, ttl=ttl, now=runtime.clock()
+            session, Lease, lock_name(device_id), holder=holder, ttl=ttl, now=runtime.clock.now()
         )
     if not taken:
         raise DeviceBusy()

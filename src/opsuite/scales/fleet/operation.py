@@ -38,5 +38,5 @@ def _log(
         status=status,
         http_status=http_status,
         detail=detail,
-        at=runtime.clock(),
+        at=runtime.clock.now(),
     )

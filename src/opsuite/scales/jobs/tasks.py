@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from opsuite.core.jobs import TaskContext, TaskRegistry
+from opsuite.core.jobs import JobSetup, TaskContext, TaskRegistry
 from opsuite.scales.autoupdate import service as autoupdate_service
 from opsuite.scales.jobs import bulk
-from opsuite.scales.runtime import Runtime
+from opsuite.scales.jobs.models import Job, Lease
+from opsuite.scales.runtime import Runtime, build_runtime
+from opsuite.scales.settings import ScalesSettings
 
 TICK_TASK = "scales.autoupdate.tick"
 
@@ -21,7 +23,7 @@ def build_registry(runtime: Runtime) -> TaskRegistry:
     @registry.periodic(TICK_TASK, every=every, result_ttl=timedelta(minutes=10))
     def tick(_ctx: TaskContext) -> dict[str, Any]:
         with runtime.database.session() as session:
-            claimed = autoupdate_service.claim_due(session, now=runtime.clock(), zone=runtime.zone)
+            claimed = autoupdate_service.claim_due(session, now=runtime.clock.now(), zone=runtime.zone)
         return {"devices": claimed}
 
     @registry.task(autoupdate_service.RUN_TASK)
@@ -34,3 +36,20 @@ def build_registry(runtime: Runtime) -> TaskRegistry:
         return bulk.run(runtime, device_ids)
 
     return registry
+
+
+def job_setup(runtime: Runtime) -> JobSetup:
+    """The scales job machinery on one runtime: for the app's runner and for Celery workers and beat."""
+    return JobSetup(
+        system="scales",
+        database=runtime.database,
+        job_model=Job,
+        lease_model=Lease,
+        registry=build_registry(runtime),
+        clock=runtime.clock,
+    )
+
+
+def worker_setup(config: ScalesSettings) -> JobSetup:
+    """The job machinery of a Celery worker or beat process (`opsuite worker scales`)."""
+    return job_setup(build_runtime(config))

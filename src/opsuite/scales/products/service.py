@@ -50,7 +50,7 @@ def download(runtime: Runtime, *, device_id: int, force: bool) -> dict[str, Any]
         ) from exc
     with runtime.database.session() as session:
         device = fleet_service.get_device(session, device_id)
-        cache.store(device, data, dirty=False, now=runtime.clock())
+        cache.store(device, data, dirty=False, now=runtime.clock.now())
     return data
 
 
@@ -78,7 +78,7 @@ def push(runtime: Runtime, *, device_id: int) -> None:
     with runtime.database.session() as session:
         device = fleet_service.get_device(session, device_id)
         device.cached_dirty = False
-        device.last_pushed_at = runtime.clock()
+        device.last_pushed_at = runtime.clock.now()
 
 
 def patch(
@@ -97,7 +97,7 @@ def patch(
         product.update(changes)
         if ("shelfLife" in changes or "shelfLifeType" in changes) and "shelfLifeInDays" in product:
             product["shelfLifeInDays"] = _days(product)
-        cache.store(device, data, dirty=True, now=runtime.clock())
+        cache.store(device, data, dirty=True, now=runtime.clock.now())
         return data
 
 

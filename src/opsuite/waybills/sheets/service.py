@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from opsuite.core.clock import utcnow
 from opsuite.waybills import messages
 from opsuite.waybills.auth.service import MOBILE, Actor
-from opsuite.waybills.base import utcnow
 from opsuite.waybills.crud import apply, get_live, live_reference, soft_delete
 from opsuite.waybills.errors import FieldErrors, PermissionDenied
 from opsuite.waybills.fuel import chain
