@@ -1,4 +1,4 @@
-"""The web layer every system shares: the app builder, request context, flat routes, database errors."""
+"""The web layer every system shares: app builder, request context, flat routes, database errors, sockets."""
 
 from opsuite.core.web.app import install_common
 from opsuite.core.web.context import REQUEST_ID_HEADER, Metrics, RequestContextMiddleware
@@ -11,6 +11,7 @@ from opsuite.core.web.database import (
     unavailable_response,
 )
 from opsuite.core.web.routes import FlatRoute, include_flat, path_methods
+from opsuite.core.web.sockets import authenticate_websocket
 
 __all__ = [
     "REQUEST_ID_HEADER",
@@ -19,6 +20,7 @@ __all__ = [
     "FlatRoute",
     "Metrics",
     "RequestContextMiddleware",
+    "authenticate_websocket",
     "database_problem",
     "health_response",
     "include_flat",
