@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ValidatorFunctionWrapHandler
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 
 TEXT_MAX_LENGTH = 10_000
@@ -136,7 +136,7 @@ class SafeJSONResponse(JSONResponse):
             return text.encode("ascii")
 
 
-async def refuse_unsafe_url(request: Request) -> None:
+async def refuse_unsafe_url(request: HTTPConnection) -> None:
     """A route dependency: query and path values obey the text rule too (422/400 in the system's envelope)."""
     sources = (("query", request.query_params.multi_items()), ("path", request.path_params.items()))
     for where, items in sources:

@@ -1,4 +1,4 @@
-"""The web layer every system shares: the app builder, request context, flat routes, database errors."""
+"""The web layer every system shares: app builder, request context, flat routes, database errors, sockets."""
 
 from opsuite.core.web.app import build_app, install_common
 from opsuite.core.web.context import REQUEST_ID_HEADER, Metrics, RequestContextMiddleware
@@ -12,6 +12,7 @@ from opsuite.core.web.database import (
 )
 from opsuite.core.web.lifespan import Part, lifespan_of
 from opsuite.core.web.routes import FlatRoute, include_flat, path_methods
+from opsuite.core.web.sockets import authenticate_websocket
 
 __all__ = [
     "REQUEST_ID_HEADER",
@@ -21,6 +22,7 @@ __all__ = [
     "Metrics",
     "Part",
     "RequestContextMiddleware",
+    "authenticate_websocket",
     "build_app",
     "database_problem",
     "health_response",

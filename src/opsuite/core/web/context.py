@@ -55,18 +55,22 @@ class Metrics:
 
 
 class RequestContextMiddleware:
-    """Pure ASGI middleware: request id in and out, one access-log line and a metric per request."""
+    """Pure ASGI middleware: request id in and out, one access-log line and a metric per request or socket."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"").decode("latin-1")
-        request_id = incoming[:64] if incoming else uuid.uuid4().hex
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = _request_id(scope)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -75,28 +79,79 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id.encode())]
+                _add_request_id(message, request_id)
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
-            self.metrics.observe(scope["method"], path, status, elapsed)
-            if access_log.isEnabledFor(logging.INFO):
-                access_log.info(
-                    "%s %s %s %.1fms",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    elapsed * 1000,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                    },
-                )
+            self._finished(scope, scope["method"], status, time.perf_counter() - started, {"status": status})
             request_id_var.reset(token)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = _request_id(scope)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 403  # what the server answers a handshake the app neither accepts nor denies
+        close_code: int | None = None
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, close_code
+            if message["type"] == "websocket.accept":
+                status = 101
+                _add_request_id(message, request_id)
+            elif message["type"] == "websocket.http.response.start":
+                status = message["status"]
+                _add_request_id(message, request_id)
+            elif message["type"] == "websocket.close" and close_code is None:
+                close_code = message.get("code", 1000)
+            await send(message)
+
+        async def receive_close_code() -> Message:
+            nonlocal close_code
+            message = await receive()
+            if message["type"] == "websocket.disconnect" and close_code is None:
+                close_code = message.get("code", 1005)
+            return message
+
+        try:
+            await self.app(scope, receive_close_code, send_with_id)
+        except Exception:
+            if close_code is None:  # the server closes the socket as an internal error
+                close_code = 1011
+            raise
+        finally:
+            code = close_code or 1000
+            extra = {"status": status, "close_code": code}
+            self._finished(scope, "WS", code, time.perf_counter() - started, extra)
+            request_id_var.reset(token)
+
+    def _finished(
+        self, scope: Scope, method: str, outcome: int, elapsed: float, extra: dict[str, int]
+    ) -> None:
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        self.metrics.observe(method, path, outcome, elapsed)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                "%s %s %s %.1fms",
+                method,
+                scope["path"],
+                outcome,
+                elapsed * 1000,
+                extra={
+                    "method": method,
+                    "path": scope["path"],
+                    **extra,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
+
+
+def _request_id(scope: Scope) -> str:
+    incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"").decode("latin-1")
+    return incoming[:64] if incoming else uuid.uuid4().hex
+
+
+def _add_request_id(message: Message, request_id: str) -> None:
+    message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id.encode())]

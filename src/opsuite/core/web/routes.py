@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
@@ -48,11 +48,17 @@ def include_flat(
     FastAPI (0.160+) keeps an included router as a nested node and matches every level again on each
     request; with ~90 routes that cost about a third of a small request's CPU time. A flat table is
     matched once, as `include_router` used to do. `in_schema=False` mounts an alias (an old prefix, say)
-    that stays out of the OpenAPI document.
+    that stays out of the OpenAPI document. WebSocket routes are copied too.
     """
     for route in router.routes:
-        if not isinstance(route, APIRoute):
-            raise TypeError(f"include_flat copies API routes only, not {route!r}")
+        if not isinstance(route, APIRoute | APIWebSocketRoute):
+            raise TypeError(f"include_flat copies API and WebSocket routes only, not {route!r}")
+        name = route.name if in_schema else f"{prefix}:{route.name}"
+        if isinstance(route, APIWebSocketRoute):
+            app.router.add_api_websocket_route(
+                prefix + route.path, route.endpoint, name=name, dependencies=route.dependencies
+            )
+            continue
         app.router.add_api_route(
             prefix + route.path,
             route.endpoint,
@@ -70,7 +76,7 @@ def include_flat(
             include_in_schema=route.include_in_schema and in_schema,
             response_class=route.response_class,
             response_model_exclude_none=route.response_model_exclude_none,
-            name=route.name if in_schema else f"{prefix}:{route.name}",
+            name=name,
             openapi_extra=route.openapi_extra,
             route_class_override=FlatRoute,
         )
