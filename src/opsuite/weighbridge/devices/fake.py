@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.weighbridge.devices.interface import GATES, SENSOR_COUNT, DeviceError, WeightReading
@@ -31,7 +31,7 @@ class FakeIndicator:
         """The most recent reading a consumer received, or None before the first."""
         return self._latest
 
-    async def readings(self) -> AsyncIterator[WeightReading]:
+    async def readings(self) -> AsyncGenerator[WeightReading, None]:
         """Yield readings as the test sets them; raise the error the test queued."""
         while True:
             item = await self._queue.get()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 
 import serial
 
@@ -80,7 +80,7 @@ class SerialIndicator:
         """The most recent reading, or None before the first."""
         return self._latest
 
-    async def readings(self) -> AsyncIterator[WeightReading]:
+    async def readings(self) -> AsyncGenerator[WeightReading, None]:
         """Open the port and yield readings until it fails (DeviceError) or the consumer stops."""
         port = await self._open()
         self._parser.reset()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
@@ -80,12 +81,18 @@ def pulsed_wiring(*, unit_id: int = 1, pulse_s: float = 0.5) -> IOWiring:
 
 @dataclass
 class ModbusIO:
-    """The I/O module behind a pymodbus client; every call is bounded by `timeout`, fails as DeviceError."""
+    """The I/O module behind a pymodbus client; every call is bounded by `timeout`, fails as DeviceError.
 
-    client: ModbusBaseClient
+    pymodbus binds a client to the running loop when it is built, so the client is made on first use,
+    on the loop that uses it (the device host's), and made again after `close`.
+    """
+
+    make_client: Callable[[], ModbusBaseClient]
     wiring: IOWiring
+    where: str
     timeout: float = 1.0
     clock: Clock = SYSTEM_CLOCK
+    _client: ModbusBaseClient | None = None
     _commanded: dict[int, bool] = field(default_factory=dict)
 
     @classmethod
@@ -99,8 +106,8 @@ class ModbusIO:
         clock: Clock = SYSTEM_CLOCK,
     ) -> ModbusIO:
         """A Modbus TCP module (ADAM-6000 style)."""
-        client = AsyncModbusTcpClient(host, port=port, timeout=timeout, retries=0, reconnect_delay=0)
-        return cls(client, wiring, timeout, clock)
+        client = partial(AsyncModbusTcpClient, host, port=port, timeout=timeout, retries=0, reconnect_delay=0)
+        return cls(client, wiring, f"{host}:{port} unit {wiring.unit_id}", timeout, clock)
 
     @classmethod
     def rtu(
@@ -115,7 +122,8 @@ class ModbusIO:
         clock: Clock = SYSTEM_CLOCK,
     ) -> ModbusIO:
         """A Modbus RTU module on an RS-485 port or a pyserial URL (`socket://gateway:4001`)."""
-        client = AsyncModbusSerialClient(
+        client = partial(
+            AsyncModbusSerialClient,
             url,
             framer=FramerType.RTU,
             baudrate=baudrate,
@@ -125,7 +133,14 @@ class ModbusIO:
             retries=0,
             reconnect_delay=0,
         )
-        return cls(client, wiring, timeout, clock)
+        return cls(client, wiring, f"{url} unit {wiring.unit_id}", timeout, clock)
+
+    @property
+    def client(self) -> ModbusBaseClient:
+        """The pymodbus client, made on first use."""
+        if self._client is None:
+            self._client = self.make_client()
+        return self._client
 
     async def read_sensors(self) -> tuple[bool, ...]:
         """The position sensors, `True` meaning active, after inversion."""
@@ -158,7 +173,9 @@ class ModbusIO:
 
     async def close(self) -> None:
         """Drop the connection; the next call reconnects."""
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def _gate(self, gate: int) -> GateWiring:
         if gate not in self.wiring.gates:
@@ -192,20 +209,16 @@ class ModbusIO:
         try:
             async with asyncio.timeout(self.timeout):
                 if not self.client.connected and not await self.client.connect():
-                    raise DeviceUnavailable(f"Modbus module {self._where()} refused the connection")
+                    raise DeviceUnavailable(f"Modbus module {self.where} refused the connection")
                 response = await request()
         except TimeoutError as exc:
             raise DeviceTimedOut(
-                f"Modbus module {self._where()} did not answer within {self.timeout} s"
+                f"Modbus module {self.where} did not answer within {self.timeout} s"
             ) from exc
         except ModbusException as exc:
-            raise DeviceUnavailable(f"Modbus module {self._where()}: {exc}") from exc
+            raise DeviceUnavailable(f"Modbus module {self.where}: {exc}") from exc
         if response.isError():
             raise DeviceUnavailable(
-                f"Modbus module {self._where()} answered exception code {response.exception_code}"
+                f"Modbus module {self.where} answered exception code {response.exception_code}"
             )
         return response
-
-    def _where(self) -> str:
-        params = self.client.comm_params
-        return f"{params.host}:{params.port} unit {self.wiring.unit_id}"

@@ -58,6 +58,7 @@ class CameraSimulator:
         """Snapshots answered with 200."""
         self._nonce = secrets.token_hex(16)
         self._server: asyncio.Server | None = None
+        self._stopping = asyncio.Event()
         self._writers: set[asyncio.StreamWriter] = set()
 
     @property
@@ -74,12 +75,14 @@ class CameraSimulator:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
         """Listen; returns the port."""
+        self._stopping = asyncio.Event()
         self._server = await asyncio.start_server(self._serve, host, port)
         return self.port
 
     async def stop(self) -> None:
         """Stop listening and close every connection, slow ones included."""
         if self._server is not None:
+            self._stopping.set()
             self._server.close()
             for writer in list(self._writers):
                 writer.close()
@@ -119,7 +122,7 @@ class CameraSimulator:
             )
             await _respond(writer, 401, b"unauthorized", "text/plain", {"WWW-Authenticate": challenge})
         elif self.mode == "slow":
-            await asyncio.Event().wait()
+            await self._stopping.wait()
         elif self.mode == "error":
             await _respond(writer, 500, b"internal error", "text/plain")
         elif self.mode == "not_jpeg":

@@ -92,7 +92,8 @@ class IndicatorSimulator:
                     )
                     await writer.drain()
                 await self._clock.sleep(self._interval)
-        except ConnectionError:
+        except (ConnectionError, asyncio.CancelledError):
+            # A drop ends the handler quietly: Python 3.11's stream server logs cancelled handlers as errors.
             pass
         finally:
             self._clients.discard(writer)
