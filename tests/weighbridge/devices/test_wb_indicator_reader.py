@@ -9,7 +9,7 @@ import pytest
 
 from opsuite.weighbridge.devices.fake import FakeIndicator
 from opsuite.weighbridge.devices.frames.formats import FrameFormat, parser_for
-from opsuite.weighbridge.devices.indicator import SerialIndicator, StabilityWindow, indicator_task
+from opsuite.weighbridge.devices.indicator import SerialIndicator, StabilityWindow
 from opsuite.weighbridge.devices.interface import (
     DeviceTimedOut,
     DeviceUnavailable,
@@ -17,6 +17,7 @@ from opsuite.weighbridge.devices.interface import (
     WeightReading,
 )
 from opsuite.weighbridge.devices.simulators.indicator import IndicatorSimulator
+from opsuite.weighbridge.devices.tasks import indicator_task
 from tests.clock import DEFAULT_START, FakeClock
 
 from .conftest import Run
@@ -170,28 +171,6 @@ def test_a_port_that_cannot_open_is_unavailable(run: Run, url: str) -> None:
             await anext(SerialIndicator(url, parser_for("yaohua")).readings())
 
     run(scenario())
-
-
-def test_indicator_task_publishes_and_reports_frames_then_raises_for_a_restart(run: Run) -> None:
-    clock = FakeClock()
-    indicator = FakeIndicator(clock=clock)
-    published: list[WeightReading] = []
-    reporter = RecordingReporter(clock)
-
-    async def scenario() -> None:
-        indicator.set(100.0, stable=False)
-        indicator.set(24500.0)
-        indicator.fail(DeviceUnavailable("port gone"))
-        with pytest.raises(DeviceUnavailable, match="port gone"):
-            await indicator_task(indicator, published.append)(reporter)
-
-    run(scenario())
-    assert published == [
-        WeightReading(kg=100.0, stable=False, at=DEFAULT_START),
-        WeightReading(kg=24500.0, stable=True, at=DEFAULT_START),
-    ]
-    assert reporter.events == ["frame", "frame"]
-    assert indicator.latest() == published[-1]
 
 
 def test_indicator_task_over_the_simulator(run: Run) -> None:

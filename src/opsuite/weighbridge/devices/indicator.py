@@ -1,23 +1,16 @@
-"""The weight indicator on a serial line (a device path or a pyserial URL) and its device-host task."""
+"""The weight indicator on a serial line: a device path or a pyserial URL (`socket://`, `loop://`)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator
 
 import serial
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.weighbridge.devices.frames.base import FrameParser, Weighed
-from opsuite.weighbridge.devices.interface import (
-    DeviceReporter,
-    DeviceTask,
-    DeviceTimedOut,
-    DeviceUnavailable,
-    Indicator,
-    WeightReading,
-)
+from opsuite.weighbridge.devices.interface import DeviceTimedOut, DeviceUnavailable, WeightReading
 
 _READ_SIZE = 256
 
@@ -137,15 +130,3 @@ def _read(port: serial.SerialBase) -> bytes:
 def _close_if_opened(opening: asyncio.Future[serial.SerialBase]) -> None:
     if not opening.cancelled() and opening.exception() is None:
         opening.result().close()
-
-
-def indicator_task(indicator: Indicator, publish: Callable[[WeightReading], None]) -> DeviceTask:
-    """The device-host task: publish every reading; a failure or an end raises, so the host restarts it."""
-
-    async def run(ctx: DeviceReporter) -> None:
-        async for reading in indicator.readings():
-            ctx.frame()
-            publish(reading)
-        raise DeviceUnavailable("the indicator stream ended")
-
-    return run

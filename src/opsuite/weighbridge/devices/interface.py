@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -22,6 +22,15 @@ class WeightReading:
 
     kg: float
     stable: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class IOSnapshot:
+    """One poll of the I/O module: sensors (active = True), gate id -> open, and when it was taken."""
+
+    sensors: tuple[bool, ...]
+    gates: Mapping[int, bool]
     at: datetime
 
 
