@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -14,6 +15,12 @@ T = TypeVar("T")
 async def first(stream: AsyncIterator[T], count: int = 1) -> list[T]:
     """The next `count` items of a stream."""
     return [await anext(stream) for _ in range(count)]
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Yield to the loop (and to socket I/O) until `condition` holds; the test's hang guard bounds it."""
+    while not condition():
+        await asyncio.sleep(0.005)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from opsuite.weighbridge.devices.tasks import indicator_task
 from tests.clock import DEFAULT_START, FakeClock
 
 from .conftest import Run
-from .helpers import RecordingReporter, first
+from .helpers import RecordingReporter, first, until
 
 
 async def with_simulator(
@@ -115,8 +115,7 @@ def test_injected_split_frames_parse_and_bad_ones_do_not(run: Run) -> None:
         simulator.fault = "silent"
         stream = reader(simulator, "regex", FakeClock(), frame_timeout=60.0).readings()
         pending = asyncio.ensure_future(anext(stream))
-        while not simulator._clients:  # wait for the reader's connection
-            await asyncio.sleep(0.01)
+        await until(lambda: simulator.clients == 1)
         simulator.inject(b"\t+01234")
         simulator.inject(b"\t+0000100\x12\x0d")  # breaks the half frame; this one is whole
         assert (await pending).kg == 10.0
@@ -182,8 +181,7 @@ def test_indicator_task_over_the_simulator(run: Run) -> None:
         task = asyncio.ensure_future(
             indicator_task(reader(simulator, "cas", clock), published.append)(RecordingReporter(clock))
         )
-        while len(published) < 3:
-            await asyncio.sleep(0.01)
+        await until(lambda: len(published) >= 3)
         await simulator.drop_clients()
         with pytest.raises(DeviceUnavailable):
             await task

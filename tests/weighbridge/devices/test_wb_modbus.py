@@ -23,6 +23,7 @@ from opsuite.weighbridge.devices.simulators.modbus import ModbusSimulator
 from tests.clock import FakeClock
 
 from .conftest import Run
+from .helpers import until
 
 Scenario = Callable[[ModbusSimulator, ModbusIO], Awaitable[None]]
 
@@ -107,8 +108,7 @@ def test_pulsed_gates_pulse_the_open_or_close_coil_on_the_clock(run: Run) -> Non
 
     async def scenario(simulator: ModbusSimulator, io: ModbusIO) -> None:
         command = asyncio.ensure_future(io.set_gate(2, True))
-        while clock.sleepers == 0:
-            await asyncio.sleep(0.005)
+        await until(lambda: clock.sleepers > 0)
         assert simulator.writes == [(2, True)]
         assert simulator.coils[2] is True
         clock.advance(seconds=0.75)
@@ -116,8 +116,7 @@ def test_pulsed_gates_pulse_the_open_or_close_coil_on_the_clock(run: Run) -> Non
         assert simulator.writes == [(2, True), (2, False)]
         assert await io.read_gates() == {1: False, 2: True, 3: False, 4: False}
         close = asyncio.ensure_future(io.set_gate(2, False))
-        while clock.sleepers == 0:
-            await asyncio.sleep(0.005)
+        await until(lambda: clock.sleepers > 0)
         clock.advance(seconds=0.75)
         await close
         assert simulator.writes[2:] == [(3, True), (3, False)]
@@ -131,13 +130,11 @@ def test_a_cancelled_pulse_still_releases_its_relay(run: Run) -> None:
 
     async def scenario(simulator: ModbusSimulator, io: ModbusIO) -> None:
         command = asyncio.ensure_future(io.set_gate(1, True))
-        while clock.sleepers == 0:
-            await asyncio.sleep(0.005)
+        await until(lambda: clock.sleepers > 0)
         command.cancel()
         with pytest.raises(asyncio.CancelledError):
             await command
-        while len(simulator.writes) < 2:
-            await asyncio.sleep(0.005)
+        await until(lambda: len(simulator.writes) >= 2)
         assert simulator.writes == [(0, True), (0, False)]
 
     run(with_module(scenario, wiring=pulsed_wiring(), clock=clock))

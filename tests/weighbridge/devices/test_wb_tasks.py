@@ -12,7 +12,7 @@ from opsuite.weighbridge.devices.tasks import indicator_task, io_task
 from tests.clock import DEFAULT_START, FakeClock
 
 from .conftest import Run
-from .helpers import RecordingReporter
+from .helpers import RecordingReporter, until
 
 
 def test_indicator_task_publishes_and_reports_frames_then_raises_for_a_restart(run: Run) -> None:
@@ -45,13 +45,11 @@ def test_io_task_polls_on_the_host_clock_and_closes_the_link_on_failure(run: Run
 
     async def scenario() -> None:
         task = asyncio.ensure_future(io_task(io, published.append, interval=0.2)(reporter))
-        while clock.sleepers == 0:
-            await asyncio.sleep(0)
+        await until(lambda: clock.sleepers > 0)
         io.sensors = (False, True, False)
         await io.set_gate(2, True)
         moment = clock.advance(seconds=0.2)
-        while len(published) < 2:
-            await asyncio.sleep(0)
+        await until(lambda: len(published) >= 2)
         assert published[1] == IOSnapshot(
             sensors=(False, True, False), gates={1: False, 2: True, 3: False, 4: False}, at=moment
         )

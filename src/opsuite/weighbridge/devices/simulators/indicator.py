@@ -47,6 +47,11 @@ class IndicatorSimulator:
         """The pyserial URL a reader opens."""
         return f"socket://127.0.0.1:{self.port}"
 
+    @property
+    def clients(self) -> int:
+        """How many readers are connected now."""
+        return len(self._clients)
+
     def set(self, kg: float, *, stable: bool = True) -> None:
         """Show `kg` from the next frame on (`stable` only reaches formats that carry the flag)."""
         self.kg = kg
