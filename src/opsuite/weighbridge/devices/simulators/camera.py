@@ -11,6 +11,7 @@ import secrets
 from typing import Literal
 
 from opsuite.weighbridge.devices.camera import HIKVISION_SNAPSHOT, AuthKind
+from opsuite.weighbridge.devices.simulators.listening import bound_port
 
 CameraMode = Literal["ok", "slow", "error", "not_jpeg"]
 REALM = "IP Camera"
@@ -64,10 +65,7 @@ class CameraSimulator:
     @property
     def port(self) -> int:
         """The TCP port it listens on (after start)."""
-        if self._server is None:
-            raise RuntimeError("the camera simulator is not running")
-        port: int = self._server.sockets[0].getsockname()[1]
-        return port
+        return bound_port(self._server, "camera")
 
     def url(self, path: str = HIKVISION_SNAPSHOT) -> str:
         """The snapshot URL of this camera."""

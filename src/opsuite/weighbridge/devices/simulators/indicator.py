@@ -8,6 +8,7 @@ from typing import Literal
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.weighbridge.devices.frames.formats import FrameFormat, encoder_for
+from opsuite.weighbridge.devices.simulators.listening import bound_port
 
 IndicatorFault = Literal["none", "silent", "noise"]
 _NOISE = b"\x00\xff\x7f~?"
@@ -37,10 +38,7 @@ class IndicatorSimulator:
     @property
     def port(self) -> int:
         """The TCP port it listens on (after start)."""
-        if self._server is None:
-            raise RuntimeError("the indicator simulator is not running")
-        port: int = self._server.sockets[0].getsockname()[1]
-        return port
+        return bound_port(self._server, "indicator")
 
     @property
     def url(self) -> str:
