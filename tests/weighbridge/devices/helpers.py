@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from opsuite.core.clock import Clock
+from tests.clock import FakeClock
 
 T = TypeVar("T")
 
@@ -21,6 +22,13 @@ async def until(condition: Callable[[], bool]) -> None:
     """Yield to the loop (and to socket I/O) until `condition` holds; the test's hang guard bounds it."""
     while not condition():
         await asyncio.sleep(0.005)
+
+
+async def advance_until_done(clock: FakeClock, pending: asyncio.Future[Any]) -> None:
+    """Move the fake clock a second at a time until `pending` finishes (frames in flight reset gaps)."""
+    while not pending.done():
+        clock.advance(seconds=1)
+        await asyncio.sleep(0.02)
 
 
 @dataclass

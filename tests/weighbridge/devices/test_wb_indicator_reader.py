@@ -21,7 +21,7 @@ from opsuite.weighbridge.devices.tasks import indicator_task
 from tests.clock import DEFAULT_START, FakeClock
 
 from .conftest import Run
-from .helpers import RecordingReporter, first, until
+from .helpers import RecordingReporter, advance_until_done, first, until
 
 
 async def with_simulator(
@@ -153,14 +153,26 @@ def test_silence_longer_than_the_frame_timeout_is_a_timeout(run: Run) -> None:
                 pass
 
         consumer = asyncio.ensure_future(drain())
-        # Frames already in flight reset the gap; keep moving the fake clock until the silence counts.
-        while not consumer.done():
-            clock.advance(seconds=1)
-            await asyncio.sleep(0.02)
+        await advance_until_done(clock, consumer)
         with pytest.raises(DeviceTimedOut, match=r"no valid frame from socket://127\.0\.0\.1:\d+ for 2\.0 s"):
             consumer.result()
 
     run(with_simulator("yaohua", scenario))
+
+
+def test_a_loop_url_opens_and_a_silent_line_times_out(run: Run) -> None:
+    clock = FakeClock()
+
+    async def scenario() -> None:
+        indicator = SerialIndicator(
+            "loop://", parser_for("yaohua"), read_timeout=0.02, frame_timeout=1.0, clock=clock
+        )
+        pending = asyncio.ensure_future(anext(indicator.readings()))
+        await advance_until_done(clock, pending)
+        with pytest.raises(DeviceTimedOut, match=r"no valid frame from loop:// for 1\.0 s"):
+            pending.result()
+
+    run(scenario())
 
 
 @pytest.mark.parametrize("url", ["socket://127.0.0.1:1", "/dev/ttyNOSUCHPORT", "nosuchscheme://x"])
