@@ -117,7 +117,7 @@ class TcpCabinetGateway:
         self._locks: dict[StationId, asyncio.Lock] = {}
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._handlers: set[asyncio.Task[None]] = set()
+        self._handlers: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._stopping = False
 
     # --- lifecycle ----------------------------------------------------------------------------------
@@ -135,10 +135,12 @@ class TcpCabinetGateway:
         self._stopping = True
         if self._server is not None:
             self._server.close()
-        tasks = [*self._tasks, *self._handlers]
-        for task in tasks:
+        for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        # Aborted transports end the handlers by EOF: a cancelled handler task is logged as an error by asyncio.
+        for writer in self._handlers.values():
+            writer.transport.abort()
+        await asyncio.gather(*self._tasks, *self._handlers, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
             self._server = None
@@ -291,11 +293,11 @@ class TcpCabinetGateway:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         handler = asyncio.current_task()
         assert handler is not None
-        self._handlers.add(handler)
+        self._handlers[handler] = writer
         try:
             await self._converse(FrameStream(reader), writer)
         finally:
-            self._handlers.discard(handler)
+            del self._handlers[handler]
 
     async def _converse(self, stream: FrameStream, writer: asyncio.StreamWriter) -> None:
         try:
