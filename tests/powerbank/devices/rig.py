@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from tests.clock import FakeClock
-
 from opsuite.powerbank.devices.gateway import GatewayTimeouts, TcpCabinetGateway
 from opsuite.powerbank.devices.interface import InventoryReport, LoginReport, ReturnVerdict, SlotRecord
 from opsuite.powerbank.devices.simulator import CabinetSimulator
+from tests.clock import FakeClock
 
 BOX = "DCHEY02599000001"
 KEY = b"EXAMPLE1"

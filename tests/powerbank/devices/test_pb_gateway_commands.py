@@ -7,8 +7,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
-from tests.clock import FakeClock
-from tests.powerbank.devices.rig import BANK_1, BANK_2, BANK_3, BOX, rig, settle, until
 
 from opsuite.powerbank.devices import protocol as p
 from opsuite.powerbank.devices.interface import (
@@ -19,6 +17,8 @@ from opsuite.powerbank.devices.interface import (
     ReturnVerdict,
 )
 from opsuite.powerbank.devices.simulator import Bank, Fault
+from tests.clock import FakeClock
+from tests.powerbank.devices.rig import BANK_1, BANK_2, BANK_3, BOX, rig, settle, until
 
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
 
@@ -227,9 +227,9 @@ def test_volume_server_address_and_iccid_are_read_and_set(run: Run) -> None:
                 p.ServerAddressRequest(),
                 p.IccidRequest(),
             ]
-            with pytest.raises(ValueError, match="volume level must be 0..15, not 16"):
+            with pytest.raises(ValueError, match=r"volume level must be 0\.\.15, not 16"):
                 await r.gateway.set_volume(BOX, 16)
-            with pytest.raises(ValueError, match="slot must be 1..255, not 0"):
+            with pytest.raises(ValueError, match=r"slot must be 1\.\.255, not 0"):
                 await r.gateway.eject(BOX, 0)
 
     run(scenario())

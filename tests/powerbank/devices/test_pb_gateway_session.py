@@ -6,12 +6,13 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from tests.clock import FakeClock
-from tests.powerbank.devices.rig import BANK_1, BOX, KEY, OTHER_BOX, Rig, rig, settle, until
+import pytest
 
 from opsuite.powerbank.devices import protocol as p
-from opsuite.powerbank.devices.interface import CabinetGateway, CabinetStatus, LoginReport
+from opsuite.powerbank.devices.interface import CabinetGateway, CabinetOffline, CabinetStatus, LoginReport
 from opsuite.powerbank.devices.simulator import Fault
+from tests.clock import FakeClock
+from tests.powerbank.devices.rig import BANK_1, BOX, KEY, OTHER_BOX, Rig, rig, settle, until
 
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
 
@@ -187,12 +188,7 @@ def test_a_cabinet_sending_bytes_one_at_a_time_is_understood(run: Run) -> None:
 def test_commands_to_an_unknown_or_disconnected_cabinet_fail_at_once(run: Run) -> None:
     async def scenario() -> None:
         async with rig() as r:
-            try:
+            with pytest.raises(CabinetOffline, match=f"cabinet {OTHER_BOX} is not connected"):
                 await r.gateway.eject(OTHER_BOX, 1)
-            except Exception as error:  # noqa: BLE001
-                assert type(error).__name__ == "CabinetOffline"
-                assert str(error) == f"cabinet {OTHER_BOX} is not connected"
-            else:
-                raise AssertionError("eject to an absent cabinet succeeded")
 
     run(scenario())

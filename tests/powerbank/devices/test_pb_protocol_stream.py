@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,7 +57,7 @@ def feed_in_pieces(wire: bytes, cuts: list[int]) -> list[p.Frame]:
     decoder = p.FrameDecoder()
     frames: list[p.Frame] = []
     edges = [0, *sorted(set(cuts)), len(wire)]
-    for start, end in zip(edges, edges[1:], strict=False):
+    for start, end in itertools.pairwise(edges):
         frames.extend(decoder.feed(wire[start:end]))
     assert decoder.pending == 0
     return frames

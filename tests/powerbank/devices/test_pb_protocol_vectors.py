@@ -85,7 +85,11 @@ def test_the_login_frame_fields() -> None:
 
 
 def test_server_commands_carry_vsn_1_and_replies_to_heartbeat_login_and_return_vsn_2() -> None:
-    assert [p.Eject(3).frame(KEY).vsn, p.InventoryRequest().frame(KEY).vsn, p.SlotAbnormalAck().frame(KEY).vsn] == [
+    assert [
+        p.Eject(3).frame(KEY).vsn,
+        p.InventoryRequest().frame(KEY).vsn,
+        p.SlotAbnormalAck().frame(KEY).vsn,
+    ] == [
         1,
         1,
         1,

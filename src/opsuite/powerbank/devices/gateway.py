@@ -137,7 +137,7 @@ class TcpCabinetGateway:
             self._server.close()
         for task in self._tasks:
             task.cancel()
-        # Aborted transports end the handlers by EOF: a cancelled handler task is logged as an error by asyncio.
+        # Aborted transports end the handlers by EOF (asyncio logs a cancelled handler task as an error).
         for writer in self._handlers.values():
             writer.transport.abort()
         await asyncio.gather(*self._tasks, *self._handlers, return_exceptions=True)
