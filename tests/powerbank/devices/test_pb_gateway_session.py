@@ -56,9 +56,8 @@ def test_a_signed_login_is_answered_and_reported(run: Run) -> None:
     run(scenario())
 
 
-async def refused(r: Rig, box_id: str, key: bytes, fault: Fault = Fault.NONE) -> None:
+async def refused(r: Rig, box_id: str, key: bytes) -> None:
     sim = await r.cabinet(box_id, key, login=False, reconnect_delay=None)
-    sim.set_fault(fault)
     await until(lambda: sim.connections == 1 and not sim.logged_in and sim.refusals == 1)
     assert sim.logins == 0
     assert sim.received == []
@@ -156,12 +155,19 @@ def test_a_new_login_replaces_the_older_connection_without_going_offline(run: Ru
     run(scenario())
 
 
-def test_frames_with_a_bad_checksum_are_dropped_and_the_third_closes(run: Run) -> None:
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault.BAD_CHECKSUM, "frame 0x61: XOR 0xFF does not match"),
+        (Fault.WRONG_TOKEN, "frame 0x61: token not made with the station's key"),
+    ],
+)
+def test_bad_frames_after_login_are_dropped_and_the_third_closes(run: Run, fault: Fault, error: str) -> None:
     async def scenario() -> None:
         async with rig() as r:
             cabinet_clock = FakeClock()
             sim = await r.cabinet(clock=cabinet_clock, reconnect_delay=None)
-            sim.set_fault(Fault.BAD_CHECKSUM)
+            sim.set_fault(fault)
             for _ in range(2):
                 await until(lambda: cabinet_clock.sleepers == 1)
                 cabinet_clock.advance(seconds=30)
@@ -171,7 +177,7 @@ def test_frames_with_a_bad_checksum_are_dropped_and_the_third_closes(run: Run) -
             assert p.Heartbeat() not in sim.received
             cabinet_clock.advance(seconds=30)
             await until(lambda: len(r.events.log) == 2)
-            assert r.events.log[1] == ("offline", BOX, "protocol error: frame 0x61: XOR 0xFF does not match")
+            assert r.events.log[1] == ("offline", BOX, f"protocol error: {error}")
 
     run(scenario())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from opsuite.powerbank.devices import protocol as p
 
@@ -24,16 +24,7 @@ class Bank:
 
     def record(self, slot: int) -> p.SlotRecord:
         """The bank's 17-byte record in `slot`."""
-        return p.SlotRecord(
-            slot,
-            self.powerbank_id,
-            self.level,
-            self.voltage_mv,
-            self.current_ma,
-            self.temperature_c,
-            self.status,
-            self.soh,
-        )
+        return p.SlotRecord(slot=slot, **asdict(self))
 
 
 def banks_from(banks: Mapping[int, Bank | str] | None) -> dict[int, Bank]:

@@ -107,18 +107,18 @@ class FakeCabinetGateway:
 
     async def eject(self, station_id: StationId, slot: int) -> EjectResult:
         """Release the bank of `slot`."""
-        check_slot(slot)
-        answer = self._answer("eject", station_id, slot, p.Eject(slot))
-        if isinstance(answer, p.EjectReply):
-            return EjectResult(station_id, answer.slot, answer.result, answer.powerbank_id)
-        assert isinstance(answer, EjectResult)
-        return answer
+        return self._eject("eject", station_id, p.Eject(slot))
 
     async def force_eject(self, station_id: StationId, slot: int) -> EjectResult:
         """Open the lock of `slot`; the bank stays unlatched."""
-        check_slot(slot)
-        answer = self._answer("force_eject", station_id, slot, p.ForceEject(slot))
-        if isinstance(answer, p.ForceEjectReply):
+        return self._eject("force_eject", station_id, p.ForceEject(slot))
+
+    def _eject(
+        self, operation: Operation, station_id: StationId, request: p.Eject | p.ForceEject
+    ) -> EjectResult:
+        check_slot(request.slot)
+        answer = self._answer(operation, station_id, request.slot, request)
+        if isinstance(answer, p.EjectReply | p.ForceEjectReply):
             return EjectResult(station_id, answer.slot, answer.result, answer.powerbank_id)
         assert isinstance(answer, EjectResult)
         return answer

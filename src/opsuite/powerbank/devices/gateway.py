@@ -154,16 +154,16 @@ class TcpCabinetGateway:
 
     async def eject(self, station_id: StationId, slot: int) -> EjectResult:
         """Release the bank of `slot` (`0x65`)."""
-        check_slot(slot)
-        answer = await self._command(station_id, p.Eject(slot), self._timeouts.eject, slot=slot)
-        assert isinstance(answer, p.EjectReply)
-        return EjectResult(station_id, answer.slot, answer.result, answer.powerbank_id)
+        return await self._eject(station_id, p.Eject(slot))
 
     async def force_eject(self, station_id: StationId, slot: int) -> EjectResult:
         """Open the lock of `slot` whatever it holds (`0x80`)."""
-        check_slot(slot)
-        answer = await self._command(station_id, p.ForceEject(slot), self._timeouts.eject, slot=slot)
-        assert isinstance(answer, p.ForceEjectReply)
+        return await self._eject(station_id, p.ForceEject(slot))
+
+    async def _eject(self, station_id: StationId, request: p.Eject | p.ForceEject) -> EjectResult:
+        check_slot(request.slot)
+        answer = await self._command(station_id, request, self._timeouts.eject, slot=request.slot)
+        assert isinstance(answer, p.EjectReply | p.ForceEjectReply)
         return EjectResult(station_id, answer.slot, answer.result, answer.powerbank_id)
 
     async def inventory(self, station_id: StationId) -> InventoryReport:
@@ -245,7 +245,7 @@ class TcpCabinetGateway:
 
         With `dropping_answers` a connection dropped after the request was sent counts as the answer.
         """
-        if station_id not in self._sessions:
+        if not self.online(station_id):
             raise CabinetOffline(f"cabinet {station_id} is not connected")
         lock = self._lock(station_id)
         try:
@@ -260,9 +260,9 @@ class TcpCabinetGateway:
             session.pending = _Pending(request.CMD, slot, answer)
             try:
                 await send(session.writer, request.encode(session.key), self._timeouts.write)
-            except (ConnectionError, OSError, TimeoutError) as error:
+            except OSError as error:
                 session.pending = None
-                raise CabinetOffline(f"cabinet {station_id}: {error or 'write timed out'}") from error
+                raise CabinetOffline(f"cabinet {station_id}: {error}") from error
             try:
                 return await bounded(self._clock, timeout, answer)
             except TimeoutError:
@@ -302,7 +302,7 @@ class TcpCabinetGateway:
     async def _converse(self, stream: FrameStream, writer: asyncio.StreamWriter) -> None:
         try:
             session = await self._login(stream, writer)
-        except (p.ProtocolError, TimeoutError, ConnectionError, OSError) as error:
+        except (p.ProtocolError, TimeoutError, OSError) as error:
             log.warning("cabinet at %s refused: %s", peer_name(writer), error)
             writer.transport.abort()
             return
@@ -313,7 +313,7 @@ class TcpCabinetGateway:
             reason = "silent past the heartbeat window"
         except p.ProtocolError as error:
             reason = f"protocol error: {error}"
-        except (ConnectionError, OSError) as error:
+        except OSError as error:
             reason = f"connection lost: {error}"
         finally:
             session.close(reason)

@@ -35,10 +35,13 @@ class FrameStream:
 
 
 async def send(writer: asyncio.StreamWriter, data: bytes, timeout: float) -> None:
-    """Write `data`, waiting at most `timeout` real seconds for the peer to take it."""
+    """Write `data`; ConnectionError if the peer does not take it within `timeout` real seconds."""
     writer.write(data)
-    async with asyncio.timeout(timeout):
-        await writer.drain()
+    try:
+        async with asyncio.timeout(timeout):
+            await writer.drain()
+    except TimeoutError:
+        raise ConnectionResetError(f"peer took no data for {timeout} s") from None
 
 
 def peer_name(writer: asyncio.StreamWriter) -> str:
