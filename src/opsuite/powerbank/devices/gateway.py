@@ -96,6 +96,14 @@ class _Session:
             self.pending.answer.set_exception(CabinetOffline(f"cabinet {self.station_id}: {reason}"))
 
 
+def _discard(answer: asyncio.Future[p.Message]) -> None:
+    """Settle a waiter nobody awaits any more, so asyncio does not report its exception as lost."""
+    if not answer.done():
+        answer.cancel()
+    elif not answer.cancelled():
+        answer.exception()
+
+
 class TcpCabinetGateway:
     """Implements CabinetGateway over the cabinets' TCP protocol: login, heartbeats, commands, events."""
 
@@ -260,10 +268,6 @@ class TcpCabinetGateway:
             session.pending = _Pending(request.CMD, slot, answer)
             try:
                 await send(session.writer, request.encode(session.key), self._timeouts.write)
-            except OSError as error:
-                session.pending = None
-                raise CabinetOffline(f"cabinet {station_id}: {error}") from error
-            try:
                 return await bounded(self._clock, timeout, answer)
             except TimeoutError:
                 name = type(request).__name__
@@ -274,8 +278,11 @@ class TcpCabinetGateway:
                 if dropping_answers:
                     return request
                 raise
+            except OSError as error:
+                raise CabinetOffline(f"cabinet {station_id}: {error}") from error
             finally:
                 session.pending = None
+                _discard(answer)
         finally:
             lock.release()
 
