@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.middleware import Middleware
 
 from opsuite.core.db import Database
+from opsuite.core.devices import DeviceHost
+from opsuite.core.jobs import JobRunner, PeriodicScheduler
 from opsuite.core.limits import DEFAULT_BODY_LIMIT, BodyLimitMiddleware
 from opsuite.core.runtime import Runtime
 from opsuite.core.text import refuse_unsafe_url
@@ -64,18 +66,34 @@ def build_app(
     install_errors: Callable[[FastAPI], None],
     busy: str,
     down: str,
+    runner: JobRunner | None = None,
+    scheduler: PeriodicScheduler | None = None,
     parts: Sequence[Part] = (),
+    simulators: Sequence[Part] = (),
+    devices: DeviceHost | None = None,
     middleware: Sequence[Middleware] = (),
 ) -> FastAPI:
-    """A system's app with what core gives every system: the lifespan of `parts`, its error handlers,
-    `middleware` inside the request context, request id, CORS, body limit, `/metrics`, `/health`, and 503
-    (`busy`/`down`, in the system's language) when the database cannot answer."""
+    """A system's app with what core gives every system.
+
+    The lifespan starts the job `runner`, the periodic `scheduler`, the system's other `parts`, its device
+    `simulators` and then the device host (so devices find their simulators listening), and stops them in
+    reverse, the database last. The app gets the system's error handlers, `middleware` inside the request
+    context, request id, CORS, body limit, `/metrics`, `/health`, and 503 (`busy`/`down`, in the system's
+    language) when the database cannot answer.
+    """
     database = runtime.database
+    lifetime = [
+        *([Part("job runner", runner.start, runner.shutdown)] if runner else []),
+        *([Part("scheduler", scheduler.start, scheduler.stop)] if scheduler else []),
+        *parts,
+        *simulators,
+        *([Part("device host", devices.start, devices.stop)] if devices else []),
+    ]
     app = FastAPI(
         title=f"opsuite · {system}",
         version="1.0.0",
         description=description,
-        lifespan=lifespan_of(system, database, parts),
+        lifespan=lifespan_of(system, database, lifetime),
     )
     app.state.runtime = runtime
     app.state.settings = runtime.settings
