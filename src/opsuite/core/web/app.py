@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi_offline import FastAPIOffline
 from starlette.middleware import Middleware
 
 from opsuite.core.db import Database
@@ -19,6 +20,11 @@ from opsuite.core.text import refuse_unsafe_url
 from opsuite.core.web.context import Metrics, RequestContextMiddleware
 from opsuite.core.web.database import DatabaseStartupCheck, health_response, install_database_errors
 from opsuite.core.web.lifespan import Part, lifespan_of
+
+DOCS_ASSETS = "/docs/assets"
+"""Where Swagger UI's and ReDoc's scripts, styles and icon are served from."""
+DOC_PATHS = frozenset(["/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"])
+"""The API document and its two pages (their assets live under `DOCS_ASSETS`)."""
 
 
 def install_common(
@@ -72,6 +78,7 @@ def build_app(
     simulators: Sequence[Part] = (),
     devices: DeviceHost | None = None,
     middleware: Sequence[Middleware] = (),
+    root_redirect: bool = True,
 ) -> FastAPI:
     """A system's app with what core gives every system.
 
@@ -79,7 +86,8 @@ def build_app(
     `simulators` and then the device host (so devices find their simulators listening), and stops them in
     reverse, the database last. The app gets the system's error handlers, `middleware` inside the request
     context, request id, CORS, body limit, `/metrics`, `/health`, and 503 (`busy`/`down`, in the system's
-    language) when the database cannot answer.
+    language) when the database cannot answer. `GET /` redirects to `/docs` unless the system serves a
+    page there (`root_redirect=False`).
     """
     database = runtime.database
     lifetime = [
@@ -89,12 +97,20 @@ def build_app(
         *simulators,
         *([Part("device host", devices.start, devices.stop)] if devices else []),
     ]
-    app = FastAPI(
+    # Swagger UI and ReDoc from assets shipped in a package: `/docs` works on an offline laptop.
+    app = FastAPIOffline(
         title=f"opsuite · {system}",
         version="1.0.0",
         description=description,
         lifespan=lifespan_of(system, database, lifetime),
+        static_url=DOCS_ASSETS,
     )
+    if root_redirect:
+
+        @app.get("/", include_in_schema=False)
+        def root() -> RedirectResponse:
+            return RedirectResponse("/docs")
+
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     install_errors(app)
