@@ -14,9 +14,7 @@ install: $(UV)
 	$(UV) sync --frozen
 
 run: install
-	$(RUN) opsuite migrate
-	$(RUN) opsuite demo --if-empty
-	$(RUN) opsuite serve
+	$(RUN) opsuite serve --prepare
 
 test: install
 	$(RUN) pytest $(PYTEST_ARGS)

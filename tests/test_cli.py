@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -83,3 +90,79 @@ def test_scales_describes_its_background_jobs(env: Path, monkeypatch: pytest.Mon
         assert setup.database.url == f"sqlite:///{(env / 'scales.sqlite3').resolve()}"
     finally:
         setup.database.dispose()
+
+
+def _free_port_block(size: int) -> int:
+    """An offset such that the default ports 8000.. shifted by it are all free right now."""
+    for offset in range(20000, 40000, 97):
+        sockets = []
+        try:
+            for port in range(8000 + offset, 8000 + offset + size):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return offset
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no free block of ports")
+
+
+def _opsuite(env: Path, *args: str) -> subprocess.Popen[str]:
+    variables = {**os.environ, "OPSUITE_VAR_DIR": str(env), "OPSUITE_SCALES_SIMULATOR": "false"}
+    variables = {
+        k: v for k, v in variables.items() if not k.endswith("_DATABASE_URL") or not k.startswith("OPSUITE_")
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "opsuite.cli", *args],
+        env=variables,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
+    """Until the server on `port` answers HTTP (its port is bound long before: at once, before migrating)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"port {port} never answered")
+
+
+def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env: Path) -> None:
+    offset = _free_port_block(6)
+    first = _opsuite(env, "serve", "--prepare", "--port-offset", str(offset))
+    try:
+        _wait_for_port(8000 + offset, first)
+        for port in range(8003, 8006):
+            _wait_for_port(port + offset, first)
+        migrated = {path: path.stat().st_mtime_ns for path in env.glob("*.sqlite3")}
+        assert sorted(path.name for path in migrated) == [
+            "production.sqlite3",
+            "scales.sqlite3",
+            "waybills.sqlite3",
+        ]
+        second = _opsuite(env, "serve", "--prepare", "--port-offset", str(offset))
+        output, _ = second.communicate(timeout=60)
+        assert second.returncode == 1
+        lines = [line for line in output.splitlines() if line.strip()]
+        assert lines == [
+            f"error: {name}: port 127.0.0.1:{port + offset} is in use (is opsuite already running?)"
+            for name, port in (("production", 8003), ("scales", 8004), ("waybills", 8005), ("index", 8000))
+        ]
+        assert {path: path.stat().st_mtime_ns for path in env.glob("*.sqlite3")} == migrated
+    finally:
+        first.send_signal(signal.SIGINT)
+        output, _ = first.communicate(timeout=60)
+    assert first.returncode == 0, output
+    assert "Traceback" not in output
+    assert "CancelledError" not in output
+    assert output.count("Application shutdown complete.") == 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import socket
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from rich.console import Console
 
 from opsuite.core.logs import configure_logging
+from opsuite.core.serving import Listener, PortsBusy, SharedSignalServer, bind_ports, serve_all
 from opsuite.core.settings import CoreSettings, SystemSettings
 from opsuite.core.system import ApiKeys, SimulateOptions
 from opsuite.systems import INDEX_PORT, SYSTEMS, descriptor
@@ -28,7 +30,8 @@ admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 apikey_app = typer.Typer(help="API keys of the systems that take them (production).", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
-console = Console(stderr=True)
+# soft_wrap: lines are never broken at the terminal's width (a log file would get a JSON hint cut in two).
+console = Console(stderr=True, soft_wrap=True)
 
 SystemsArg = Annotated[list[str] | None, typer.Argument(help="Systems (default: all)", show_default=False)]
 
@@ -144,43 +147,55 @@ def serve(
     systems: SystemsArg = None,
     port: Annotated[int | None, typer.Option(help="Port (only when serving one system)")] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port_offset: Annotated[
+        int, typer.Option(help="Added to every default port (a second copy side by side)")
+    ] = 0,
+    prepare: Annotated[
+        bool, typer.Option("--prepare", help="Migrate, and load demo data into empty ones, first")
+    ] = False,
 ) -> None:
     """Serve the systems, each on its own port, with an index page linking each Swagger UI."""
     core = CoreSettings()
-    configure_logging(core.log_format, core.log_level)
     names = _names(systems)
     if port is not None and len(names) != 1:
         raise typer.BadParameter("--port needs exactly one system")
-    servers = []
-    links = []
-    for name in names:
-        system = descriptor(name)
-        system_port = port or system.port
-        system_settings = system.settings()
-        # Our middleware writes the access log, with the request id; uvicorn's would repeat each line.
-        config = uvicorn.Config(
-            system.create_app(system_settings),
-            host=host,
-            port=system_port,
-            log_config=None,
-            access_log=False,
-        )
-        servers.append(uvicorn.Server(config))
-        links.append((name, f"http://{host}:{system_port}"))
-        console.print(f"[bold]{name}[/] on http://{host}:{system_port}/docs — log in: {system.login_hint}")
-        if system.access_line is not None:
-            console.print(f"{name}: {system.access_line(system_settings)}")
+    listeners = [Listener(name, host, port or descriptor(name).port + port_offset) for name in names]
     if systems is None:
-        index = uvicorn.Config(
-            index_app(links), host=host, port=INDEX_PORT, log_config=None, access_log=False
-        )
-        servers.append(uvicorn.Server(index))
-        console.print(f"[bold]index[/] on http://{host}:{INDEX_PORT}/")
-    asyncio.run(_serve_all(servers))
+        listeners.append(Listener("index", host, INDEX_PORT + port_offset))
+    try:
+        # Before anything else: a second `make run` must not migrate the databases of the one running.
+        sockets = bind_ports(listeners)
+    except PortsBusy as busy:
+        for line in busy.lines:
+            console.print(f"[red]error:[/] {line}")
+        raise typer.Exit(1) from None
+    configure_logging(core.log_format, core.log_level)
+    if prepare:
+        migrate(names)
+        demo(names, if_empty=True)
+    servers: list[tuple[uvicorn.Server, socket.socket]] = []
+    banner: list[str] = []
+    for listener, sock in zip(listeners, sockets, strict=True):
+        url = f"http://{host}:{listener.port}"
+        if listener.name == "index":
+            links = [(other.name, f"http://{host}:{other.port}") for other in listeners[:-1]]
+            servers.append((_server(index_app(links)), sock))
+            banner.append(f"[bold]index[/] on {url}/")
+            continue
+        system = descriptor(listener.name)
+        system_settings = system.settings()
+        servers.append((_server(system.create_app(system_settings)), sock))
+        banner.append(f"[bold]{listener.name}[/] on {url}/docs — log in: {system.login_hint}")
+        if system.access_line is not None:
+            banner.append(f"{listener.name}: {system.access_line(system_settings)}")
+    for line in banner:
+        console.print(line)
+    asyncio.run(serve_all(servers))
 
 
-async def _serve_all(servers: list[uvicorn.Server]) -> None:
-    await asyncio.gather(*(server.serve() for server in servers))
+def _server(asgi: FastAPI) -> uvicorn.Server:
+    # Our middleware writes the access log, with the request id; uvicorn's would repeat each line.
+    return SharedSignalServer(uvicorn.Config(asgi, log_config=None, access_log=False))
 
 
 def index_app(links: list[tuple[str, str]]) -> FastAPI:
