@@ -166,3 +166,29 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     assert "Traceback" not in output
     assert "CancelledError" not in output
     assert output.count("Application shutdown complete.") == 4
+
+
+def test_a_command_before_migrate_is_one_line_and_creates_no_file(env: Path) -> None:
+    for args in (
+        ["admin", "create", "waybills", "--username", "boss", "--password", "pw1"],
+        ["demo", "waybills"],
+        ["apikey", "list", "production"],
+    ):
+        result = CliRunner().invoke(app, args)
+        system = args[2] if args[0] != "demo" else "waybills"
+        assert result.exit_code == 1, result.output
+        assert " ".join(result.output.split()) == (
+            f"error: {system}: the database sqlite:///{(env / f'{system}.sqlite3').resolve()} does not exist yet;"
+            f" run `opsuite migrate {system}` first"
+        )
+    assert list(env.iterdir()) == []
+
+
+def test_var_is_one_place_whatever_the_working_folder(tmp_path: Path) -> None:
+    checkout = Path(__file__).resolve().parents[1]
+    variables = {k: v for k, v in os.environ.items() if k != "OPSUITE_VAR_DIR"}
+    code = "from opsuite.core.settings import CoreSettings; print(CoreSettings().var_dir)"
+    where = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=variables, capture_output=True, text=True, check=True
+    )
+    assert where.stdout.strip() == str(checkout / "var")

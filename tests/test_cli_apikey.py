@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -30,13 +31,14 @@ def words(text: str) -> str:
 def serve_lines(monkeypatch: pytest.MonkeyPatch) -> str:
     """What `opsuite serve production` prints before it starts listening (the servers are not run)."""
 
-    async def no_servers(_servers: object) -> None:
-        return None
+    async def no_servers(servers: list[tuple[object, socket.socket]]) -> None:
+        for _server, sock in servers:
+            sock.close()
 
-    monkeypatch.setattr(cli, "_serve_all", no_servers)
+    monkeypatch.setattr(cli, "serve_all", no_servers)
     # serve's logging setup would point the root logger at the runner's stream, closed after the call.
     monkeypatch.setattr(cli, "configure_logging", lambda *_args: None)
-    result = CliRunner().invoke(app, ["serve", "production"])
+    result = CliRunner().invoke(app, ["serve", "production", "--port", "0"])
     assert result.exit_code == 0, result.output
     return words(result.output)
 

@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse
 from rich.console import Console
 
 from opsuite.core.logs import configure_logging
+from opsuite.core.schema_state import schema_problem
 from opsuite.core.serving import Listener, PortsBusy, SharedSignalServer, bind_ports, serve_all
 from opsuite.core.settings import CoreSettings, SystemSettings
-from opsuite.core.system import ApiKeys, SimulateOptions
+from opsuite.core.system import ApiKeys, SimulateOptions, System
 from opsuite.systems import INDEX_PORT, SYSTEMS, descriptor
 
 if TYPE_CHECKING:
@@ -53,6 +54,16 @@ def migrate(systems: SystemsArg = None) -> None:
         console.print(f"[green]migrated[/] {name}")
 
 
+def _migrated(system: System[Any]) -> SystemSettings:
+    """The system's settings, once its database is known to have the schema; else one line and exit 1."""
+    settings: SystemSettings = system.settings()
+    problem = schema_problem(system.package, settings.db_url)
+    if problem is not None:
+        console.print(f"[red]error:[/] {system.name}: {problem}; run `opsuite migrate {system.name}` first")
+        raise typer.Exit(1)
+    return settings
+
+
 @app.command()
 def demo(
     systems: SystemsArg = None,
@@ -61,7 +72,7 @@ def demo(
     """Load realistic demo data."""
     for name in _names(systems):
         system = descriptor(name)
-        console.print(f"{name}: {system.load_demo(system.settings(), if_empty)}")
+        console.print(f"{name}: {system.load_demo(_migrated(system), if_empty)}")
 
 
 @admin_app.command("create")
@@ -72,7 +83,7 @@ def admin_create(
 ) -> None:
     """Create an administrator (or reset its password)."""
     target = descriptor(_names([system])[0])
-    console.print(target.create_admin(target.settings(), username, password))
+    console.print(target.create_admin(_migrated(target), username, password))
 
 
 def _keyed(system: str) -> tuple[ApiKeys[Any], SystemSettings]:
@@ -81,7 +92,7 @@ def _keyed(system: str) -> tuple[ApiKeys[Any], SystemSettings]:
     if target.api_keys is None:
         console.print(f"[red]error:[/] system {system} has no API keys (it authenticates its users itself)")
         raise typer.Exit(2)
-    return target.api_keys, target.settings()
+    return target.api_keys, _migrated(target)
 
 
 @apikey_app.command("create")
@@ -183,7 +194,7 @@ def serve(
             banner.append(f"[bold]index[/] on {url}/")
             continue
         system = descriptor(listener.name)
-        system_settings = system.settings()
+        system_settings = _migrated(system)
         servers.append((_server(system.create_app(system_settings)), sock))
         banner.append(f"[bold]{listener.name}[/] on {url}/docs — log in: {system.login_hint}")
         if system.access_line is not None:

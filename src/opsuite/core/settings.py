@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -17,10 +18,19 @@ class CoreSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="OPSUITE_", env_file=".env", extra="ignore")
 
-    var_dir: Path = Path("var")
+    var_dir: Path = Field(default_factory=lambda: default_var_dir())
+    """Databases, secrets and files: `OPSUITE_VAR_DIR`, else one place whatever the working folder."""
     redis_url: str | None = None
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
+
+
+def default_var_dir() -> Path:
+    """`var/` of the checkout opsuite runs from; installed elsewhere, the user's data folder."""
+    checkout = Path(__file__).resolve().parents[3]  # src/opsuite/core/settings.py
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "var"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "opsuite"
 
 
 class SystemSettings(BaseSettings):
