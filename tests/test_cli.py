@@ -166,6 +166,8 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     assert "Traceback" not in output
     assert "CancelledError" not in output
     assert output.count("Application shutdown complete.") == 4
+    for name in ("production", "scales", "waybills", "index"):  # every line says which system it comes from
+        assert f" INFO {name} uvicorn.error [-] Application shutdown complete." in output
 
 
 def test_a_command_before_migrate_is_one_line_and_creates_no_file(env: Path) -> None:

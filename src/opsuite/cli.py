@@ -190,12 +190,12 @@ def serve(
         url = f"http://{host}:{listener.port}"
         if listener.name == "index":
             links = [(other.name, f"http://{host}:{other.port}") for other in listeners[:-1]]
-            servers.append((_server(index_app(links)), sock))
+            servers.append((_server(index_app(links), "index"), sock))
             banner.append(f"[bold]index[/] on {url}/")
             continue
         system = descriptor(listener.name)
         system_settings = _migrated(system)
-        servers.append((_server(system.create_app(system_settings)), sock))
+        servers.append((_server(system.create_app(system_settings), listener.name), sock))
         banner.append(f"[bold]{listener.name}[/] on {url}/docs — log in: {system.login_hint}")
         if system.access_line is not None:
             banner.append(f"{listener.name}: {system.access_line(system_settings)}")
@@ -204,9 +204,9 @@ def serve(
     asyncio.run(serve_all(servers))
 
 
-def _server(asgi: FastAPI) -> uvicorn.Server:
+def _server(asgi: FastAPI, name: str) -> uvicorn.Server:
     # Our middleware writes the access log, with the request id; uvicorn's would repeat each line.
-    return SharedSignalServer(uvicorn.Config(asgi, log_config=None, access_log=False))
+    return SharedSignalServer(uvicorn.Config(asgi, log_config=None, access_log=False), system=name)
 
 
 def index_app(links: list[tuple[str, str]]) -> FastAPI:

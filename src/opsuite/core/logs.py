@@ -13,15 +13,24 @@ from datetime import UTC, datetime
 from typing import Any
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+system_var: contextvars.ContextVar[str] = contextvars.ContextVar("system", default="-")
+"""The system a line comes from: set by its requests, its lifespan and its server."""
 
 _STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
 class RequestIdFilter(logging.Filter):
-    """Attach the current request id to each record."""
+    """Attach the current request id and system to each record.
+
+    A line logged outside a request (a job's thread, say) names its system by its logger, `opsuite.<system>`.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        system = system_var.get()
+        if system == "-" and record.name.startswith("opsuite."):
+            system = record.name.split(".")[1]
+        record.system = system
         return True
 
 
@@ -89,7 +98,10 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD_ATTRS})
+        # uvicorn's `color_message` repeats the message with terminal colour codes: not for a JSON log.
+        entry.update(
+            {k: v for k, v in record.__dict__.items() if k not in _STANDARD_ATTRS and k != "color_message"}
+        )
         if record.exc_text:
             entry["exc_info"] = record.exc_text
         elif record.exc_info:
@@ -111,7 +123,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+            logging.Formatter("%(asctime)s %(levelname)s %(system)s %(name)s [%(request_id)s] %(message)s")
         )
     root.addHandler(handler)
     root.setLevel(level.upper())

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from opsuite.core.logs import system_var
+
 
 @dataclass(frozen=True)
 class Listener:
@@ -66,10 +68,19 @@ class SharedSignalServer(uvicorn.Server):
     process, the first to stop re-raised Ctrl-C into the others, which were then cancelled mid-lifespan.
     """
 
+    def __init__(self, config: uvicorn.Config, *, system: str) -> None:
+        super().__init__(config)
+        self.system = system
+
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         """Nothing: `serve_all` owns the signals."""
         yield
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        """Serve, with this server's system on every line it logs."""
+        system_var.set(self.system)
+        await super().serve(sockets)
 
 
 async def serve_all(servers: Sequence[tuple[uvicorn.Server, socket.socket]]) -> None:

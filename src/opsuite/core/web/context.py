@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from opsuite.core.logs import request_id_var
+from opsuite.core.logs import request_id_var, system_var
 
 access_log = logging.getLogger("opsuite.access")
 
@@ -62,12 +62,16 @@ class RequestContextMiddleware:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self._http(scope, receive, send)
-        elif scope["type"] == "websocket":
-            await self._websocket(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+        token = system_var.set(self.metrics.system)
+        try:
+            if scope["type"] == "http":
+                await self._http(scope, receive, send)
+            elif scope["type"] == "websocket":
+                await self._websocket(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+        finally:
+            system_var.reset(token)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = _request_id(scope)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from opsuite.core.db import Database
+from opsuite.core.logs import system_var
 
 log = logging.getLogger("opsuite.lifespan")
 
@@ -40,6 +41,7 @@ def lifespan_of(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        system_var.set(system)
         started: list[Part] = []
         try:
             for part in parts:
