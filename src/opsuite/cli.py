@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="opsuite: operations backends on one core.", no_args_is_help=True)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
-apikey_app = typer.Typer(help="API keys of the systems that take them (production).", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys of the systems whose API is guarded by keys.", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
 # soft_wrap: lines are never broken at the terminal's width (a log file would get a JSON hint cut in two).
 console = Console(stderr=True, soft_wrap=True)
