@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from opsuite.core.web.deps import SessionDep
 from opsuite.scales.autoupdate import service
 from opsuite.scales.autoupdate.schemas import AutoUpdateIn, AutoUpdateOut
-from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import error_responses
+from opsuite.scales.fields import DeviceId
 from opsuite.scales.fleet import service as fleet_service
-from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices/{device_id}", tags=["auto-update"])
 

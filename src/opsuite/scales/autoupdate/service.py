@@ -19,7 +19,7 @@ from opsuite.scales.fleet.operation import device_operation
 from opsuite.scales.jobs.models import Job
 from opsuite.scales.products import cache
 from opsuite.scales.products import service as products_service
-from opsuite.scales.products.fields import DATE_FORMAT, shelf_life_days
+from opsuite.scales.products.editable import DATE_FORMAT, shelf_life_days
 from opsuite.scales.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.core.web.deps import SessionDep
+from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import SCALE_FAILURES, error_responses
+from opsuite.scales.fields import DeviceId
 from opsuite.scales.fleet import service
 from opsuite.scales.fleet.schemas import DeviceCreate, DeviceInfoOut, DeviceOut, DeviceUpdate
 from opsuite.scales.oplog import service as oplog_service
 from opsuite.scales.oplog.schemas import OperationOut
-from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 

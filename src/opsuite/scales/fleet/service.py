@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import DeviceInfo
 from opsuite.scales.errors import Conflict, FieldInvalid, NotFound
+from opsuite.scales.fleet.device_io import call_scale, connection_params
 from opsuite.scales.fleet.models import Device
 from opsuite.scales.fleet.network import DeviceRefused, NetworkPolicy
 from opsuite.scales.fleet.operation import device_operation
-from opsuite.scales.gateway import call_scale, connection_params
 from opsuite.scales.runtime import Runtime
 
 NOT_FOUND = "Device not found"

@@ -6,9 +6,9 @@ from fastapi import APIRouter
 
 from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import SCALE_FAILURES, error_responses
+from opsuite.scales.fields import DeviceId
 from opsuite.scales.products import service
 from opsuite.scales.products.schemas import ProductPatch, ProductsResponse, StatusOk
-from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices/{device_id}", tags=["products"])
 

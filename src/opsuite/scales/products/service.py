@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsuite.scales.errors import Conflict, FieldInvalid, NotFound, ScalesError
+from opsuite.scales.errors import BadCache, Conflict, FieldInvalid, NotFound, ScaleFailed
 from opsuite.scales.fleet import service as fleet_service
+from opsuite.scales.fleet.device_io import call_scale, connection_params
 from opsuite.scales.fleet.operation import device_operation
-from opsuite.scales.gateway import call_scale, connection_params
 from opsuite.scales.products import cache
-from opsuite.scales.products.fields import EDITABLE, FieldRejected, LeaveUnchanged
+from opsuite.scales.products.editable import EDITABLE, FieldRejected, LeaveUnchanged
 from opsuite.scales.runtime import Runtime
 
 DIRTY = "Cache has unsent changes; upload them to the scale first or repeat with force=true"
@@ -45,9 +45,7 @@ def download(runtime: Runtime, *, device_id: int, force: bool) -> dict[str, Any]
     try:
         cache.check_unique_plu(data)
     except cache.BadProductFile as exc:
-        raise ScalesError(
-            f"Scale {params.host}:{params.port} sent a bad product file: {exc}", status_code=502
-        ) from exc
+        raise ScaleFailed(f"Scale {params.host}:{params.port} sent a bad product file: {exc}") from exc
     with runtime.database.session() as session:
         device = fleet_service.get_device(session, device_id)
         cache.store(device, data, dirty=False, now=runtime.clock.now())
@@ -129,7 +127,7 @@ def _find_or_none(data: dict[str, Any], plu: str) -> dict[str, Any] | None:
         items = cache.iter_products(data)
         return next((p for p in items if "pluNumber" in p and str(p["pluNumber"]) == plu), None)
     except cache.BadProductFile:
-        raise ScalesError("Invalid cached products format", status_code=400) from None
+        raise BadCache("Invalid cached products format") from None
 
 
 def _find(data: dict[str, Any], plu: str) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from opsuite.core.text import check_text
 from opsuite.core.throttle import client_address
-from opsuite.scales.deps import RuntimeDep, SessionDep, SettingsDep
+from opsuite.core.web.deps import SessionDep
+from opsuite.scales.deps import RuntimeDep, SettingsDep
 from opsuite.scales.errors import FieldInvalid, Forbidden, error_responses
 from opsuite.scales.users import service
 from opsuite.scales.users.schemas import RegisterRequest, Token, UserOut
