@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from opsuite.core.jobs import enqueue
 from opsuite.scales.autoupdate.models import AutoUpdateSchedule
+from opsuite.scales.autoupdate.schemas import AutoUpdateIn
 from opsuite.scales.autoupdate.timing import next_run
 from opsuite.scales.errors import DeviceBusy, NotFound, ScalesError
 from opsuite.scales.fleet import service as fleet_service
@@ -43,19 +44,29 @@ def get(session: Session, *, device_id: int, default_interval_minutes: int) -> A
     return schedule
 
 
+def owned_schedule(
+    session: Session, *, user_id: int, device_id: int, default_interval_minutes: int
+) -> AutoUpdateSchedule:
+    """The schedule of the user's device (404 for another user's)."""
+    fleet_service.owned(session, user_id=user_id, device_id=device_id)
+    return get(session, device_id=device_id, default_interval_minutes=default_interval_minutes)
+
+
 def configure(
     session: Session,
     *,
+    user_id: int,
     device_id: int,
-    enabled: bool,
-    interval_minutes: int,
-    run_at: str | None,
+    change: AutoUpdateIn,
     now: dt.datetime,
     zone: ZoneInfo,
     default_interval_minutes: int,
 ) -> AutoUpdateSchedule:
-    """Change one device's schedule; only its own next run moves, and only when the timing changed."""
-    schedule = get(session, device_id=device_id, default_interval_minutes=default_interval_minutes)
+    """Change the user's device's schedule; only its own next run moves, and only when the timing changed."""
+    schedule = owned_schedule(
+        session, user_id=user_id, device_id=device_id, default_interval_minutes=default_interval_minutes
+    )
+    enabled, interval_minutes, run_at = change.enabled, change.interval_minutes, change.run_at
     timing_changed = (schedule.enabled, schedule.interval_minutes, schedule.run_at) != (
         enabled,
         interval_minutes,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +14,9 @@ from opsuite.scales.fleet.device_io import call_scale, connection_params
 from opsuite.scales.fleet.models import Device
 from opsuite.scales.fleet.network import DeviceRefused, NetworkPolicy
 from opsuite.scales.fleet.operation import device_operation
+from opsuite.scales.fleet.schemas import DeviceCreate, DeviceUpdate
+from opsuite.scales.oplog import service as oplog_service
+from opsuite.scales.oplog.models import OperationLog
 from opsuite.scales.runtime import Runtime
 
 NOT_FOUND = "Device not found"
@@ -45,7 +47,7 @@ def create_device(
     cipher: DeviceCipher,
     *,
     user_id: int,
-    fields: dict[str, Any],
+    new: DeviceCreate,
     policy: NetworkPolicy | None = None,
 ) -> Device:
     """Register a device; its auto-update schedule appears, disabled, when first asked for.
@@ -53,11 +55,11 @@ def create_device(
     `policy` refuses a host outside the allowed networks (422); only trusted callers (the demo) omit it.
     """
     if policy is not None:
-        _check_host(policy, fields["ip"])
-    if _name_taken(session, user_id=user_id, name=fields["name"]):
+        _check_host(policy, new.ip)
+    if _name_taken(session, user_id=user_id, name=new.name):
         raise Conflict("Device with this name already exists")
-    values = dict(fields)
-    device = Device(owner_id=user_id, password_encrypted=cipher.encrypt(values.pop("password")), **values)
+    values = new.model_dump(exclude={"password"})
+    device = Device(owner_id=user_id, password_encrypted=cipher.encrypt(new.password), **values)
     device.cached_dirty = False
     session.add(device)
     session.flush()
@@ -70,11 +72,12 @@ def update_device(
     *,
     user_id: int,
     device_id: int,
-    changes: dict[str, Any],
+    change: DeviceUpdate,
     policy: NetworkPolicy,
 ) -> Device:
     """Change the given fields of a device; a new host must lie in the allowed networks (422)."""
     device = owned(session, user_id=user_id, device_id=device_id)
+    changes = change.changes()
     if "ip" in changes:
         _check_host(policy, changes["ip"])
     name = changes.get("name")
@@ -100,6 +103,12 @@ def delete_device(session: Session, *, user_id: int, device_id: int) -> None:
     """Delete a device; its schedule and log go with it (ON DELETE CASCADE)."""
     device = owned(session, user_id=user_id, device_id=device_id)
     session.delete(device)
+
+
+def operation_log(session: Session, *, user_id: int, device_id: int) -> Sequence[OperationLog]:
+    """The user's device's recent operations, newest first."""
+    owned(session, user_id=user_id, device_id=device_id)
+    return oplog_service.recent(session, device_id=device_id)
 
 
 def test_device(runtime: Runtime, *, user_id: int, device_id: int) -> DeviceInfo:

@@ -46,7 +46,7 @@ def cached_products(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -
 def patch_product(
     device_id: DeviceId, plu: str, body: ProductPatch, runtime: RuntimeDep, user_id: UserId
 ) -> ProductsResponse:
-    data = service.patch(runtime, user_id=user_id, device_id=device_id, plu=plu, fields=body.fields)
+    data = service.patch(runtime, user_id=user_id, device_id=device_id, plu=plu, change=body)
     return ProductsResponse(products=data)
 
 

@@ -10,6 +10,7 @@ from opsuite.scales.fleet.device_io import call_scale, connection_params
 from opsuite.scales.fleet.operation import device_operation
 from opsuite.scales.products import cache
 from opsuite.scales.products.editable import EDITABLE, FieldRejected, LeaveUnchanged
+from opsuite.scales.products.schemas import ProductPatch
 from opsuite.scales.runtime import Runtime
 
 DIRTY = "Cache has unsent changes; upload them to the scale first or repeat with force=true"
@@ -80,7 +81,7 @@ def push(runtime: Runtime, *, device_id: int) -> None:
 
 
 def patch(
-    runtime: Runtime, *, user_id: int, device_id: int, plu: str, fields: dict[str, Any]
+    runtime: Runtime, *, user_id: int, device_id: int, plu: str, change: ProductPatch
 ) -> dict[str, Any]:
     """Edit whitelisted fields of the product with that PLU; the cache becomes dirty."""
     _check_owner(runtime, user_id, device_id)
@@ -88,7 +89,7 @@ def patch(
         device = fleet_service.get_device(session, device_id)
         data = cache.load(device)
         product = _find(data, plu)
-        changes = validate(fields)
+        changes = validate(change.fields)
         new_plu = changes.get("pluNumber")
         if new_plu is not None and str(new_plu) != plu and _find_or_none(data, str(new_plu)) is not None:
             raise Conflict(f"Product with pluNumber={new_plu} already exists")
