@@ -152,11 +152,11 @@ def run(runtime: Runtime, *, device_id: int) -> str:
 
 def _refresh_and_push(runtime: Runtime, device_id: int) -> str:
     with runtime.database.session(write=False) as session:
-        dirty = fleet_service.get_device(session, device_id).cached_dirty
+        dirty = fleet_service.get_device(session, device_id=device_id).cached_dirty
     # Unsent local edits win over the scale's copy: re-date the local cache instead of downloading.
     data = products_service.download(runtime, device_id=device_id, force=False) if not dirty else None
     with runtime.database.session() as session:
-        device = fleet_service.get_device(session, device_id)
+        device = fleet_service.get_device(session, device_id=device_id)
         data = cache.load(device) if data is None else data
         apply_dates(data, runtime.clock.now().astimezone(runtime.zone).date())
         # Dirty until the push succeeds, so a failed push shows as unsent changes.

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opsuite.core.db import Database
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import DeviceInfo
 from opsuite.scales.errors import Conflict, FieldInvalid, NotFound
@@ -28,6 +29,12 @@ def owned(session: Session, *, user_id: int, device_id: int) -> Device:
     if device is None or device.owner_id != user_id:
         raise NotFound(NOT_FOUND)
     return device
+
+
+def check_owned(database: Database, *, user_id: int, device_id: int) -> None:
+    """404 unless the device is the user's, checked in a short read before a device operation."""
+    with database.session(write=False) as session:
+        owned(session, user_id=user_id, device_id=device_id)
 
 
 def list_devices(session: Session, *, user_id: int) -> Sequence[Device]:
@@ -113,15 +120,14 @@ def operation_log(session: Session, *, user_id: int, device_id: int) -> Sequence
 
 def test_device(runtime: Runtime, *, user_id: int, device_id: int) -> DeviceInfo:
     """Ask the scale who it is, under the device's lock."""
-    with runtime.database.session(write=False) as session:
-        owned(session, user_id=user_id, device_id=device_id)
+    check_owned(runtime.database, user_id=user_id, device_id=device_id)
     with device_operation(runtime, device_id, "test"):
         with runtime.database.session(write=False) as session:
-            params = connection_params(runtime, get_device(session, device_id))
+            params = connection_params(runtime, get_device(session, device_id=device_id))
         return call_scale(runtime, params, lambda scale: scale.device_info())
 
 
-def get_device(session: Session, device_id: int) -> Device:
+def get_device(session: Session, *, device_id: int) -> Device:
     """A device by id whoever owns it (for jobs and for operations already checked); 404 when gone."""
     device = session.get(Device, device_id)
     if device is None:

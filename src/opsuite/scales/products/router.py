@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from opsuite.core.web.deps import SessionDep
 from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import SCALE_FAILURES, error_responses
 from opsuite.scales.fields import DeviceId
@@ -33,8 +34,8 @@ def fetch_products(
     responses=error_responses(401, 404),
     summary="The cached product file",
 )
-def cached_products(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> ProductsResponse:
-    return ProductsResponse(products=service.cached(runtime, user_id=user_id, device_id=device_id))
+def cached_products(device_id: DeviceId, session: SessionDep, user_id: UserId) -> ProductsResponse:
+    return ProductsResponse(products=service.cached(session, user_id=user_id, device_id=device_id))
 
 
 @router.patch(
