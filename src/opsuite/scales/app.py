@@ -53,7 +53,12 @@ def create_app(
         clock=clock,
         tick=min(settings.scheduler_tick_seconds, 5.0),
     )
-    parts = [simulator_part(settings), Part("job runner", runner.start, runner.shutdown)]
+    # The device host first: jobs call scales on it, so it must outlive the runner at shutdown.
+    parts = [
+        Part("device host", runtime.devices.start, runtime.devices.stop),
+        simulator_part(settings),
+        Part("job runner", runner.start, runner.shutdown),
+    ]
     if settings.scheduler_enabled and not uses_celery(settings.core.redis_url):
         parts.append(Part("scheduler", scheduler.start, scheduler.stop))
     app = build_app(

@@ -7,13 +7,11 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from opsuite.scales.errors import PasswordUndecryptable
+
 
 class FernetKeyError(ValueError):
     """The configured Fernet key is missing or malformed."""
-
-
-class PasswordDecryptError(Exception):
-    """A stored device password cannot be decrypted with the configured keys."""
 
 
 class DeviceCipher:
@@ -46,7 +44,7 @@ class DeviceCipher:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except (InvalidToken, UnicodeDecodeError):
-            raise PasswordDecryptError(
+            raise PasswordUndecryptable(
                 "Device password cannot be decrypted with the configured OPSUITE_SCALES_FERNET_KEY"
             ) from None
 

@@ -7,19 +7,20 @@ from sqlalchemy.orm import Session
 
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.fleet import service as fleet_service
+from opsuite.scales.fleet.schemas import DeviceCreate
 from opsuite.scales.users import service as users_service
 from opsuite.scales.users.models import User
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo1234"
-DEMO_DEVICE = {
-    "name": "Весы 1 (симулятор)",
-    "description": "Simulator started by opsuite serve",
-    "ip": "127.0.0.1",
-    "port": 1111,
-    "protocol": "TCP",
-    "password": "1234",
-}
+DEMO_DEVICE = DeviceCreate(
+    name="Весы 1 (симулятор)",
+    description="Simulator started by opsuite serve",
+    ip="127.0.0.1",
+    port=1111,
+    protocol="TCP",
+    password="1234",
+)
 
 
 def load(session: Session, cipher: DeviceCipher, *, if_empty: bool = False) -> str:
@@ -29,5 +30,5 @@ def load(session: Session, cipher: DeviceCipher, *, if_empty: bool = False) -> s
     user, _created = users_service.set_password(session, email=DEMO_EMAIL, password=DEMO_PASSWORD)
     session.flush()
     if not fleet_service.list_devices(session, user_id=user.id):
-        fleet_service.create_device(session, cipher, user_id=user.id, fields=dict(DEMO_DEVICE))
+        fleet_service.create_device(session, cipher, user_id=user.id, new=DEMO_DEVICE)
     return f"demo user {DEMO_EMAIL} / {DEMO_PASSWORD} with a device at 127.0.0.1:1111 (password 1234)"

@@ -1,51 +1,38 @@
-"""Dependency aliases of the scales routes: the session, the runtime and the caller."""
+"""Dependency aliases of the scales routes: its runtime, settings and the caller (core gives the session)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.orm import Session
 
+from opsuite.core.web.deps import get_runtime
 from opsuite.scales.runtime import Runtime
 from opsuite.scales.settings import ScalesSettings
 from opsuite.scales.users import service as users_service
-
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # auto_error off: the service answers a missing token itself, with FastAPI's own words and header.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The system's runtime."""
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+def scales_runtime(request: Request) -> Runtime:
+    """The scales runtime the app was built on."""
+    return cast(Runtime, get_runtime(request))
 
 
 def get_settings(request: Request) -> ScalesSettings:
     """The system's settings."""
-    settings: ScalesSettings = request.app.state.settings
-    return settings
+    return scales_runtime(request).settings
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request, in a slot of the database's gate; writes lock up front on SQLite."""
-    database = get_runtime(request).database
-    async with database.request_session(write=request.method not in _READ_METHODS) as session:
-        yield session
-
-
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Runtime, Depends(scales_runtime)]
 SettingsDep = Annotated[ScalesSettings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_user_id(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> int:
     """The authenticated caller's id (401 otherwise), checked in a short read of its own."""
-    runtime = get_runtime(request)
+    runtime = scales_runtime(request)
     with runtime.database.session(write=False) as session:
         return users_service.authenticate(session, token, request.app.state.signing_key).id
 

@@ -1,4 +1,4 @@
-"""Domain errors of the scales system and how they reach the wire: FastAPI's `{"detail": "..."}`."""
+"""Domain errors of the scales system, the one table mapping them to statuses, and their wire bodies."""
 
 from __future__ import annotations
 
@@ -17,28 +17,19 @@ DATABASE_DOWN = "The database is unavailable; retry later"
 
 
 class ScalesError(Exception):
-    """A failure with an HTTP status and a string detail; `extra` adds fields such as the scale's code."""
+    """A failure the client can act on; its class decides the status through `STATUS`."""
 
-    status_code = 400
-
-    def __init__(self, detail: str, *, status_code: int | None = None, **extra: Any) -> None:
+    def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-        if status_code is not None:
-            self.status_code = status_code
-        self.extra = extra
 
 
 class NotFound(ScalesError):
     """The resource does not exist or belongs to someone else."""
 
-    status_code = 404
-
 
 class Conflict(ScalesError):
     """The request clashes with the current state."""
-
-    status_code = 409
 
 
 class DeviceBusy(Conflict):
@@ -48,10 +39,16 @@ class DeviceBusy(Conflict):
         super().__init__("Device is busy")
 
 
-class Unauthorized(ScalesError):
-    """Authentication failed."""
+class NetworkRefused(Conflict):
+    """At connect time, the device's host resolves outside the networks devices may live in."""
 
-    status_code = 401
+
+class BadCache(ScalesError):
+    """The cached product file has a shape the system cannot edit."""
+
+
+class Unauthorized(ScalesError):
+    """Authentication failed; `challenge` asks the client for a bearer token."""
 
     def __init__(self, detail: str, *, challenge: bool = False) -> None:
         super().__init__(detail)
@@ -61,8 +58,6 @@ class Unauthorized(ScalesError):
 class TooManyAttempts(ScalesError):
     """Too many logins or registrations from here; answered with `Retry-After`."""
 
-    status_code = 429
-
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"Too many attempts, retry after {retry_after} seconds")
         self.retry_after = retry_after
@@ -71,18 +66,67 @@ class TooManyAttempts(ScalesError):
 class Forbidden(ScalesError):
     """The operation is switched off."""
 
-    status_code = 403
-
 
 class FieldInvalid(ScalesError):
     """A value failed validation; answered as FastAPI's 422 list so the client shows `loc: msg`."""
-
-    status_code = 422
 
     def __init__(self, loc: tuple[str | int, ...], message: str, value: Any) -> None:
         super().__init__(message)
         self.loc = loc
         self.value = value
+
+
+class PasswordUndecryptable(ScalesError):
+    """A stored device password cannot be decrypted with the configured keys."""
+
+
+class ScaleFailed(ScalesError):
+    """A scale broke the protocol, sent a file the system cannot use, or refused the one it was sent."""
+
+
+class ScaleAnswered(ScaleFailed):
+    """The scale answered a non-zero result code."""
+
+    def __init__(self, detail: str, *, code: int) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+class ScaleTimedOut(ScaleFailed):
+    """The scale did not answer within its bounds."""
+
+
+class ScaleUnreachable(ScaleFailed):
+    """The scale could not be reached or dropped the connection."""
+
+
+# The single place where a domain error becomes a status (the nearest mapped class wins).
+STATUS: dict[type[ScalesError], int] = {
+    ScalesError: 400,
+    BadCache: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    FieldInvalid: 422,
+    TooManyAttempts: 429,
+    ScaleFailed: 502,
+    PasswordUndecryptable: 503,
+    ScaleUnreachable: 503,
+    ScaleTimedOut: 504,
+}
+
+
+def status_of(error: ScalesError) -> int:
+    """The HTTP status of a domain error."""
+    return next(STATUS[cls] for cls in type(error).__mro__ if cls in STATUS)
+
+
+def body_of(error: ScalesError) -> dict[str, Any]:
+    """The wire body of a domain error: `{"detail": ...}`, with the scale's `code` when it answered one."""
+    if isinstance(error, ScaleAnswered):
+        return {"detail": error.detail, "code": error.code}
+    return {"detail": error.detail}
 
 
 class ErrorOut(BaseModel):
@@ -129,7 +173,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) and exc.challenge else None
         if isinstance(exc, TooManyAttempts):
             headers = {"Retry-After": str(exc.retry_after)}
-        return JSONResponse({"detail": exc.detail, **exc.extra}, status_code=exc.status_code, headers=headers)
+        return JSONResponse(body_of(exc), status_code=status_of(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

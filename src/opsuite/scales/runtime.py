@@ -1,12 +1,14 @@
-"""What device operations need at hand: the database, settings, the cipher, the scale factory, a clock."""
+"""What scales operations need at hand: database, settings, cipher, scale factory, device host, clock."""
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
+from opsuite.core.devices import DeviceHost
 from opsuite.core.runtime import Runtime as CoreRuntime
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import ScaleFactory
@@ -20,6 +22,8 @@ class Runtime(CoreRuntime):
     settings: ScalesSettings
     cipher: DeviceCipher
     device_factory: ScaleFactory
+    devices: DeviceHost
+    """The loop thread every scale call runs on; whoever owns the process starts and stops it."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -34,7 +38,7 @@ def build_runtime(
     *,
     clock: Clock = SYSTEM_CLOCK,
 ) -> Runtime:
-    """The runtime on `settings`; fails here, before serving, when the device key is missing or malformed."""
+    """The runtime on `settings`, its device host not yet started; fails here when the device key is bad."""
     from opsuite.scales.devices.mertech import MertechScale
 
     return Runtime(
@@ -43,4 +47,14 @@ def build_runtime(
         cipher=DeviceCipher(settings.fernet_keys),
         device_factory=device_factory or MertechScale,
         clock=clock,
+        devices=DeviceHost(clock=clock, name="scales-devices"),
     )
+
+
+def worker_runtime(settings: ScalesSettings) -> Runtime:
+    """The runtime of a Celery worker or beat process, its device host started until the process exits."""
+    runtime = build_runtime(settings)
+    runtime.devices.start()
+    # No lifespan in a worker: the process's own exit stops the host (Celery builds this once per process).
+    atexit.register(runtime.devices.stop)
+    return runtime

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from opsuite.core.web.deps import SessionDep
 from opsuite.scales.autoupdate import service
 from opsuite.scales.autoupdate.schemas import AutoUpdateIn, AutoUpdateOut
-from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import error_responses
-from opsuite.scales.fleet import service as fleet_service
-from opsuite.scales.wire import DeviceId
+from opsuite.scales.fields import DeviceId
 
 router = APIRouter(prefix="/devices/{device_id}", tags=["auto-update"])
 
@@ -23,9 +23,11 @@ router = APIRouter(prefix="/devices/{device_id}", tags=["auto-update"])
 def get_schedule(
     device_id: DeviceId, session: SessionDep, runtime: RuntimeDep, user_id: UserId
 ) -> AutoUpdateOut:
-    fleet_service.owned(session, user_id=user_id, device_id=device_id)
-    schedule = service.get(
-        session, device_id=device_id, default_interval_minutes=runtime.settings.default_interval_minutes
+    schedule = service.owned_schedule(
+        session,
+        user_id=user_id,
+        device_id=device_id,
+        default_interval_minutes=runtime.settings.default_interval_minutes,
     )
     return AutoUpdateOut.model_validate(schedule)
 
@@ -39,13 +41,11 @@ def get_schedule(
 def put_schedule(
     device_id: DeviceId, body: AutoUpdateIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId
 ) -> AutoUpdateOut:
-    fleet_service.owned(session, user_id=user_id, device_id=device_id)
     schedule = service.configure(
         session,
+        user_id=user_id,
         device_id=device_id,
-        enabled=body.enabled,
-        interval_minutes=body.interval_minutes,
-        run_at=body.run_at,
+        change=body,
         now=runtime.clock.now(),
         zone=runtime.zone,
         default_interval_minutes=runtime.settings.default_interval_minutes,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from opsuite.core.jobs import enqueue
 from opsuite.scales.autoupdate.models import AutoUpdateSchedule
+from opsuite.scales.autoupdate.schemas import AutoUpdateIn
 from opsuite.scales.autoupdate.timing import next_run
 from opsuite.scales.errors import DeviceBusy, NotFound, ScalesError
 from opsuite.scales.fleet import service as fleet_service
@@ -19,7 +20,7 @@ from opsuite.scales.fleet.operation import device_operation
 from opsuite.scales.jobs.models import Job
 from opsuite.scales.products import cache
 from opsuite.scales.products import service as products_service
-from opsuite.scales.products.fields import DATE_FORMAT, shelf_life_days
+from opsuite.scales.products.editable import DATE_FORMAT, shelf_life_days
 from opsuite.scales.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -43,19 +44,29 @@ def get(session: Session, *, device_id: int, default_interval_minutes: int) -> A
     return schedule
 
 
+def owned_schedule(
+    session: Session, *, user_id: int, device_id: int, default_interval_minutes: int
+) -> AutoUpdateSchedule:
+    """The schedule of the user's device (404 for another user's)."""
+    fleet_service.owned(session, user_id=user_id, device_id=device_id)
+    return get(session, device_id=device_id, default_interval_minutes=default_interval_minutes)
+
+
 def configure(
     session: Session,
     *,
+    user_id: int,
     device_id: int,
-    enabled: bool,
-    interval_minutes: int,
-    run_at: str | None,
+    change: AutoUpdateIn,
     now: dt.datetime,
     zone: ZoneInfo,
     default_interval_minutes: int,
 ) -> AutoUpdateSchedule:
-    """Change one device's schedule; only its own next run moves, and only when the timing changed."""
-    schedule = get(session, device_id=device_id, default_interval_minutes=default_interval_minutes)
+    """Change the user's device's schedule; only its own next run moves, and only when the timing changed."""
+    schedule = owned_schedule(
+        session, user_id=user_id, device_id=device_id, default_interval_minutes=default_interval_minutes
+    )
+    enabled, interval_minutes, run_at = change.enabled, change.interval_minutes, change.run_at
     timing_changed = (schedule.enabled, schedule.interval_minutes, schedule.run_at) != (
         enabled,
         interval_minutes,
@@ -141,11 +152,11 @@ def run(runtime: Runtime, *, device_id: int) -> str:
 
 def _refresh_and_push(runtime: Runtime, device_id: int) -> str:
     with runtime.database.session(write=False) as session:
-        dirty = fleet_service.get_device(session, device_id).cached_dirty
+        dirty = fleet_service.get_device(session, device_id=device_id).cached_dirty
     # Unsent local edits win over the scale's copy: re-date the local cache instead of downloading.
     data = products_service.download(runtime, device_id=device_id, force=False) if not dirty else None
     with runtime.database.session() as session:
-        device = fleet_service.get_device(session, device_id)
+        device = fleet_service.get_device(session, device_id=device_id)
         data = cache.load(device) if data is None else data
         apply_dates(data, runtime.clock.now().astimezone(runtime.zone).date())
         # Dirty until the push succeeds, so a failed push shows as unsent changes.

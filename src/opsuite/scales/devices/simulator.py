@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from opsuite.scales.devices import protocol as p
 from opsuite.scales.devices.interface import DEFAULT_PASSWORD, ScaleProtocolError
@@ -488,22 +488,27 @@ class ScaleSimulator:
         return p.build_reply(p.CMD_WRITE_PRODUCT_FILE, p.RC_OK, p.check_status_data(state, message))
 
 
+class SimulatorOptions(TypedDict, total=False):
+    """How each simulator of a group starts: where, with which password, and how many sample products."""
+
+    host: str
+    password: str
+    product_count: int
+    seed: int
+
+
 async def start_simulators(
-    count: int,
-    base_port: int,
-    *,
-    host: str = "127.0.0.1",
-    password: str = DEFAULT_PASSWORD,
-    product_count: int = 50,
-    seed: int = 0,
+    count: int, base_port: int, **options: Unpack[SimulatorOptions]
 ) -> list[ScaleSimulator]:
     """Start count simulators on base_port, base_port + 1, ... (base_port 0 = any free ports)."""
+    host = options.get("host", "127.0.0.1")
+    seed = options.get("seed", 0)
     simulators: list[ScaleSimulator] = []
     try:
         for i in range(count):
             simulator = ScaleSimulator(
-                password=password,
-                products=generate_product_file(product_count, seed=seed + i),
+                password=options.get("password", DEFAULT_PASSWORD),
+                products=generate_product_file(options.get("product_count", 50), seed=seed + i),
                 serial_number=f"SIM{i + 1:05d}",
             )
             await simulator.start(host, base_port + i if base_port else 0)
@@ -518,17 +523,12 @@ async def serve_simulators(
     count: int,
     base_port: int,
     *,
-    host: str = "127.0.0.1",
-    password: str = DEFAULT_PASSWORD,
-    product_count: int = 50,
-    seed: int = 0,
     on_ready: Callable[[list[ScaleSimulator]], None] | None = None,
     stop: asyncio.Event | None = None,
+    **options: Unpack[SimulatorOptions],
 ) -> None:
     """Run count simulators until stop is set or the task is cancelled; for `opsuite simulate scales`."""
-    simulators = await start_simulators(
-        count, base_port, host=host, password=password, product_count=product_count, seed=seed
-    )
+    simulators = await start_simulators(count, base_port, **options)
     try:
         if on_ready is not None:
             on_ready(simulators)

@@ -13,9 +13,6 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
-from typing import Annotated
-
-from pydantic import AfterValidator
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -48,10 +45,6 @@ def check_host_syntax(value: str) -> str:
     if len(name) > 253 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
         raise ValueError(HOST_RULE)
     return value
-
-
-DeviceHost = Annotated[str, AfterValidator(check_host_syntax)]
-"""A device's `ip`: an IPv4 or IPv6 address or an RFC 1123 host name."""
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from opsuite.scales.crypto import PasswordDecryptError
-from opsuite.scales.errors import ScalesError
+from opsuite.scales.errors import ScalesError, status_of
 from opsuite.scales.fleet.lock import device_lock
 from opsuite.scales.oplog import service as oplog
 from opsuite.scales.runtime import Runtime
@@ -14,16 +13,12 @@ from opsuite.scales.runtime import Runtime
 
 @contextmanager
 def device_operation(runtime: Runtime, device_id: int, name: str) -> Iterator[None]:
-    """Run the block under the device's lock and write one log entry; failures stay ScalesError."""
+    """Run the block under the device's lock and write one log entry with the status it ended in."""
     try:
         with device_lock(runtime, device_id):
             yield
-    except PasswordDecryptError as exc:
-        failure = ScalesError(str(exc), status_code=503)
-        _log(runtime, device_id, name, "ERROR", failure.status_code, failure.detail)
-        raise failure from exc
     except ScalesError as exc:
-        _log(runtime, device_id, name, "ERROR", exc.status_code, exc.detail)
+        _log(runtime, device_id, name, "ERROR", status_of(exc), exc.detail)
         raise
     _log(runtime, device_id, name, "OK", 200, None)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
+from opsuite.core.web.deps import SessionDep
+from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import SCALE_FAILURES, error_responses
+from opsuite.scales.fields import DeviceId
 from opsuite.scales.fleet import service
 from opsuite.scales.fleet.schemas import DeviceCreate, DeviceInfoOut, DeviceOut, DeviceUpdate
-from opsuite.scales.oplog import service as oplog_service
 from opsuite.scales.oplog.schemas import OperationOut
-from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 
@@ -31,11 +31,7 @@ def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
 )
 def create_device(body: DeviceCreate, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> DeviceOut:
     device = service.create_device(
-        session,
-        runtime.cipher,
-        user_id=user_id,
-        fields=body.model_dump(),
-        policy=runtime.settings.network_policy,
+        session, runtime.cipher, user_id=user_id, new=body, policy=runtime.settings.network_policy
     )
     return DeviceOut.model_validate(device)
 
@@ -61,7 +57,7 @@ def update_device(
         runtime.cipher,
         user_id=user_id,
         device_id=device_id,
-        changes=body.changes(),
+        change=body,
         policy=runtime.settings.network_policy,
     )
     return DeviceOut.model_validate(device)
@@ -83,14 +79,7 @@ def delete_device(device_id: DeviceId, session: SessionDep, user_id: UserId) -> 
 )
 def test_device(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> DeviceInfoOut:
     info = service.test_device(runtime, user_id=user_id, device_id=device_id)
-    return DeviceInfoOut(
-        model=info.model,
-        serial_number=info.serial_number,
-        manufacturer=info.manufacturer,
-        protocol_version=info.protocol_version,
-        app_version=info.app_version,
-        firmware_version=info.firmware_version,
-    )
+    return DeviceInfoOut.model_validate(info, from_attributes=True)
 
 
 @router.get(
@@ -99,8 +88,6 @@ def test_device(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> De
     responses=error_responses(401, 404),
     summary="The device's recent operations",
 )
-def operation_log(
-    device_id: DeviceId, session: SessionDep, runtime: RuntimeDep, user_id: UserId
-) -> list[OperationOut]:
-    service.owned(session, user_id=user_id, device_id=device_id)
-    return [OperationOut.model_validate(entry) for entry in oplog_service.recent(runtime.database, device_id)]
+def operation_log(device_id: DeviceId, session: SessionDep, user_id: UserId) -> list[OperationOut]:
+    entries = service.operation_log(session, user_id=user_id, device_id=device_id)
+    return [OperationOut.model_validate(entry) for entry in entries]

@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from opsuite.core.fields import Text
 from opsuite.core.text import RulesModel
 from opsuite.scales.devices.interface import DEFAULT_PORT, is_valid_password
-from opsuite.scales.fleet.network import DeviceHost
-from opsuite.scales.wire import Text
+from opsuite.scales.fields import DeviceAddress
 
 PASSWORD_RULE = "must be exactly 4 printable ASCII characters without spaces"
 
@@ -25,7 +25,7 @@ class DeviceCreate(RulesModel):
 
     name: Text = Field(min_length=1, max_length=120)
     description: Text = Field(default="", max_length=500)
-    ip: DeviceHost = Field(min_length=1, max_length=64)
+    ip: DeviceAddress = Field(min_length=1, max_length=64)
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     protocol: Text = Field(default="TCP", pattern=r"^(TCP)$")
     password: Text = Field(min_length=1, max_length=64)
@@ -38,7 +38,7 @@ class DeviceUpdate(RulesModel):
 
     name: Text | None = Field(default=None, min_length=1, max_length=120)
     description: Text | None = Field(default=None, max_length=500)
-    ip: DeviceHost | None = Field(default=None, min_length=1, max_length=64)
+    ip: DeviceAddress | None = Field(default=None, min_length=1, max_length=64)
     port: int | None = Field(default=None, ge=1, le=65535)
     protocol: Text | None = Field(default=None, pattern=r"^(TCP)$")
     password: Text | None = Field(default=None, min_length=1, max_length=64)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opsuite.core.db import Database
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import DeviceInfo
 from opsuite.scales.errors import Conflict, FieldInvalid, NotFound
+from opsuite.scales.fleet.device_io import call_scale, connection_params
 from opsuite.scales.fleet.models import Device
 from opsuite.scales.fleet.network import DeviceRefused, NetworkPolicy
 from opsuite.scales.fleet.operation import device_operation
-from opsuite.scales.gateway import call_scale, connection_params
+from opsuite.scales.fleet.schemas import DeviceCreate, DeviceUpdate
+from opsuite.scales.oplog import service as oplog_service
+from opsuite.scales.oplog.models import OperationLog
 from opsuite.scales.runtime import Runtime
 
 NOT_FOUND = "Device not found"
@@ -26,6 +29,12 @@ def owned(session: Session, *, user_id: int, device_id: int) -> Device:
     if device is None or device.owner_id != user_id:
         raise NotFound(NOT_FOUND)
     return device
+
+
+def check_owned(database: Database, *, user_id: int, device_id: int) -> None:
+    """404 unless the device is the user's, checked in a short read before a device operation."""
+    with database.session(write=False) as session:
+        owned(session, user_id=user_id, device_id=device_id)
 
 
 def list_devices(session: Session, *, user_id: int) -> Sequence[Device]:
@@ -45,7 +54,7 @@ def create_device(
     cipher: DeviceCipher,
     *,
     user_id: int,
-    fields: dict[str, Any],
+    new: DeviceCreate,
     policy: NetworkPolicy | None = None,
 ) -> Device:
     """Register a device; its auto-update schedule appears, disabled, when first asked for.
@@ -53,11 +62,11 @@ def create_device(
     `policy` refuses a host outside the allowed networks (422); only trusted callers (the demo) omit it.
     """
     if policy is not None:
-        _check_host(policy, fields["ip"])
-    if _name_taken(session, user_id=user_id, name=fields["name"]):
+        _check_host(policy, new.ip)
+    if _name_taken(session, user_id=user_id, name=new.name):
         raise Conflict("Device with this name already exists")
-    values = dict(fields)
-    device = Device(owner_id=user_id, password_encrypted=cipher.encrypt(values.pop("password")), **values)
+    values = new.model_dump(exclude={"password"})
+    device = Device(owner_id=user_id, password_encrypted=cipher.encrypt(new.password), **values)
     device.cached_dirty = False
     session.add(device)
     session.flush()
@@ -70,11 +79,12 @@ def update_device(
     *,
     user_id: int,
     device_id: int,
-    changes: dict[str, Any],
+    change: DeviceUpdate,
     policy: NetworkPolicy,
 ) -> Device:
     """Change the given fields of a device; a new host must lie in the allowed networks (422)."""
     device = owned(session, user_id=user_id, device_id=device_id)
+    changes = change.changes()
     if "ip" in changes:
         _check_host(policy, changes["ip"])
     name = changes.get("name")
@@ -102,17 +112,22 @@ def delete_device(session: Session, *, user_id: int, device_id: int) -> None:
     session.delete(device)
 
 
+def operation_log(session: Session, *, user_id: int, device_id: int) -> Sequence[OperationLog]:
+    """The user's device's recent operations, newest first."""
+    owned(session, user_id=user_id, device_id=device_id)
+    return oplog_service.recent(session, device_id=device_id)
+
+
 def test_device(runtime: Runtime, *, user_id: int, device_id: int) -> DeviceInfo:
     """Ask the scale who it is, under the device's lock."""
-    with runtime.database.session(write=False) as session:
-        owned(session, user_id=user_id, device_id=device_id)
+    check_owned(runtime.database, user_id=user_id, device_id=device_id)
     with device_operation(runtime, device_id, "test"):
         with runtime.database.session(write=False) as session:
-            params = connection_params(runtime, get_device(session, device_id))
+            params = connection_params(runtime, get_device(session, device_id=device_id))
         return call_scale(runtime, params, lambda scale: scale.device_info())
 
 
-def get_device(session: Session, device_id: int) -> Device:
+def get_device(session: Session, *, device_id: int) -> Device:
     """A device by id whoever owns it (for jobs and for operations already checked); 404 when gone."""
     device = session.get(Device, device_id)
     if device is None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from opsuite.core.jobs import enqueue, get_job
-from opsuite.scales.errors import NotFound, ScalesError
+from opsuite.scales.errors import NotFound, ScalesError, status_of
 from opsuite.scales.fleet import service as fleet_service
 from opsuite.scales.fleet.operation import device_operation
 from opsuite.scales.jobs.models import Job
@@ -47,7 +47,7 @@ def run(runtime: Runtime, device_ids: list[int]) -> dict[str, Any]:
             with device_operation(runtime, device_id, "upload"):
                 products_service.push(runtime, device_id=device_id)
         except ScalesError as exc:
-            return {"device_id": device_id, "status_code": exc.status_code, "detail": exc.detail}
+            return {"device_id": device_id, "status_code": status_of(exc), "detail": exc.detail}
         return {"device_id": device_id, "status_code": 200, "detail": "ok"}
 
     if not device_ids:

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from opsuite.core.fields import Id
 from opsuite.core.text import RulesModel
-from opsuite.scales.deps import SessionDep, UserId
+from opsuite.core.web.deps import SessionDep
+from opsuite.scales.deps import UserId
 from opsuite.scales.errors import error_responses
 from opsuite.scales.jobs import bulk
-from opsuite.scales.wire import BodyId
 
 router = APIRouter(tags=["jobs"])
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["jobs"])
 class BulkUploadIn(RulesModel):
     """The devices to upload to."""
 
-    device_ids: list[BodyId] = Field(min_length=1, max_length=500)
+    device_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class JobOut(BaseModel):

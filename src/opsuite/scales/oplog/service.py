@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.scales.oplog.models import OperationLog
@@ -44,13 +45,12 @@ def record(
         log.info("operation %s on deleted device %s not logged", operation, device_id)
 
 
-def recent(database: Database, device_id: int) -> Sequence[OperationLog]:
+def recent(session: Session, *, device_id: int) -> Sequence[OperationLog]:
     """The newest entries of a device, newest first."""
-    with database.session(write=False) as session:
-        query = (
-            select(OperationLog)
-            .where(OperationLog.device_id == device_id)
-            .order_by(OperationLog.id.desc())
-            .limit(LIMIT)
-        )
-        return list(session.scalars(query))
+    query = (
+        select(OperationLog)
+        .where(OperationLog.device_id == device_id)
+        .order_by(OperationLog.id.desc())
+        .limit(LIMIT)
+    )
+    return list(session.scalars(query))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from opsuite.core.web.deps import SessionDep
 from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import SCALE_FAILURES, error_responses
+from opsuite.scales.fields import DeviceId
 from opsuite.scales.products import service
 from opsuite.scales.products.schemas import ProductPatch, ProductsResponse, StatusOk
-from opsuite.scales.wire import DeviceId
 
 router = APIRouter(prefix="/devices/{device_id}", tags=["products"])
 
@@ -33,8 +34,8 @@ def fetch_products(
     responses=error_responses(401, 404),
     summary="The cached product file",
 )
-def cached_products(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> ProductsResponse:
-    return ProductsResponse(products=service.cached(runtime, user_id=user_id, device_id=device_id))
+def cached_products(device_id: DeviceId, session: SessionDep, user_id: UserId) -> ProductsResponse:
+    return ProductsResponse(products=service.cached(session, user_id=user_id, device_id=device_id))
 
 
 @router.patch(
@@ -46,7 +47,7 @@ def cached_products(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -
 def patch_product(
     device_id: DeviceId, plu: str, body: ProductPatch, runtime: RuntimeDep, user_id: UserId
 ) -> ProductsResponse:
-    data = service.patch(runtime, user_id=user_id, device_id=device_id, plu=plu, fields=body.fields)
+    data = service.patch(runtime, user_id=user_id, device_id=device_id, plu=plu, change=body)
     return ProductsResponse(products=data)
 
 

@@ -4,32 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from opsuite.scales.errors import Conflict, FieldInvalid, NotFound, ScalesError
+from sqlalchemy.orm import Session
+
+from opsuite.scales.errors import BadCache, Conflict, FieldInvalid, NotFound, ScaleFailed
 from opsuite.scales.fleet import service as fleet_service
+from opsuite.scales.fleet.device_io import call_scale, connection_params
 from opsuite.scales.fleet.operation import device_operation
-from opsuite.scales.gateway import call_scale, connection_params
 from opsuite.scales.products import cache
-from opsuite.scales.products.fields import EDITABLE, FieldRejected, LeaveUnchanged
+from opsuite.scales.products.editable import EDITABLE, FieldRejected, LeaveUnchanged
+from opsuite.scales.products.schemas import ProductPatch
 from opsuite.scales.runtime import Runtime
 
 DIRTY = "Cache has unsent changes; upload them to the scale first or repeat with force=true"
 NO_CACHE = "No cached products to upload; fetch them from the scale first"
 
 
-def _check_owner(runtime: Runtime, user_id: int, device_id: int) -> None:
-    with runtime.database.session(write=False) as session:
-        fleet_service.owned(session, user_id=user_id, device_id=device_id)
-
-
-def cached(runtime: Runtime, *, user_id: int, device_id: int) -> dict[str, Any]:
-    """The cached product file."""
-    with runtime.database.session(write=False) as session:
-        return cache.load(fleet_service.owned(session, user_id=user_id, device_id=device_id))
+def cached(session: Session, *, user_id: int, device_id: int) -> dict[str, Any]:
+    """The cached product file of the user's device."""
+    return cache.load(fleet_service.owned(session, user_id=user_id, device_id=device_id))
 
 
 def fetch(runtime: Runtime, *, user_id: int, device_id: int, force: bool = False) -> dict[str, Any]:
     """Read the scale's product file into the cache; unsent edits are kept unless `force`."""
-    _check_owner(runtime, user_id, device_id)
+    fleet_service.check_owned(runtime.database, user_id=user_id, device_id=device_id)
     with device_operation(runtime, device_id, "fetch"):
         return download(runtime, device_id=device_id, force=force)
 
@@ -37,7 +34,7 @@ def fetch(runtime: Runtime, *, user_id: int, device_id: int, force: bool = False
 def download(runtime: Runtime, *, device_id: int, force: bool) -> dict[str, Any]:
     """The fetch itself, for a caller that already holds the device's lock."""
     with runtime.database.session(write=False) as session:
-        device = fleet_service.get_device(session, device_id)
+        device = fleet_service.get_device(session, device_id=device_id)
         if device.cached_dirty and not force:
             raise Conflict(DIRTY)
         params = connection_params(runtime, device)
@@ -45,18 +42,16 @@ def download(runtime: Runtime, *, device_id: int, force: bool) -> dict[str, Any]
     try:
         cache.check_unique_plu(data)
     except cache.BadProductFile as exc:
-        raise ScalesError(
-            f"Scale {params.host}:{params.port} sent a bad product file: {exc}", status_code=502
-        ) from exc
+        raise ScaleFailed(f"Scale {params.host}:{params.port} sent a bad product file: {exc}") from exc
     with runtime.database.session() as session:
-        device = fleet_service.get_device(session, device_id)
+        device = fleet_service.get_device(session, device_id=device_id)
         cache.store(device, data, dirty=False, now=runtime.clock.now())
     return data
 
 
 def upload(runtime: Runtime, *, user_id: int, device_id: int) -> None:
     """Push the cached file to the scale; the cache is clean only once the scale accepted it."""
-    _check_owner(runtime, user_id, device_id)
+    fleet_service.check_owned(runtime.database, user_id=user_id, device_id=device_id)
     with device_operation(runtime, device_id, "upload"):
         push(runtime, device_id=device_id)
 
@@ -64,7 +59,7 @@ def upload(runtime: Runtime, *, user_id: int, device_id: int) -> None:
 def push(runtime: Runtime, *, device_id: int) -> None:
     """The upload itself, for a caller that already holds the device's lock."""
     with runtime.database.session(write=False) as session:
-        device = fleet_service.get_device(session, device_id)
+        device = fleet_service.get_device(session, device_id=device_id)
         if device.products_cache_json is None:
             raise Conflict(NO_CACHE)
         data = cache.load(device)
@@ -76,21 +71,21 @@ def push(runtime: Runtime, *, device_id: int) -> None:
     clear = runtime.settings.clear_database_on_upload
     call_scale(runtime, params, lambda scale: scale.push_products(data, clear_database=clear))
     with runtime.database.session() as session:
-        device = fleet_service.get_device(session, device_id)
+        device = fleet_service.get_device(session, device_id=device_id)
         device.cached_dirty = False
         device.last_pushed_at = runtime.clock.now()
 
 
 def patch(
-    runtime: Runtime, *, user_id: int, device_id: int, plu: str, fields: dict[str, Any]
+    runtime: Runtime, *, user_id: int, device_id: int, plu: str, change: ProductPatch
 ) -> dict[str, Any]:
     """Edit whitelisted fields of the product with that PLU; the cache becomes dirty."""
-    _check_owner(runtime, user_id, device_id)
+    fleet_service.check_owned(runtime.database, user_id=user_id, device_id=device_id)
     with device_operation(runtime, device_id, "patch"), runtime.database.session() as session:
-        device = fleet_service.get_device(session, device_id)
+        device = fleet_service.get_device(session, device_id=device_id)
         data = cache.load(device)
         product = _find(data, plu)
-        changes = validate(fields)
+        changes = validate(change.fields)
         new_plu = changes.get("pluNumber")
         if new_plu is not None and str(new_plu) != plu and _find_or_none(data, str(new_plu)) is not None:
             raise Conflict(f"Product with pluNumber={new_plu} already exists")
@@ -129,7 +124,7 @@ def _find_or_none(data: dict[str, Any], plu: str) -> dict[str, Any] | None:
         items = cache.iter_products(data)
         return next((p for p in items if "pluNumber" in p and str(p["pluNumber"]) == plu), None)
     except cache.BadProductFile:
-        raise ScalesError("Invalid cached products format", status_code=400) from None
+        raise BadCache("Invalid cached products format") from None
 
 
 def _find(data: dict[str, Any], plu: str) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
-from opsuite.core.text import check_text
 from opsuite.core.throttle import client_address
-from opsuite.scales.deps import RuntimeDep, SessionDep, SettingsDep
-from opsuite.scales.errors import FieldInvalid, Forbidden, error_responses
+from opsuite.core.web.deps import SessionDep
+from opsuite.scales.deps import RuntimeDep, SettingsDep
+from opsuite.scales.errors import error_responses
 from opsuite.scales.users import service
 from opsuite.scales.users.schemas import RegisterRequest, Token, UserOut
 
@@ -25,14 +25,14 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     summary="Register a user",
 )
 def register(body: RegisterRequest, request: Request, session: SessionDep, settings: SettingsDep) -> UserOut:
-    if not settings.allow_registration:
-        raise Forbidden("Registration is closed")
-    service.count_registration(
-        request.app.state.login_throttle,
+    user = service.sign_up(
+        session,
+        new=body,
+        allowed=settings.allow_registration,
+        throttle=request.app.state.login_throttle,
         address=client_address(request),
         limit=settings.register_attempts_per_address,
     )
-    user = service.register(session, email=body.email, password=body.password)
     return UserOut(id=user.id, email=user.email)
 
 
@@ -49,11 +49,6 @@ def login(
     settings: SettingsDep,
 ) -> Token:
     # No SessionDep: the service hashes outside any write transaction.
-    for field, value in (("username", form.username), ("password", form.password)):
-        try:
-            check_text(value)
-        except ValueError as exc:
-            raise FieldInvalid(("body", field), str(exc), value) from None
     token = service.login(
         runtime.database,
         email=form.username,

@@ -6,8 +6,8 @@ import re
 
 from pydantic import BaseModel, Field, field_validator
 
+from opsuite.core.fields import Text
 from opsuite.core.text import RulesModel
-from opsuite.scales.wire import Text
 
 # A pragmatic address check: the original used EmailStr; email-validator is not a dependency here.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

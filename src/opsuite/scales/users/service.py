@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.core.security import decode_token, encode_token, fingerprint, hash_password
+from opsuite.core.text import check_text
 from opsuite.core.throttle import LoginThrottle, LoginThrottled, verify_login
-from opsuite.scales.errors import Conflict, TooManyAttempts, Unauthorized
+from opsuite.scales.errors import Conflict, FieldInvalid, Forbidden, TooManyAttempts, Unauthorized
 from opsuite.scales.users.models import User
+from opsuite.scales.users.schemas import RegisterRequest
 
 AUDIENCE = "scales"
 
@@ -29,12 +31,23 @@ def register(session: Session, *, email: str, password: str) -> User:
     return user
 
 
-def count_registration(throttle: LoginThrottle, *, address: str, limit: int) -> None:
-    """Count one registration from `address`; 429 past `limit` per window."""
+def sign_up(
+    session: Session,
+    *,
+    new: RegisterRequest,
+    allowed: bool,
+    throttle: LoginThrottle,
+    address: str,
+    limit: int,
+) -> User:
+    """Register through the open sign-up: 403 when it is closed, 429 past `limit` per address and window."""
+    if not allowed:
+        raise Forbidden("Registration is closed")
     try:
         throttle.reserve_action("register", address, limit)
     except LoginThrottled as throttled:
         raise TooManyAttempts(throttled.retry_after) from None
+    return register(session, email=new.email, password=new.password)
 
 
 def set_password(session: Session, *, email: str, password: str) -> tuple[User, bool]:
@@ -60,6 +73,11 @@ def login(
 
     The user is read in a read-only transaction and the hash checked outside any transaction.
     """
+    for field, value in (("username", email), ("password", password)):
+        try:
+            check_text(value)
+        except ValueError as exc:
+            raise FieldInvalid(("body", field), str(exc), value) from None
 
     def find() -> tuple[User, str] | None:
         with database.session(write=False) as session:
