@@ -72,8 +72,8 @@ def test_the_lifespan_starts_parts_in_order_and_stops_them_in_reverse_even_when_
         simulators=[recorder.part("simulator")],
     )
     with TestClient(app):
-        assert recorder.events == ["start runner", "start engine", "start simulator"]
-    assert recorder.events[3:] == ["stop simulator", "stop engine", "stop runner"]
+        assert recorder.events == ["start simulator", "start runner", "start engine"]
+    assert recorder.events[3:] == ["stop engine", "stop runner", "stop simulator"]
     assert "toy: engine did not stop cleanly" in caplog.text
 
 

@@ -8,7 +8,7 @@ from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.jobs import PeriodicScheduler, build_runner, uses_celery
 from opsuite.core.throttle import build_login_throttle
-from opsuite.core.web import Part, build_app, include_flat
+from opsuite.core.web import build_app, include_flat
 from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.devices.interface import ScaleFactory
 from opsuite.scales.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
@@ -53,14 +53,7 @@ def create_app(
         clock=clock,
         tick=min(settings.scheduler_tick_seconds, 5.0),
     )
-    # The device host first: jobs call scales on it, so it must outlive the runner at shutdown.
-    parts = [
-        Part("device host", runtime.devices.start, runtime.devices.stop),
-        simulator_part(settings),
-        Part("job runner", runner.start, runner.shutdown),
-    ]
-    if settings.scheduler_enabled and not uses_celery(settings.core.redis_url):
-        parts.append(Part("scheduler", scheduler.start, scheduler.stop))
+    schedule_here = settings.scheduler_enabled and not uses_celery(settings.core.redis_url)
     app = build_app(
         runtime,
         system="scales",
@@ -68,7 +61,10 @@ def create_app(
         install_errors=install_error_handlers,
         busy=DATABASE_BUSY,
         down=DATABASE_DOWN,
-        parts=parts,
+        runner=runner,
+        scheduler=scheduler if schedule_here else None,
+        simulators=[simulator_part(settings)],
+        devices=runtime.devices,
     )
     app.state.signing_key = settings.signing_key
     app.state.login_throttle = build_login_throttle(

@@ -82,20 +82,21 @@ def build_app(
 ) -> FastAPI:
     """A system's app with what core gives every system.
 
-    The lifespan starts the job `runner`, the periodic `scheduler`, the system's other `parts`, its device
-    `simulators` and then the device host (so devices find their simulators listening), and stops them in
-    reverse, the database last. The app gets the system's error handlers, `middleware` inside the request
-    context, request id, CORS, body limit, `/metrics`, `/health`, and 503 (`busy`/`down`, in the system's
-    language) when the database cannot answer. `GET /` redirects to `/docs` unless the system serves a
-    page there (`root_redirect=False`).
+    The lifespan starts the device `simulators`, the device host, the job `runner`, the periodic `scheduler`
+    and the system's other `parts`, and stops them in reverse, the database last. The app gets the system's
+    error handlers, `middleware` inside the request context, request id, CORS, body limit, `/metrics`,
+    `/health`, and 503 (`busy`/`down`, in the system's language) when the database cannot answer.
+    `GET /` redirects to `/docs` unless the system serves a page there (`root_redirect=False`).
     """
     database = runtime.database
+    # Simulators first and the device host next, so devices find their simulators listening and jobs find
+    # the devices; stopped in reverse, so no job loses its device host while it runs.
     lifetime = [
+        *simulators,
+        *([Part("device host", devices.start, devices.stop)] if devices else []),
         *([Part("job runner", runner.start, runner.shutdown)] if runner else []),
         *([Part("scheduler", scheduler.start, scheduler.stop)] if scheduler else []),
         *parts,
-        *simulators,
-        *([Part("device host", devices.start, devices.stop)] if devices else []),
     ]
     # Swagger UI and ReDoc from assets shipped in a package: `/docs` works on an offline laptop.
     app = FastAPIOffline(

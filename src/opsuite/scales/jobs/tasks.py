@@ -9,7 +9,7 @@ from opsuite.core.jobs import JobSetup, TaskContext, TaskRegistry
 from opsuite.scales.autoupdate import service as autoupdate_service
 from opsuite.scales.jobs import bulk
 from opsuite.scales.jobs.models import Job, Lease
-from opsuite.scales.runtime import Runtime, build_runtime
+from opsuite.scales.runtime import Runtime, worker_runtime
 from opsuite.scales.settings import ScalesSettings
 
 TICK_TASK = "scales.autoupdate.tick"
@@ -52,4 +52,4 @@ def job_setup(runtime: Runtime) -> JobSetup:
 
 def worker_setup(config: ScalesSettings) -> JobSetup:
     """The job machinery of a Celery worker or beat process (`opsuite worker scales`)."""
-    return job_setup(build_runtime(config))
+    return job_setup(worker_runtime(config))
