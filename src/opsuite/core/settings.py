@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -63,13 +64,13 @@ class SystemSettings(BaseSettings):
         return read_or_create_secret(path)
 
 
-def read_or_create_secret(path: Path) -> str:
-    """Return the secret stored at `path`, creating it atomically on first use."""
+def read_or_create_secret(path: Path, generate: Callable[[], str] = lambda: secrets.token_urlsafe(48)) -> str:
+    """Return the secret stored at `path`, creating it (from `generate`) atomically on first use."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     candidate = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    candidate.write_text(secrets.token_urlsafe(48))
+    candidate.write_text(generate())
     candidate.chmod(0o600)
     try:
         # link() fails if another worker won the race; then its secret is the one to use.

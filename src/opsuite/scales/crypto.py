@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from opsuite.core.settings import read_or_create_secret
 from opsuite.scales.errors import PasswordUndecryptable
 
 
@@ -51,8 +52,7 @@ class DeviceCipher:
 
 def read_or_create_fernet_key(path: Path) -> str:
     """Return the Fernet key stored at `path`, creating it atomically on first use."""
-    if path.exists():
-        return path.read_text().strip()
+    return read_or_create_secret(path, lambda: Fernet.generate_key().decode())
     path.parent.mkdir(parents=True, exist_ok=True)
     candidate = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
     candidate.write_text(Fernet.generate_key().decode())
