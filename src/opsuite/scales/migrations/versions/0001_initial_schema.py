@@ -1,66 +1,18 @@
-"""Initial schema: users, devices, auto-update schedules, operation log, jobs and leases.
+"""Initial schema: users, devices, auto-update schedules, operation log, jobs and leases."""
 
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22 22:16:06.516836
-"""
-
-from collections.abc import Sequence
+from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from opsuite.core import schema_steps
+
+revision = "0001"
+down_revision = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "jobs",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column(
-            "state",
-            sa.Enum(
-                "PENDING",
-                "STARTED",
-                "PROGRESS",
-                "SUCCESS",
-                "FAILURE",
-                "REVOKED",
-                name="jobstate",
-                native_enum=False,
-                length=16,
-            ),
-            nullable=False,
-        ),
-        sa.Column("args", sa.JSON(), nullable=False),
-        sa.Column("progress_current", sa.Integer(), nullable=False),
-        sa.Column("progress_total", sa.Integer(), nullable=True),
-        sa.Column("result", sa.JSON(none_as_null=True), nullable=True),
-        sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
-    )
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_jobs_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_jobs_expires_at"), ["expires_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_jobs_name"), ["name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_jobs_state"), ["state"], unique=False)
-
-    op.create_table(
-        "leases",
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("holder", sa.String(length=200), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("name", name=op.f("pk_leases")),
-    )
+    schema_steps.create_job_tables()
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,9 +20,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_users_email"), ["email"], unique=True)
-
+    op.create_index(op.f("ix_users_email"), "users", ["email"], unique=True)
     op.create_table(
         "devices",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -91,9 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
         sa.UniqueConstraint("owner_id", "name", name=op.f("uq_devices_owner_id_name")),
     )
-    with op.batch_alter_table("devices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_devices_owner_id"), ["owner_id"], unique=False)
-
+    schema_steps.create_indexes("devices", "owner_id")
     op.create_table(
         "auto_update_schedules",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -114,11 +62,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_auto_update_schedules")),
         sa.UniqueConstraint("device_id", name=op.f("uq_auto_update_schedules_device_id")),
     )
-    with op.batch_alter_table("auto_update_schedules", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_auto_update_schedules_next_run_at"), ["next_run_at"], unique=False
-        )
-
+    schema_steps.create_indexes("auto_update_schedules", "next_run_at")
     op.create_table(
         "operation_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -133,32 +77,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operation_log")),
     )
-    with op.batch_alter_table("operation_log", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_operation_log_device_id"), ["device_id"], unique=False)
+    schema_steps.create_indexes("operation_log", "device_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("operation_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_operation_log_device_id"))
-
-    op.drop_table("operation_log")
-    with op.batch_alter_table("auto_update_schedules", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_auto_update_schedules_next_run_at"))
-
-    op.drop_table("auto_update_schedules")
-    with op.batch_alter_table("devices", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_devices_owner_id"))
-
-    op.drop_table("devices")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_users_email"))
-
-    op.drop_table("users")
-    op.drop_table("leases")
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_jobs_state"))
-        batch_op.drop_index(batch_op.f("ix_jobs_name"))
-        batch_op.drop_index(batch_op.f("ix_jobs_expires_at"))
-        batch_op.drop_index(batch_op.f("ix_jobs_created_at"))
-
-    op.drop_table("jobs")
+    schema_steps.drop_tables("operation_log", "auto_update_schedules", "devices", "users")
+    schema_steps.drop_job_tables()
