@@ -13,10 +13,10 @@ from alembic import op
 JOB_STATES = ("PENDING", "STARTED", "PROGRESS", "SUCCESS", "FAILURE", "REVOKED")
 
 
-def create_indexes(table: str, *columns: str) -> None:
+def create_indexes(table: str, *columns: str, unique: bool = False) -> None:
     """Index each of `columns` of `table` alone, named `ix_<table>_<column>`."""
     for column in columns:
-        op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
+        op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=unique)
 
 
 def drop_tables(*tables: str) -> None:

@@ -11,19 +11,32 @@ revision = "0001"
 down_revision = None
 
 
+def create_table(name: str, *items: sa.schema.SchemaItem) -> None:
+    """Create table `name`: an integer `id` key, then `items`."""
+    op.create_table(
+        name,
+        sa.Column("id", sa.Integer(), nullable=False),
+        *items,
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
+    )
+
+
+def cascade(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    """`table.column` refers to `target.id`, and its rows go when that row goes."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete="CASCADE")
+
+
 def upgrade() -> None:
     schema_steps.create_job_tables()
-    op.create_table(
+    create_table(
         "users",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=255), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
-    op.create_index(op.f("ix_users_email"), "users", ["email"], unique=True)
-    op.create_table(
+    schema_steps.create_indexes("users", "email", unique=True)
+    create_table(
         "devices",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("description", sa.String(length=500), nullable=False),
@@ -35,16 +48,12 @@ def upgrade() -> None:
         sa.Column("cached_dirty", sa.Boolean(), nullable=False),
         sa.Column("cache_updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_pushed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["users.id"], name=op.f("fk_devices_owner_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
+        cascade("devices", "owner_id", "users"),
         sa.UniqueConstraint("owner_id", "name", name=op.f("uq_devices_owner_id_name")),
     )
     schema_steps.create_indexes("devices", "owner_id")
-    op.create_table(
+    create_table(
         "auto_update_schedules",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("interval_minutes", sa.Integer(), nullable=False),
@@ -53,29 +62,19 @@ def upgrade() -> None:
         sa.Column("last_run_utc", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_status", sa.String(length=16), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["device_id"],
-            ["devices.id"],
-            name=op.f("fk_auto_update_schedules_device_id_devices"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_auto_update_schedules")),
+        cascade("auto_update_schedules", "device_id", "devices"),
         sa.UniqueConstraint("device_id", name=op.f("uq_auto_update_schedules_device_id")),
     )
     schema_steps.create_indexes("auto_update_schedules", "next_run_at")
-    op.create_table(
+    create_table(
         "operation_log",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("operation", sa.String(length=32), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("http_status", sa.Integer(), nullable=False),
         sa.Column("detail", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["device_id"], ["devices.id"], name=op.f("fk_operation_log_device_id_devices"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_operation_log")),
+        cascade("operation_log", "device_id", "devices"),
     )
     schema_steps.create_indexes("operation_log", "device_id")
 
