@@ -1,20 +1,17 @@
-"""Event types, webhook subscriptions and deliveries (the outbox).
+"""Event types, webhook subscriptions and deliveries (the outbox)."""
 
-Revision ID: 0002
-Revises: 0001
-"""
+from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from opsuite.core import schema_steps
+
+revision = "0002"
+down_revision = "0001"
 
 # The documented types, frozen here as seeded (the application's list is events/types.py).
 EVENT_TYPES = [
@@ -45,7 +42,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_event_types")),
         sa.UniqueConstraint("name", name=op.f("uq_event_types_name")),
     )
-    op.create_index(op.f("ix_event_types_created_at"), "event_types", ["created_at"], unique=False)
+    schema_steps.create_indexes("event_types", "created_at")
     op.create_table(
         "webhook_subscriptions",
         sa.Column("url", sa.String(length=2048), nullable=False),
@@ -58,9 +55,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_webhook_subscriptions")),
     )
-    op.create_index(
-        op.f("ix_webhook_subscriptions_created_at"), "webhook_subscriptions", ["created_at"], unique=False
-    )
+    schema_steps.create_indexes("webhook_subscriptions", "created_at")
     op.create_table(
         "webhook_subscription_events",
         sa.Column("event_name", sa.String(length=100), nullable=False),
@@ -74,12 +69,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("event_name", "subscription_id", name=op.f("pk_webhook_subscription_events")),
     )
-    op.create_index(
-        op.f("ix_webhook_subscription_events_subscription_id"),
-        "webhook_subscription_events",
-        ["subscription_id"],
-        unique=False,
-    )
+    schema_steps.create_indexes("webhook_subscription_events", "subscription_id")
     op.create_table(
         "webhook_deliveries",
         sa.Column("subscription_id", sa.Uuid(), nullable=False),
@@ -140,14 +130,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_webhook_deliveries_subscription_id_created_at", table_name="webhook_deliveries")
-    op.drop_index("ix_webhook_deliveries_status_next_attempt_at", table_name="webhook_deliveries")
-    op.drop_table("webhook_deliveries")
-    op.drop_index(
-        op.f("ix_webhook_subscription_events_subscription_id"), table_name="webhook_subscription_events"
+    schema_steps.drop_tables(
+        "webhook_deliveries", "webhook_subscription_events", "webhook_subscriptions", "event_types"
     )
-    op.drop_table("webhook_subscription_events")
-    op.drop_index(op.f("ix_webhook_subscriptions_created_at"), table_name="webhook_subscriptions")
-    op.drop_table("webhook_subscriptions")
-    op.drop_index(op.f("ix_event_types_created_at"), table_name="event_types")
-    op.drop_table("event_types")

@@ -1,18 +1,14 @@
-"""Stored files: reports, exports and uploaded imports.
+"""Stored files: reports, exports and uploaded imports."""
 
-Revision ID: 0003
-Revises: 0002
-"""
-
-from collections.abc import Sequence
+from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from opsuite.core import schema_steps
+
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade() -> None:
@@ -30,11 +26,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_files")),
     )
-    with op.batch_alter_table("files", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_files_kind"), ["kind"], unique=False)
-        batch_op.create_index(batch_op.f("ix_files_batch_id"), ["batch_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_files_expires_at"), ["expires_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_files_created_at"), ["created_at"], unique=False)
+    schema_steps.create_indexes("files", "kind", "batch_id", "expires_at", "created_at")
 
 
 def downgrade() -> None:

@@ -1,18 +1,14 @@
-"""API keys: stored as SHA-256 hashes, revoked by timestamp.
+"""API keys: stored as SHA-256 hashes, revoked by timestamp."""
 
-Revision ID: 0005
-Revises: 0004
-"""
-
-from collections.abc import Sequence
+from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+from opsuite.core import schema_steps
+
+revision = "0005"
+down_revision = "0004"
 
 
 def upgrade() -> None:
@@ -28,9 +24,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_api_keys")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_api_keys_revoked_at"), ["revoked_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_api_keys_created_at"), ["created_at"], unique=False)
+    schema_steps.create_indexes("api_keys", "revoked_at", "created_at")
 
 
 def downgrade() -> None:

@@ -1,22 +1,8 @@
-"""Jobs: a heartbeat per running attempt, and a checkpoint of what a resumable task has done.
+"""Jobs: a heartbeat per running attempt, and a checkpoint of what a resumable task has done."""
 
-Revision ID: 0002
-Revises: 0001
-"""
+from opsuite.core import schema_steps
 
-from collections.abc import Sequence
-
-from opsuite.core.schema_steps import add_job_heartbeats, drop_job_heartbeats
-
-revision: str = "0002"
-down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def upgrade() -> None:
-    add_job_heartbeats()
-
-
-def downgrade() -> None:
-    drop_job_heartbeats()
+revision = "0002"
+down_revision = "0001"
+upgrade = schema_steps.add_job_heartbeats
+downgrade = schema_steps.drop_job_heartbeats

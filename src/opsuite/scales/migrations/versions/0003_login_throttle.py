@@ -1,23 +1,8 @@
-"""Login throttle: attempt counters by hashed key, used when no Redis is configured.
+"""Login throttle: attempt counters by hashed key, used when no Redis is configured."""
 
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-07 17:45:00.000000
-"""
+from opsuite.core import schema_steps
 
-from collections.abc import Sequence
-
-from opsuite.core.schema_steps import create_login_throttle, drop_login_throttle
-
-revision: str = "0003"
-down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def upgrade() -> None:
-    create_login_throttle()
-
-
-def downgrade() -> None:
-    drop_login_throttle()
+revision = "0003"
+down_revision = "0002"
+upgrade = schema_steps.create_login_throttle
+downgrade = schema_steps.drop_login_throttle

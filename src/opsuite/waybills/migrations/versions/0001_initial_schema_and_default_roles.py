@@ -1,564 +1,228 @@
-"""initial schema and default roles
+"""Initial schema and the default roles: users, roles, and two vehicle kinds of one shape."""
 
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22 21:19:43.991035
-"""
+from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
+from opsuite.core import schema_steps
 from opsuite.waybills.roles.flags import DEFAULT_ROLES
 
-revision: str = "0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0001"
+down_revision = None
+
+
+def crud(subject: str, *, download: bool = False) -> tuple[str, ...]:
+    """The permission flags to create, delete, update, (download,) and view `subject`."""
+    verbs = ("create", "delete", "update", "download") if download else ("create", "delete", "update")
+    return (*(f"can_{verb}_{subject}" for verb in verbs), f"view_{subject}")
+
+
+def reports(subject: str) -> tuple[str, str]:
+    """The permission flags to download and view `subject`'s reports."""
+    return f"can_download_{subject}_reports", f"view_{subject}_reports"
+
+
+# The permission columns, in table order as first deployed (the original's names, typos included).
+PERMISSION_FLAGS = (
+    "can_use_mobile_booking",
+    *crud("users"),
+    "view_drivers",
+    *crud("roles"),
+    "can_create_permissions",
+    *(f"{verb}_permissisons" for verb in ("can_delete", "can_update", "view")),
+    *crud("fire_trucks"),
+    *crud("fire_truck_waybills", download=True),
+    *crud("fire_truck_waybills_records"),
+    *crud("fire_truck_norms"),
+    *reports("fire_truck"),
+    *crud("passenger_cars"),
+    *crud("passenger_cars_waybills", download=True),
+    *crud("passenger_cars_waybills_records"),
+    *crud("passenger_cars_norms"),
+    *reports("passenger_cars"),
+    *reports("drivers"),
+    *crud("technical_maintenance"),
+    "view_operating_hours",
+)
+
+
+def required(type_: type[sa.types.TypeEngine[Any]], *names: str) -> list[sa.Column[Any]]:
+    """A non-null column of `type_` for each of `names`."""
+    return [sa.Column(name, type_(), nullable=False) for name in names]
+
+
+def strings(**lengths: int) -> list[sa.Column[Any]]:
+    """A non-null string column of each given name and length, in the order given."""
+    return [sa.Column(name, sa.String(length=length), nullable=False) for name, length in lengths.items()]
+
+
+def deleted_at() -> sa.Column[Any]:
+    """The soft-delete mark: a row with one is gone for every live query and unique index."""
+    return sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True)
+
+
+def refers(table: str, column: str, target: str, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
+    """`table.column` refers to `target.id`."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
+
+
+def create(table: str, *items: sa.schema.SchemaItem) -> None:
+    """Create `table` with `items` and its `id` primary key."""
+    op.create_table(table, *items, sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")))
+
+
+def unique_live(name: str, table: str, columns: list[str]) -> None:
+    """A unique index over the rows that are not soft-deleted."""
+    live = sa.text("deleted_at IS NULL")
+    op.create_index(name, table, columns, unique=True, sqlite_where=live, postgresql_where=live)
 
 
 def upgrade() -> None:
-
     op.create_table(
         "counter",
         sa.Column("name", sa.String(length=40), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_counter")),
     )
-    op.create_table(
-        "fire_truck",
-        sa.Column("type", sa.String(length=60), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("number", sa.String(length=9), nullable=False),
-        sa.Column("brand", sa.String(length=60), nullable=False),
-        sa.Column("model", sa.String(length=60), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fire_truck")),
-    )
-    with op.batch_alter_table("fire_truck", schema=None) as batch_op:
-        batch_op.create_index(
-            "uq_fire_truck_number_live",
-            ["number"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
-        "passenger_car",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("number", sa.String(length=9), nullable=False),
-        sa.Column("brand", sa.String(length=60), nullable=False),
-        sa.Column("model", sa.String(length=60), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_passenger_car")),
-    )
-    with op.batch_alter_table("passenger_car", schema=None) as batch_op:
-        batch_op.create_index(
-            "uq_passenger_car_number_live",
-            ["number"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
+    create(
         "role",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("code", sa.String(length=20), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_role")),
+        deleted_at(),
     )
-    with op.batch_alter_table("role", schema=None) as batch_op:
-        batch_op.create_index("uq_role_code", ["code"], unique=True)
-        batch_op.create_index(
-            "uq_role_name_live",
-            ["name"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
-        "norms_fire_truck",
-        sa.Column("car_id", sa.Integer(), nullable=False),
-        sa.Column("with_pump_norm", sa.BigInteger(), nullable=False),
-        sa.Column("without_pump_norm", sa.BigInteger(), nullable=False),
-        sa.Column("km_norm", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("season", sa.String(length=10), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["car_id"], ["fire_truck.id"], name=op.f("fk_norms_fire_truck_car_id_fire_truck")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_norms_fire_truck")),
-    )
-    with op.batch_alter_table("norms_fire_truck", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_norms_fire_truck_car_id"), ["car_id"], unique=False)
-
-    op.create_table(
-        "norms_passenger_cars",
-        sa.Column("car_id", sa.Integer(), nullable=False),
-        sa.Column("city_norm", sa.BigInteger(), nullable=False),
-        sa.Column("area_norm", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("season", sa.String(length=10), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["car_id"], ["passenger_car.id"], name=op.f("fk_norms_passenger_cars_car_id_passenger_car")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_norms_passenger_cars")),
-    )
-    with op.batch_alter_table("norms_passenger_cars", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_norms_passenger_cars_car_id"), ["car_id"], unique=False)
-
-    op.create_table(
+    op.create_index("uq_role_code", "role", ["code"], unique=True)
+    unique_live("uq_role_name_live", "role", ["name"])
+    create(
         "permission",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("role_id", sa.Integer(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("can_use_mobile_booking", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_create_users", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_delete_users", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_update_users", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("view_users", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("view_drivers", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_create_roles", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_delete_roles", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_update_roles", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("view_roles", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_create_permissions", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_delete_permissisons", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_update_permissisons", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("view_permissisons", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_create_fire_trucks", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_delete_fire_trucks", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("can_update_fire_trucks", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("view_fire_trucks", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column(
-            "can_create_fire_truck_waybills", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
+        *required(sa.Integer, "id", "role_id"),
+        deleted_at(),
+        *(
+            sa.Column(flag, sa.Boolean(), server_default=sa.text("(false)"), nullable=False)
+            for flag in PERMISSION_FLAGS
         ),
-        sa.Column(
-            "can_delete_fire_truck_waybills", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_update_fire_truck_waybills", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_download_fire_truck_waybills",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "view_fire_truck_waybills", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_create_fire_truck_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_delete_fire_truck_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_update_fire_truck_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "view_fire_truck_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_create_fire_truck_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_delete_fire_truck_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_update_fire_truck_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column("view_fire_truck_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column(
-            "can_download_fire_truck_reports", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column("view_fire_truck_reports", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column(
-            "can_create_passenger_cars", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_delete_passenger_cars", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_update_passenger_cars", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column("view_passenger_cars", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column(
-            "can_create_passenger_cars_waybills",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_delete_passenger_cars_waybills",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_update_passenger_cars_waybills",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_download_passenger_cars_waybills",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "view_passenger_cars_waybills", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_create_passenger_cars_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_delete_passenger_cars_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_update_passenger_cars_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "view_passenger_cars_waybills_records",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_create_passenger_cars_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_delete_passenger_cars_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_update_passenger_cars_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "view_passenger_cars_norms", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_download_passenger_cars_reports",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "view_passenger_cars_reports", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column(
-            "can_download_drivers_reports", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column("view_drivers_reports", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column(
-            "can_create_technical_maintenance",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_delete_technical_maintenance",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "can_update_technical_maintenance",
-            sa.Boolean(),
-            server_default=sa.text("(false)"),
-            nullable=False,
-        ),
-        sa.Column(
-            "view_technical_maintenance", sa.Boolean(), server_default=sa.text("(false)"), nullable=False
-        ),
-        sa.Column("view_operating_hours", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["role_id"], ["role.id"], name=op.f("fk_permission_role_id_role"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_permission")),
+        refers("permission", "role_id", "role", ondelete="CASCADE"),
     )
-    with op.batch_alter_table("permission", schema=None) as batch_op:
-        batch_op.create_index(
-            "uq_permission_role_live",
-            ["role_id"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
+    unique_live("uq_permission_role_live", "permission", ["role_id"])
+    create(
         "user",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=40), nullable=False),
-        sa.Column("surname", sa.String(length=40), nullable=False),
-        sa.Column("last_name", sa.String(length=40), nullable=False),
-        sa.Column("login", sa.String(length=15), nullable=False),
-        sa.Column("password", sa.String(length=300), nullable=False),
-        sa.Column("phone", sa.String(length=12), nullable=False),
+        *strings(name=40, surname=40, last_name=40, login=15, password=300, phone=12),
         sa.Column("driver_license", sa.String(length=10), nullable=True),
         sa.Column("role_id", sa.Integer(), nullable=True),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["role_id"], ["role.id"], name=op.f("fk_user_role_id_role")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_user")),
+        deleted_at(),
+        refers("user", "role_id", "role"),
     )
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_user_role_id"), ["role_id"], unique=False)
-        batch_op.create_index(
-            "uq_user_driver_license_live",
-            ["driver_license"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index(
-            "uq_user_login_live",
-            ["login"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.create_index(
-            "uq_user_phone_live",
-            ["phone"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
-        "fire_truck_waybill",
-        sa.Column("car_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("number", sa.String(length=6), nullable=False),
-        sa.Column("driver_id", sa.Integer(), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("norm_season", sa.String(length=10), nullable=False),
-        sa.Column("fuel_type", sa.String(length=10), nullable=True),
-        sa.Column("upon_issuance", sa.BigInteger(), nullable=False),
-        sa.Column("total_spent", sa.BigInteger(), nullable=False),
-        sa.Column("total_received", sa.BigInteger(), nullable=False),
-        sa.Column("required_by_norm", sa.BigInteger(), nullable=False),
-        sa.Column("availability_upon_delivery", sa.BigInteger(), nullable=False),
-        sa.Column("savings", sa.BigInteger(), nullable=False),
-        sa.Column("overrun", sa.BigInteger(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["car_id"], ["fire_truck.id"], name=op.f("fk_fire_truck_waybill_car_id_fire_truck")
-        ),
-        sa.ForeignKeyConstraint(
-            ["driver_id"], ["user.id"], name=op.f("fk_fire_truck_waybill_driver_id_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fire_truck_waybill")),
-        sa.UniqueConstraint("number", name=op.f("uq_fire_truck_waybill_number")),
-    )
-    with op.batch_alter_table("fire_truck_waybill", schema=None) as batch_op:
-        batch_op.create_index("ix_fire_truck_waybill_car_date", ["car_id", "date"], unique=False)
-        batch_op.create_index(batch_op.f("ix_fire_truck_waybill_driver_id"), ["driver_id"], unique=False)
-        batch_op.create_index(
-            "uq_fire_truck_waybill_car_driver_date_live",
-            ["car_id", "driver_id", "date"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
-        "passenger_car_waybill",
-        sa.Column("car_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("number", sa.String(length=6), nullable=False),
-        sa.Column("driver_id", sa.Integer(), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("norm_season", sa.String(length=10), nullable=False),
-        sa.Column("fuel_type", sa.String(length=10), nullable=True),
-        sa.Column("upon_issuance", sa.BigInteger(), nullable=False),
-        sa.Column("total_spent", sa.BigInteger(), nullable=False),
-        sa.Column("total_received", sa.BigInteger(), nullable=False),
-        sa.Column("required_by_norm", sa.BigInteger(), nullable=False),
-        sa.Column("availability_upon_delivery", sa.BigInteger(), nullable=False),
-        sa.Column("savings", sa.BigInteger(), nullable=False),
-        sa.Column("overrun", sa.BigInteger(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["car_id"], ["passenger_car.id"], name=op.f("fk_passenger_car_waybill_car_id_passenger_car")
-        ),
-        sa.ForeignKeyConstraint(
-            ["driver_id"], ["user.id"], name=op.f("fk_passenger_car_waybill_driver_id_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_passenger_car_waybill")),
-        sa.UniqueConstraint("number", name=op.f("uq_passenger_car_waybill_number")),
-    )
-    with op.batch_alter_table("passenger_car_waybill", schema=None) as batch_op:
-        batch_op.create_index("ix_passenger_car_waybill_car_date", ["car_id", "date"], unique=False)
-        batch_op.create_index(batch_op.f("ix_passenger_car_waybill_driver_id"), ["driver_id"], unique=False)
-        batch_op.create_index(
-            "uq_passenger_car_waybill_car_driver_date_live",
-            ["car_id", "driver_id", "date"],
-            unique=True,
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.create_table(
-        "fire_truck_waybill_record",
-        sa.Column("fire_truck_waybill_id", sa.Integer(), nullable=False),
+    schema_steps.create_indexes("user", "role_id")
+    for column in ("driver_license", "login", "phone"):
+        unique_live(f"uq_user_{column}_live", "user", [column])
+    fire_truck_record = [
         sa.Column("driving_route", sa.String(length=255), nullable=True),
-        sa.Column("time_with_pump", sa.Integer(), nullable=False),
-        sa.Column("time_without_pump", sa.Integer(), nullable=False),
-        sa.Column("distance_km", sa.Integer(), nullable=False),
-        sa.Column("fuel_used_by_distance", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_used_with_pump", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_used_without_pump", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("target", sa.String(length=255), nullable=False),
-        sa.Column("departure_time", sa.Time(), nullable=False),
-        sa.Column("arrival_time", sa.Time(), nullable=False),
-        sa.Column("fuel_refueled", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_used", sa.BigInteger(), nullable=False),
-        sa.Column("odometer_before", sa.Integer(), nullable=False),
-        sa.Column("odometer_after", sa.Integer(), nullable=False),
-        sa.Column("fuel_before_departure", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_used_normal", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_on_return", sa.BigInteger(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["fire_truck_waybill_id"],
-            ["fire_truck_waybill.id"],
-            name=op.f("fk_fire_truck_waybill_record_fire_truck_waybill_id_fire_truck_waybill"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fire_truck_waybill_record")),
+        *required(sa.Integer, "time_with_pump", "time_without_pump", "distance_km"),
+        *required(sa.BigInteger, "fuel_used_by_distance", "fuel_used_with_pump", "fuel_used_without_pump"),
+    ]
+    create_vehicle_kind(
+        "fire_truck",
+        norms="norms_fire_truck",
+        norm_columns=("with_pump_norm", "without_pump_norm", "km_norm"),
+        record_columns=fire_truck_record,
+        leading=[sa.Column("type", sa.String(length=60), nullable=False)],
     )
-    with op.batch_alter_table("fire_truck_waybill_record", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_fire_truck_waybill_record_fire_truck_waybill_id"),
-            ["fire_truck_waybill_id"],
-            unique=False,
-        )
-
-    op.create_table(
-        "passenger_car_waybill_record",
-        sa.Column("passenger_car_waybill_id", sa.Integer(), nullable=False),
-        sa.Column("distance_city_km", sa.Integer(), nullable=False),
-        sa.Column("distance_area_km", sa.Integer(), nullable=False),
-        sa.Column("distance_total_km", sa.Integer(), nullable=False),
-        sa.Column("fuel_used_city", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_used_area", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("target", sa.String(length=255), nullable=False),
-        sa.Column("departure_time", sa.Time(), nullable=False),
-        sa.Column("arrival_time", sa.Time(), nullable=False),
-        sa.Column("fuel_refueled", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_used", sa.BigInteger(), nullable=False),
-        sa.Column("odometer_before", sa.Integer(), nullable=False),
-        sa.Column("odometer_after", sa.Integer(), nullable=False),
-        sa.Column("fuel_before_departure", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_used_normal", sa.BigInteger(), nullable=False),
-        sa.Column("fuel_on_return", sa.BigInteger(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["passenger_car_waybill_id"],
-            ["passenger_car_waybill.id"],
-            name=op.f("fk_passenger_car_waybill_record_passenger_car_waybill_id_passenger_car_waybill"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_passenger_car_waybill_record")),
+    passenger_car_record = [
+        *required(sa.Integer, "distance_city_km", "distance_area_km", "distance_total_km"),
+        *required(sa.BigInteger, "fuel_used_city", "fuel_used_area"),
+    ]
+    create_vehicle_kind(
+        "passenger_car",
+        norms="norms_passenger_cars",
+        norm_columns=("city_norm", "area_norm"),
+        record_columns=passenger_car_record,
     )
-    with op.batch_alter_table("passenger_car_waybill_record", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_passenger_car_waybill_record_passenger_car_waybill_id"),
-            ["passenger_car_waybill_id"],
-            unique=False,
-        )
-
-    op.create_table(
-        "odometer_fuel_fire_truck",
-        sa.Column("car_id", sa.Integer(), nullable=False),
-        sa.Column("waybill_id", sa.Integer(), nullable=True),
-        sa.Column("record_id", sa.Integer(), nullable=True),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("odometer", sa.Integer(), nullable=False),
-        sa.Column("fuel", sa.BigInteger(), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["car_id"], ["fire_truck.id"], name=op.f("fk_odometer_fuel_fire_truck_car_id_fire_truck")
-        ),
-        sa.ForeignKeyConstraint(
-            ["record_id"],
-            ["fire_truck_waybill_record.id"],
-            name=op.f("fk_odometer_fuel_fire_truck_record_id_fire_truck_waybill_record"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["waybill_id"],
-            ["fire_truck_waybill.id"],
-            name=op.f("fk_odometer_fuel_fire_truck_waybill_id_fire_truck_waybill"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_odometer_fuel_fire_truck")),
-        sa.UniqueConstraint("record_id", name=op.f("uq_odometer_fuel_fire_truck_record_id")),
-    )
-    with op.batch_alter_table("odometer_fuel_fire_truck", schema=None) as batch_op:
-        batch_op.create_index("ix_odometer_fuel_fire_truck_chain", ["car_id", "date", "id"], unique=False)
-
-    op.create_table(
-        "odometer_fuel_passenger_car",
-        sa.Column("car_id", sa.Integer(), nullable=False),
-        sa.Column("waybill_id", sa.Integer(), nullable=True),
-        sa.Column("record_id", sa.Integer(), nullable=True),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("odometer", sa.Integer(), nullable=False),
-        sa.Column("fuel", sa.BigInteger(), nullable=False),
-        sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["car_id"], ["passenger_car.id"], name=op.f("fk_odometer_fuel_passenger_car_car_id_passenger_car")
-        ),
-        sa.ForeignKeyConstraint(
-            ["record_id"],
-            ["passenger_car_waybill_record.id"],
-            name=op.f("fk_odometer_fuel_passenger_car_record_id_passenger_car_waybill_record"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["waybill_id"],
-            ["passenger_car_waybill.id"],
-            name=op.f("fk_odometer_fuel_passenger_car_waybill_id_passenger_car_waybill"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_odometer_fuel_passenger_car")),
-        sa.UniqueConstraint("record_id", name=op.f("uq_odometer_fuel_passenger_car_record_id")),
-    )
-    with op.batch_alter_table("odometer_fuel_passenger_car", schema=None) as batch_op:
-        batch_op.create_index("ix_odometer_fuel_passenger_car_chain", ["car_id", "date", "id"], unique=False)
-
     seed_defaults()
+
+
+def create_vehicle_kind(
+    car: str,
+    *,
+    norms: str,
+    norm_columns: tuple[str, ...],
+    record_columns: Sequence[sa.Column[Any]],
+    leading: Sequence[sa.Column[Any]] = (),
+) -> None:
+    """One vehicle kind's tables: cars, fuel norms, waybills, their records, the odometer/fuel chain."""
+    create(
+        car,
+        *leading,
+        sa.Column("id", sa.Integer(), nullable=False),
+        *strings(number=9, brand=60, model=60),
+        deleted_at(),
+    )
+    unique_live(f"uq_{car}_number_live", car, ["number"])
+    create(
+        norms,
+        sa.Column("car_id", sa.Integer(), nullable=False),
+        *required(sa.BigInteger, *norm_columns),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("season", sa.String(length=10), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        deleted_at(),
+        refers(norms, "car_id", car),
+    )
+    schema_steps.create_indexes(norms, "car_id")
+    waybill = f"{car}_waybill"
+    create(
+        waybill,
+        *required(sa.Integer, "car_id", "id"),
+        sa.Column("number", sa.String(length=6), nullable=False),
+        sa.Column("driver_id", sa.Integer(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("norm_season", sa.String(length=10), nullable=False),
+        sa.Column("fuel_type", sa.String(length=10), nullable=True),
+        *required(sa.BigInteger, "upon_issuance", "total_spent", "total_received", "required_by_norm"),
+        *required(sa.BigInteger, "availability_upon_delivery", "savings", "overrun"),
+        deleted_at(),
+        refers(waybill, "car_id", car),
+        refers(waybill, "driver_id", "user"),
+        sa.UniqueConstraint("number", name=op.f(f"uq_{waybill}_number")),
+    )
+    op.create_index(f"ix_{waybill}_car_date", waybill, ["car_id", "date"], unique=False)
+    schema_steps.create_indexes(waybill, "driver_id")
+    unique_live(f"uq_{waybill}_car_driver_date_live", waybill, ["car_id", "driver_id", "date"])
+    record = f"{waybill}_record"
+    create(
+        record,
+        sa.Column(f"{waybill}_id", sa.Integer(), nullable=False),
+        *record_columns,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("target", sa.String(length=255), nullable=False),
+        *(sa.Column(name, sa.Time(), nullable=False) for name in ("departure_time", "arrival_time")),
+        *required(sa.BigInteger, "fuel_refueled", "fuel_used"),
+        *required(sa.Integer, "odometer_before", "odometer_after"),
+        *required(sa.BigInteger, "fuel_before_departure", "fuel_used_normal", "fuel_on_return"),
+        deleted_at(),
+        refers(record, f"{waybill}_id", waybill),
+    )
+    schema_steps.create_indexes(record, f"{waybill}_id")
+    chain = f"odometer_fuel_{car}"
+    create(
+        chain,
+        sa.Column("car_id", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=True) for name in ("waybill_id", "record_id")),
+        *required(sa.Integer, "id", "odometer"),
+        sa.Column("fuel", sa.BigInteger(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        deleted_at(),
+        refers(chain, "car_id", car),
+        refers(chain, "record_id", record),
+        refers(chain, "waybill_id", waybill),
+        sa.UniqueConstraint("record_id", name=op.f(f"uq_{chain}_record_id")),
+    )
+    op.create_index(f"ix_{chain}_chain", chain, ["car_id", "date", "id"], unique=False)
 
 
 def seed_defaults() -> None:
@@ -581,101 +245,8 @@ def seed_defaults() -> None:
 
 
 def downgrade() -> None:
-
-    with op.batch_alter_table("odometer_fuel_passenger_car", schema=None) as batch_op:
-        batch_op.drop_index("ix_odometer_fuel_passenger_car_chain")
-
-    op.drop_table("odometer_fuel_passenger_car")
-    with op.batch_alter_table("odometer_fuel_fire_truck", schema=None) as batch_op:
-        batch_op.drop_index("ix_odometer_fuel_fire_truck_chain")
-
-    op.drop_table("odometer_fuel_fire_truck")
-    with op.batch_alter_table("passenger_car_waybill_record", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_passenger_car_waybill_record_passenger_car_waybill_id"))
-
-    op.drop_table("passenger_car_waybill_record")
-    with op.batch_alter_table("fire_truck_waybill_record", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_fire_truck_waybill_record_fire_truck_waybill_id"))
-
-    op.drop_table("fire_truck_waybill_record")
-    with op.batch_alter_table("passenger_car_waybill", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_passenger_car_waybill_car_driver_date_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
+    for car, norms in (("passenger_car", "norms_passenger_cars"), ("fire_truck", "norms_fire_truck")):
+        schema_steps.drop_tables(
+            f"odometer_fuel_{car}", f"{car}_waybill_record", f"{car}_waybill", norms, car
         )
-        batch_op.drop_index(batch_op.f("ix_passenger_car_waybill_driver_id"))
-        batch_op.drop_index("ix_passenger_car_waybill_car_date")
-
-    op.drop_table("passenger_car_waybill")
-    with op.batch_alter_table("fire_truck_waybill", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_fire_truck_waybill_car_driver_date_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index(batch_op.f("ix_fire_truck_waybill_driver_id"))
-        batch_op.drop_index("ix_fire_truck_waybill_car_date")
-
-    op.drop_table("fire_truck_waybill")
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_user_phone_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index(
-            "uq_user_login_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index(
-            "uq_user_driver_license_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index(batch_op.f("ix_user_role_id"))
-
-    op.drop_table("user")
-    with op.batch_alter_table("permission", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_permission_role_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.drop_table("permission")
-    with op.batch_alter_table("norms_passenger_cars", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_norms_passenger_cars_car_id"))
-
-    op.drop_table("norms_passenger_cars")
-    with op.batch_alter_table("norms_fire_truck", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_norms_fire_truck_car_id"))
-
-    op.drop_table("norms_fire_truck")
-    with op.batch_alter_table("role", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_role_name_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index("uq_role_code")
-
-    op.drop_table("role")
-    with op.batch_alter_table("passenger_car", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_passenger_car_number_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.drop_table("passenger_car")
-    with op.batch_alter_table("fire_truck", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_fire_truck_number_live",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-
-    op.drop_table("fire_truck")
-    op.drop_table("counter")
+    schema_steps.drop_tables("user", "permission", "role", "counter")
