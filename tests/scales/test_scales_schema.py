@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
-from schemathesis import checks as st_checks
 from tests.scales.helpers import ALICE, FERNET_KEY, SECRET, Scales, login
+from tests.schema_walk import DEVICE_CHECKS, walk
 
 from opsuite.core.db import Database
 from opsuite.scales.app import create_app
@@ -73,29 +72,7 @@ def api_schema(client: TestClient) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", client.app)
 
 
-CHECKS = [
-    st_checks.not_a_server_error,
-    st_checks.response_schema_conformance,
-    st_checks.status_code_conformance,
-]
-
-
 def test_no_server_error_and_every_answer_matches_the_schema(api_schema: Any, token: str) -> None:
-    operations = [result.ok() for result in api_schema.get_all_operations()]
-    # Deletes last, so the seeded devices live while the other operations run.
-    operations.sort(key=lambda operation: operation.method.upper() == "DELETE")
-    assert len(operations) >= 14
-    failures: list[str] = []
-    for operation in operations:
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def check(case: Any) -> None:
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
-
-        try:
-            check()
-        # Schemathesis raises a BaseExceptionGroup: collect every operation's failure, then fail once with all.
-        except (Exception, BaseExceptionGroup) as error:
-            failures.append(f"{operation.method.upper()} {operation.path}: {error}"[:2000])
+    headers = {"Authorization": f"Bearer {token}"}
+    failures = walk(api_schema, max_examples=50, headers=headers, checks=DEVICE_CHECKS, minimum_operations=14)
     assert failures == [], "\n\n".join(failures)
