@@ -22,6 +22,15 @@ def get_live(session: Session, model: type[T], row_id: int) -> T:
     return row
 
 
+def list_live(session: Session, model: Any, **equal: int | None) -> list[Any]:
+    """Live rows of `model` by id whose columns equal the values given (a None value filters nothing)."""
+    query = select(model).where(model.deleted_at.is_(None)).order_by(model.id)
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(getattr(model, column) == value)
+    return list(session.scalars(query))
+
+
 def live_reference(session: Session, model: type[T], row_id: int, field: str) -> T:
     """The live row a foreign key points at, or a 400 naming the field."""
     row = session.get(model, row_id)

@@ -1,14 +1,18 @@
 """Cars, fire trucks, their norms (with `for-date/`) and states (with `last/`), for both kinds."""
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from opsuite.core.fields import Id
+from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.deps import SessionDep, require
-from opsuite.waybills.fields import Id
+from opsuite.waybills.deps import Require
 from opsuite.waybills.fleet import service
 from opsuite.waybills.fleet.schemas import (
+    ByCar,
+    CarFilters,
     FireTruckIn,
     FireTruckNormIn,
     FireTruckNormOut,
@@ -21,33 +25,27 @@ from opsuite.waybills.fleet.schemas import (
     StateOut,
 )
 from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
-from opsuite.waybills.viewsets import Flags, Resource, bind, register
+from opsuite.waybills.viewsets import Actions, Flags, Resource, register
 
 router = APIRouter()
-
-_CRUD = {"get": "get_{}", "create": "create_{}", "update": "update_{}", "delete": "delete_{}"}
-
-
-def _names(noun: str) -> dict[str, str]:
-    return {action: template.format(noun) for action, template in _CRUD.items()}
 
 
 async def _car_filters(
     include_odometer: Annotated[bool, Query(description="Add each car's odometer/fuel history")] = False,
-) -> dict[str, Any]:
-    return {"include_odometer": include_odometer}
+) -> CarFilters:
+    return CarFilters(include_odometer=include_odometer)
 
 
-async def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> dict[str, Any]:
-    return {"car": car}
+async def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> ByCar:
+    return ByCar(car=car)
 
 
 def _add_kind(
     kind: VehicleKind, car_in: Any, car_out: Any, norm_in: Any, norm_out: Any, examples: dict[str, Any]
 ) -> None:
     tag = kind.title
-    view_cars = require(f"view_{kind.car_flags}")
-    view_norms = require(f"view_{kind.norm_flags}")
+    view_cars = Require(f"view_{kind.car_flags}")
+    view_norms = Require(f"view_{kind.norm_flags}")
 
     @router.get(
         f"/{kind.slug}-norms/for-date/",
@@ -81,48 +79,55 @@ def _add_kind(
         """The state a new trip of the car would start from."""
         return StateOut.model_validate(service.last_state(session, kind=kind, car=car))
 
-    register(
-        router,
-        Resource(
-            prefix=kind.cars_slug,
-            tag=tag,
-            read=car_out,
-            write=car_in,
-            service=bind(service, _names("car"), kind=kind),
-            flags=Flags.of(kind.car_flags),
-            list_rows=lambda session, **query: service.list_cars(session, kind=kind, **query),
-            examples=examples["car"],
-        ),
-        _car_filters,
+    cars = Actions(
+        list=partial(service.list_cars, kind=kind),
+        get=partial(service.get_car, kind=kind),
+        create=partial(service.create_car, kind=kind),
+        update=partial(service.update_car, kind=kind),
+        delete=partial(service.delete_car, kind=kind),
     )
-    register(
-        router,
+    norms = Actions(
+        list=partial(service.list_norms, kind=kind),
+        get=partial(service.get_norm, kind=kind),
+        create=partial(service.create_norm, kind=kind),
+        update=partial(service.update_norm, kind=kind),
+        delete=partial(service.delete_norm, kind=kind),
+    )
+    states = Actions(
+        list=partial(service.list_states, kind=kind),
+        get=partial(service.get_state, kind=kind),
+        create=partial(service.create_state, kind=kind),
+        update=partial(service.update_state, kind=kind),
+        delete=partial(service.delete_state, kind=kind),
+    )
+    car_flags = Flags.of(kind.car_flags)
+    for resource in (
         Resource(
-            prefix=f"{kind.slug}-norms",
-            tag=tag,
-            read=norm_out,
-            write=norm_in,
-            service=bind(service, _names("norm"), kind=kind),
-            flags=Flags.of(kind.norm_flags),
-            list_rows=lambda session, **query: service.list_norms(session, kind=kind, **query),
+            kind.cars_slug, tag, car_out, car_in, cars, car_flags, _car_filters, examples=examples["car"]
+        ),
+        Resource(
+            f"{kind.slug}-norms",
+            tag,
+            norm_out,
+            norm_in,
+            norms,
+            Flags.of(kind.norm_flags),
+            _by_car,
             examples=examples["norm"],
         ),
-        _by_car,
-    )
-    register(
-        router,
+        # The original gates states by the car flags.
         Resource(
-            prefix=f"{kind.slug}-odometer-fuel",
-            tag=tag,
-            read=StateOut,
-            write=StateIn,
-            service=bind(service, _names("state"), kind=kind),
-            flags=Flags.of(kind.car_flags),  # the original gates states by the car flags
-            list_rows=lambda session, **query: service.list_states(session, kind=kind, **query),
+            f"{kind.slug}-odometer-fuel",
+            tag,
+            StateOut,
+            StateIn,
+            states,
+            car_flags,
+            _by_car,
             examples=examples["state"],
         ),
-        _by_car,
-    )
+    ):
+        register(router, resource)
 
 
 _add_kind(

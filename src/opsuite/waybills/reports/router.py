@@ -6,8 +6,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from opsuite.core import xlsx
+from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.deps import SessionDep, require
+from opsuite.waybills.deps import Require
 from opsuite.waybills.kinds import KINDS, VehicleKind
 from opsuite.waybills.reports import schemas, service
 from opsuite.waybills.reports.schemas import DriverReportRow
@@ -41,7 +42,7 @@ def _add_export(kind: VehicleKind) -> None:
     )
     def export_excel(
         session: SessionDep,
-        _: Annotated[Actor, Depends(require(f"can_download_{kind.waybill_flags}"))],
+        _: Annotated[Actor, Depends(Require(f"can_download_{kind.waybill_flags}"))],
         car: Car = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
@@ -66,7 +67,7 @@ for _kind in KINDS:
 )
 def drivers_report(
     session: SessionDep,
-    _: Annotated[Actor, Depends(require("view_drivers_reports"))],
+    _: Annotated[Actor, Depends(Require("view_drivers_reports"))],
     driver: Driver = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -84,7 +85,7 @@ def drivers_report(
 )
 def drivers_report_excel(
     session: SessionDep,
-    _: Annotated[Actor, Depends(require("can_download_drivers_reports"))],
+    _: Annotated[Actor, Depends(Require("can_download_drivers_reports"))],
     driver: Driver = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,

@@ -14,9 +14,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from opsuite.core import xlsx
+from opsuite.core.fields import MAX_ID
 from opsuite.waybills import messages
 from opsuite.waybills.errors import BadRequest, NotFound
-from opsuite.waybills.fields import MAX_ID
 from opsuite.waybills.kinds import KINDS, VehicleKind
 from opsuite.waybills.reports import schemas
 from opsuite.waybills.reports.schemas import DriverReportRow
