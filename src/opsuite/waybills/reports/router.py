@@ -9,7 +9,6 @@ from opsuite.core import xlsx
 from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.deps import Require
-from opsuite.waybills.kinds import KINDS, VehicleKind
 from opsuite.waybills.reports import schemas, service
 from opsuite.waybills.reports.schemas import DriverReportRow
 
@@ -32,7 +31,9 @@ DateFrom = Annotated[str | None, _param("Первая дата, YYYY-MM-DD, вк
 DateTo = Annotated[str | None, _param("Последняя дата, YYYY-MM-DD, включительно", "2024-09-30", "to")]
 
 
-def _add_export(kind: VehicleKind) -> None:
+def _add_export(report: service.KindReport) -> None:
+    kind = report.kind
+
     @router.get(
         f"/{kind.slug}-waybills/export-excel/",
         tags=[kind.title],
@@ -49,13 +50,13 @@ def _add_export(kind: VehicleKind) -> None:
     ) -> Response:
         """Live waybills of the car dated within [from, to] with their records, one totals row per waybill."""
         stream, filename = service.export_waybills(
-            session, kind=kind, car=car, date_from=date_from, date_to=date_to
+            session, report=report, car=car, date_from=date_from, date_to=date_to
         )
         return xlsx.response(stream, filename)
 
 
-for _kind in KINDS:
-    _add_export(_kind)
+for _report in service.REPORTS:
+    _add_export(_report)
 
 
 @router.get(
