@@ -26,6 +26,7 @@ from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.deps import RuntimeDep
 from opsuite.waybills.errors import PermissionDenied
 from opsuite.waybills.fields import In, patch_model_of
+from opsuite.waybills.roles.flags import Flags
 
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id")]
 JSON = "application/json"
@@ -74,21 +75,6 @@ class Actions(Generic[FiltersT]):
     create: CreateRow
     update: UpdateRow
     delete: DeleteRow
-
-
-@dataclass
-class Flags:
-    """The permission flag of each action."""
-
-    view: str
-    create: str
-    update: str
-    delete: str
-
-    @classmethod
-    def of(cls, stem: str, view: str | None = None) -> "Flags":
-        """`view_<stem>`, `can_create_<stem>`, `can_update_<stem>`, `can_delete_<stem>`."""
-        return cls(view or f"view_{stem}", f"can_create_{stem}", f"can_update_{stem}", f"can_delete_{stem}")
 
 
 def flag(name: str) -> Rule:

@@ -25,7 +25,7 @@ from opsuite.waybills.fleet.schemas import (
     StateOut,
 )
 from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
-from opsuite.waybills.viewsets import Actions, Flags, Resource, register
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
 
@@ -44,8 +44,8 @@ def _add_kind(
     kind: VehicleKind, car_in: Any, car_out: Any, norm_in: Any, norm_out: Any, examples: dict[str, Any]
 ) -> None:
     tag = kind.title
-    view_cars = Require(f"view_{kind.car_flags}")
-    view_norms = Require(f"view_{kind.norm_flags}")
+    view_cars = Require(kind.car_flags.view)
+    view_norms = Require(kind.norm_flags.view)
 
     @router.get(
         f"/{kind.slug}-norms/for-date/",
@@ -100,10 +100,9 @@ def _add_kind(
         update=partial(service.update_state, kind=kind),
         delete=partial(service.delete_state, kind=kind),
     )
-    car_flags = Flags.of(kind.car_flags)
     for resource in (
         Resource(
-            kind.cars_slug, tag, car_out, car_in, cars, car_flags, _car_filters, examples=examples["car"]
+            kind.cars_slug, tag, car_out, car_in, cars, kind.car_flags, _car_filters, examples=examples["car"]
         ),
         Resource(
             f"{kind.slug}-norms",
@@ -111,7 +110,7 @@ def _add_kind(
             norm_out,
             norm_in,
             norms,
-            Flags.of(kind.norm_flags),
+            kind.norm_flags,
             _by_car,
             examples=examples["norm"],
         ),
@@ -122,7 +121,7 @@ def _add_kind(
             StateOut,
             StateIn,
             states,
-            car_flags,
+            kind.car_flags,
             _by_car,
             examples=examples["state"],
         ),

@@ -43,7 +43,7 @@ def _add_export(report: service.KindReport) -> None:
     )
     def export_excel(
         session: SessionDep,
-        _: Annotated[Actor, Depends(Require(f"can_download_{kind.waybill_flags}"))],
+        _: Annotated[Actor, Depends(Require(kind.download_flag))],
         car: Car = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,

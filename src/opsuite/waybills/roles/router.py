@@ -10,9 +10,9 @@ from opsuite.core.fields import Id
 from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.deps import CurrentActor
 from opsuite.waybills.roles import service
-from opsuite.waybills.roles.flags import FLAGS
+from opsuite.waybills.roles.flags import FLAGS, Flags
 from opsuite.waybills.roles.schemas import ByRole, NoFilters, PermissionIn, PermissionOut, RoleIn, RoleOut
-from opsuite.waybills.viewsets import Actions, Flags, Resource, register
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
 

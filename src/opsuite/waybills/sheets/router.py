@@ -21,7 +21,7 @@ from opsuite.waybills.sheets.schemas import (
     WaybillIn,
     WaybillOut,
 )
-from opsuite.waybills.viewsets import Actions, Flags, Resource, register
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
 
@@ -49,7 +49,7 @@ async def _fire_truck_record_filters(fire_truck_waybill: WaybillId = None) -> Re
 
 def record_create_rule(kind: VehicleKind) -> Callable[[Actor], bool]:
     """Web tokens need the create-records flag; mobile tokens need `can_use_mobile_booking`."""
-    web_flag = f"can_create_{kind.waybill_flags}_records"
+    web_flag = kind.record_flags.create
     return lambda actor: actor.allows("can_use_mobile_booking" if actor.client == MOBILE else web_flag)
 
 
@@ -82,7 +82,7 @@ def _add_kind(
             read=WaybillOut,
             write=WaybillIn,
             actions=waybills,
-            flags=Flags.of(kind.waybill_flags),
+            flags=kind.waybill_flags,
             filters=_waybill_filters,
             examples=examples["waybill"],
         ),
@@ -95,8 +95,7 @@ def _add_kind(
             read=record_out,
             write=record_in,
             actions=records,
-            # Listing records is gated by the waybill view flag, as in the original.
-            flags=Flags.of(f"{kind.waybill_flags}_records", view=f"view_{kind.waybill_flags}"),
+            flags=kind.record_flags,
             create_rule=record_create_rule(kind),
             filters=record_filters,
             examples=examples["record"],

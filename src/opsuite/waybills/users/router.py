@@ -11,9 +11,10 @@ from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.deps import Require
 from opsuite.waybills.roles import schemas as roles_schemas
+from opsuite.waybills.roles.flags import Flags
 from opsuite.waybills.users import service
 from opsuite.waybills.users.schemas import UserIn, UserOut, UserReplace
-from opsuite.waybills.viewsets import Actions, Flags, Resource, register
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
 
