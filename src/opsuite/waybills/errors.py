@@ -23,68 +23,54 @@ DATABASE_DOWN = "База данных недоступна, повторите 
 class WaybillsError(Exception):
     """A failure the client can act on; `STATUS` gives its status and `wire_body` its DRF body."""
 
+    default_message = ""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
 
 class FieldErrors(WaybillsError):
     """Values of named fields are refused: `errors` maps each field to its messages."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
+        super().__init__(str(errors))
         self.errors = errors
 
 
 class InvalidChange(WaybillsError):
     """The data as a whole refuses the change (DRF's `non_field_errors`), a duplicate say."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
 
 class BusinessError(WaybillsError):
     """A rule of the fuel chain or of roles refuses a save (the original raises these from `save()`)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class BadRequest(WaybillsError):
     """A query parameter or a login form the view refuses before touching data."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
 
 class NotFound(WaybillsError):
     """No such live row."""
 
-    def __init__(self, detail: str = messages.NOT_FOUND) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    default_message = messages.NOT_FOUND
 
 
 class AuthFailed(WaybillsError):
-    """The caller is not authenticated; `detail` says why."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    """The caller is not authenticated; the message says why."""
 
 
 class PermissionDenied(WaybillsError):
     """The caller's role does not grant the action."""
 
-    def __init__(self, detail: str = messages.PERMISSION_DENIED) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    default_message = messages.PERMISSION_DENIED
 
 
 class Throttled(WaybillsError):
     """Too many failed logins; the next attempt is allowed in `wait_seconds`."""
 
     def __init__(self, wait_seconds: int) -> None:
-        super().__init__(wait_seconds)
+        super().__init__(messages.THROTTLED.format(wait=wait_seconds))
         self.wait_seconds = wait_seconds
 
 
@@ -109,11 +95,7 @@ def wire_body(error: WaybillsError) -> Any:
         return {"non_field_errors": [error.message]}
     if isinstance(error, BusinessError):
         return [error.message]
-    if isinstance(error, Throttled):
-        return {"detail": messages.THROTTLED.format(wait=error.wait_seconds)}
-    if isinstance(error, BadRequest | NotFound | AuthFailed | PermissionDenied):
-        return {"detail": error.detail}
-    raise TypeError(f"no wire body for {type(error).__name__}")
+    return {"detail": error.message}
 
 
 def wire_headers(error: WaybillsError) -> dict[str, str] | None:

@@ -26,6 +26,7 @@ from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.deps import RuntimeDep
 from opsuite.waybills.errors import PermissionDenied
 from opsuite.waybills.fields import In, patch_model_of
+from opsuite.waybills.kinds import VehicleKind
 from opsuite.waybills.roles.flags import Flags
 
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id")]
@@ -75,6 +76,12 @@ class Actions(Generic[FiltersT]):
     create: CreateRow
     update: UpdateRow
     delete: DeleteRow
+
+    @classmethod
+    def of_kind(cls, kind: VehicleKind, *functions: Callable[..., Any]) -> "Actions[Any]":
+        """A vehicle kind's resource: its list, get, create, update and delete, each called with `kind`."""
+        list_rows, get, create, update, delete = (partial(function, kind=kind) for function in functions)
+        return cls(list_rows, get, create, update, delete)
 
 
 def flag(name: str) -> Rule:

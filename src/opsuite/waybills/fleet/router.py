@@ -1,6 +1,5 @@
 """Cars, fire trucks, their norms (with `for-date/`) and states (with `last/`), for both kinds."""
 
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -79,53 +78,35 @@ def _add_kind(
         """The state a new trip of the car would start from."""
         return StateOut.model_validate(service.last_state(session, kind=kind, car=car))
 
-    cars = Actions(
-        list=partial(service.list_cars, kind=kind),
-        get=partial(service.get_car, kind=kind),
-        create=partial(service.create_car, kind=kind),
-        update=partial(service.update_car, kind=kind),
-        delete=partial(service.delete_car, kind=kind),
+    cars = Actions.of_kind(
+        kind, service.list_cars, service.get_car, service.create_car, service.update_car, service.delete_car
     )
-    norms = Actions(
-        list=partial(service.list_norms, kind=kind),
-        get=partial(service.get_norm, kind=kind),
-        create=partial(service.create_norm, kind=kind),
-        update=partial(service.update_norm, kind=kind),
-        delete=partial(service.delete_norm, kind=kind),
+    norms = Actions.of_kind(
+        kind,
+        service.list_norms,
+        service.get_norm,
+        service.create_norm,
+        service.update_norm,
+        service.delete_norm,
     )
-    states = Actions(
-        list=partial(service.list_states, kind=kind),
-        get=partial(service.get_state, kind=kind),
-        create=partial(service.create_state, kind=kind),
-        update=partial(service.update_state, kind=kind),
-        delete=partial(service.delete_state, kind=kind),
-    )
-    for resource in (
-        Resource(
-            kind.cars_slug, tag, car_out, car_in, cars, kind.car_flags, _car_filters, examples=examples["car"]
-        ),
-        Resource(
-            f"{kind.slug}-norms",
-            tag,
-            norm_out,
-            norm_in,
-            norms,
-            kind.norm_flags,
-            _by_car,
-            examples=examples["norm"],
-        ),
-        # The original gates states by the car flags.
-        Resource(
-            f"{kind.slug}-odometer-fuel",
-            tag,
-            StateOut,
-            StateIn,
-            states,
-            kind.car_flags,
-            _by_car,
-            examples=examples["state"],
-        ),
-    ):
+    states = Actions.of_kind(
+        kind, service.list_states, service.get_state, service.create_state, service.update_state,
+        service.delete_state,
+    )  # fmt: skip
+    cars_resource = Resource(
+        prefix=kind.cars_slug, tag=tag, read=car_out, write=car_in, actions=cars, flags=kind.car_flags,
+        filters=_car_filters, examples=examples["car"],
+    )  # fmt: skip
+    norms_resource = Resource(
+        prefix=f"{kind.slug}-norms", tag=tag, read=norm_out, write=norm_in, actions=norms,
+        flags=kind.norm_flags, filters=_by_car, examples=examples["norm"],
+    )  # fmt: skip
+    # The original gates states by the car flags.
+    states_resource = Resource(
+        prefix=f"{kind.slug}-odometer-fuel", tag=tag, read=StateOut, write=StateIn, actions=states,
+        flags=kind.car_flags, filters=_by_car, examples=examples["state"],
+    )  # fmt: skip
+    for resource in (cars_resource, norms_resource, states_resource):
         register(router, resource)
 
 

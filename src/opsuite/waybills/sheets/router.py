@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -60,19 +59,21 @@ def _add_kind(
     record_filters: Callable[..., Awaitable[RecordFilters]],
     examples: dict[str, Any],
 ) -> None:
-    waybills = Actions(
-        list=partial(service.list_waybills, kind=kind),
-        get=partial(service.get_waybill, kind=kind),
-        create=partial(service.create_waybill, kind=kind),
-        update=partial(service.update_waybill, kind=kind),
-        delete=partial(service.delete_waybill, kind=kind),
+    waybills = Actions.of_kind(
+        kind,
+        service.list_waybills,
+        service.get_waybill,
+        service.create_waybill,
+        service.update_waybill,
+        service.delete_waybill,
     )
-    records = Actions(
-        list=partial(service.list_records, kind=kind),
-        get=partial(service.get_record, kind=kind),
-        create=partial(service.create_record, kind=kind),
-        update=partial(service.update_record, kind=kind),
-        delete=partial(service.delete_record, kind=kind),
+    records = Actions.of_kind(
+        kind,
+        service.list_records,
+        service.get_record,
+        service.create_record,
+        service.update_record,
+        service.delete_record,
     )
     register(
         router,
