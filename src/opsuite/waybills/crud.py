@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 
 def get_live(session: Session, model: type[T], row_id: int) -> T:
-    """The live row with `row_id`, or 404."""
+    """The live row with `row_id`, or NotFound."""
     row = session.get(model, row_id)
     if row is None or row.deleted_at is not None:  # type: ignore[attr-defined]
         raise NotFound()
@@ -32,7 +32,7 @@ def list_live(session: Session, model: Any, **equal: int | None) -> list[Any]:
 
 
 def live_reference(session: Session, model: type[T], row_id: int, field: str) -> T:
-    """The live row a foreign key points at, or a 400 naming the field."""
+    """The live row a foreign key points at, or FieldErrors naming the field."""
     row = session.get(model, row_id)
     if row is None or row.deleted_at is not None:  # type: ignore[attr-defined]
         raise FieldErrors({field: [messages.INVALID_PK.format(pk=row_id)]})
@@ -49,9 +49,9 @@ def check_unique(
     model: Any,
     values: dict[str, Any],
     exclude_id: int | None,
-    wire: dict[str, str] | None = None,
+    field_names: dict[str, str] | None = None,
 ) -> None:
-    """400 for every column whose value another live row already has (named as on the wire)."""
+    """FieldErrors for every column whose value another live row already has (named as the schema does)."""
     errors: dict[str, list[str]] = {}
     for field, value in values.items():
         if value is None:
@@ -60,7 +60,7 @@ def check_unique(
         if exclude_id is not None:
             query = query.where(model.id != exclude_id)
         if session.scalar(query.limit(1)) is not None:
-            errors[(wire or {}).get(field, field)] = [messages.UNIQUE]
+            errors[(field_names or {}).get(field, field)] = [messages.UNIQUE]
     if errors:
         raise FieldErrors(errors)
 

@@ -1,4 +1,4 @@
-"""DRF's wire conventions for errors: `{field: [messages]}`, bare lists for business rules, `{detail}`."""
+"""DRF's error bodies: `{field: [messages]}`, bare lists for business rules, `{detail}`; one status table."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ DATABASE_DOWN = "База данных недоступна, повторите 
 
 
 class WaybillsError(Exception):
-    """A failure the client can act on; `STATUS` gives its status and `wire_body` its DRF body."""
+    """A failure the client can act on; `STATUS` gives its status and `drf_body` its DRF body."""
 
     default_message = ""
 
@@ -87,7 +87,7 @@ STATUS: dict[type[WaybillsError], int] = {
 }
 
 
-def wire_body(error: WaybillsError) -> Any:
+def drf_body(error: WaybillsError) -> Any:
     """The body DRF answers `error` with: `{field: [messages]}`, `["message"]` or `{"detail": ...}`."""
     if isinstance(error, FieldErrors):
         return error.errors
@@ -98,7 +98,7 @@ def wire_body(error: WaybillsError) -> Any:
     return {"detail": error.message}
 
 
-def wire_headers(error: WaybillsError) -> dict[str, str] | None:
+def drf_headers(error: WaybillsError) -> dict[str, str] | None:
     """The headers DRF adds to `error`'s answer."""
     if isinstance(error, AuthFailed):
         return {"WWW-Authenticate": 'Bearer realm="api"'}
@@ -109,7 +109,7 @@ def wire_headers(error: WaybillsError) -> dict[str, str] | None:
 
 def answer(error: WaybillsError) -> JSONResponse:
     """The DRF response to a domain error."""
-    return JSONResponse(wire_body(error), status_code=STATUS[type(error)], headers=wire_headers(error))
+    return JSONResponse(drf_body(error), status_code=STATUS[type(error)], headers=drf_headers(error))
 
 
 def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], object]) -> None:

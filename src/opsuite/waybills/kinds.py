@@ -36,7 +36,7 @@ class VehicleKind:
     state: Any
     waybill: Any
     record: Any
-    waybill_field: str  # the record's waybill field on the wire
+    waybill_field: str  # the record's waybill field in its schemas
     record_inputs: tuple[str, ...]  # inputs that the arithmetic reads
     record_outputs: tuple[str, ...]  # fields the arithmetic writes
     calculate: Callable[[dict[str, Any], Any, calculator.State], dict[str, Any]]

@@ -1,4 +1,4 @@
-"""Wire shapes of cars, fire trucks, norms and odometer/fuel states."""
+"""Schemas of cars, fire trucks, norms and odometer/fuel states."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ _AGGREGATES = (
 
 
 def parse_day(value: str) -> dt.date:
-    """A strict YYYY-MM-DD date, or 400."""
+    """A strict YYYY-MM-DD date, or BadRequest."""
     try:
         if _DAY.fullmatch(value):
             return dt.date.fromisoformat(value)
@@ -46,7 +46,7 @@ def parse_day(value: str) -> dt.date:
 
 
 def parse_id(value: str, message: str) -> int:
-    """A row id within the integer column's range, or 400 with `message`."""
+    """A row id within the integer column's range, or BadRequest with `message`."""
     # ASCII digits only: int() would also take "1_000", " 7" or other scripts' digits.
     if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
         raise BadRequest(message)

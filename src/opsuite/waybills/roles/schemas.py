@@ -1,4 +1,4 @@
-"""Wire shapes of roles and permissions."""
+"""Schemas of roles and permissions."""
 
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ def delete_permission(session: Session, *, row_id: int, actor: Actor | None = No
 
 
 def current_permission(session: Session, actor: Actor) -> Permission:
-    """The flags of the caller's live role, or 404."""
+    """The flags of the caller's live role, or NotFound."""
     if actor.permission_id is None:
         raise NotFound(messages.NO_ROLE_PERMISSIONS)
     return session.get_one(Permission, actor.permission_id)

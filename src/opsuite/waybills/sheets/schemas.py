@@ -1,4 +1,4 @@
-"""Wire shapes of waybills and their records; aggregates and computed values are read-only."""
+"""Schemas of waybills and their records; aggregates and computed values are read-only."""
 
 from __future__ import annotations
 

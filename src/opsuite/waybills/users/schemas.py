@@ -1,4 +1,4 @@
-"""Wire shapes of users; the password is write-only."""
+"""Schemas of users; the password is write-only."""
 
 from __future__ import annotations
 
