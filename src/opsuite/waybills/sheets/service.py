@@ -238,7 +238,7 @@ def update_record(
 
 
 def check_mobile_driver(actor: Actor | None, waybill: Any) -> None:
-    """PermissionDenied unless a mobile caller is the waybill's driver: the app books trips on one's own waybills only."""
+    """PermissionDenied unless a mobile caller is the waybill's driver: the app books on own waybills only."""
     if actor is not None and actor.client == MOBILE and waybill.driver_id != actor.user.id:
         raise PermissionDenied(MOBILE_OWN_WAYBILL)
 
