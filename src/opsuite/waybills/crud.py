@@ -39,6 +39,16 @@ def live_reference(session: Session, model: type[T], row_id: int, field: str) ->
     return row
 
 
+def take_reference(session: Session, values: dict[str, Any], model: Any, field: str) -> None:
+    """Check the live row `values[field]` points at (if any); store its id under the column `<field>_id`."""
+    if field not in values:
+        return
+    row_id = values.pop(field)
+    if row_id is not None:
+        live_reference(session, model, row_id, field)
+    values[f"{field}_id"] = row_id
+
+
 def soft_delete(row: Any) -> None:
     """Mark a row deleted."""
     row.deleted_at = utcnow()

@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from opsuite.core.fields import MAX_ID
 from opsuite.waybills import messages
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.crud import apply, check_unique, get_live, list_live, live_reference, soft_delete
+from opsuite.waybills.crud import (
+    apply,
+    check_unique,
+    get_live,
+    list_live,
+    live_reference,
+    soft_delete,
+    take_reference,
+)
 from opsuite.waybills.errors import BadRequest, FieldErrors, InvalidChange, NotFound
 from opsuite.waybills.fleet.schemas import ByCar, CarFilters, NormIn, PassengerCarIn, StateIn
 from opsuite.waybills.fuel import chain
@@ -146,9 +154,7 @@ def norm_for_date(
 
 def _norm_values(session: Session, data: dict[str, Any], kind: VehicleKind) -> dict[str, Any]:
     values = dict(data)
-    if "car" in values:
-        live_reference(session, kind.car, values["car"], "car")
-        values["car_id"] = values.pop("car")
+    take_reference(session, values, kind.car, "car")
     return values
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from opsuite.waybills import messages
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.crud import apply, check_unique, get_live, list_live, live_reference, soft_delete
+from opsuite.waybills.crud import apply, check_unique, get_live, list_live, soft_delete, take_reference
 from opsuite.waybills.errors import NotFound
 from opsuite.waybills.roles.flags import DEFAULT_ROLES, FLAGS
 from opsuite.waybills.roles.managers import keeping_a_role_manager
@@ -65,10 +65,9 @@ def get_permission(session: Session, *, row_id: int) -> Permission:
 def create_permission(session: Session, *, body: PermissionIn, actor: Actor | None = None) -> Permission:
     """Create the flags of a live role that has none yet."""
     values = body.model_dump()
-    role_id = values.pop("role")
-    live_reference(session, Role, role_id, "role")
-    check_unique(session, Permission, {"role_id": role_id}, None, {"role_id": "role"})
-    permission = Permission(role_id=role_id, **values)
+    take_reference(session, values, Role, "role")
+    check_unique(session, Permission, {"role_id": values["role_id"]}, None, {"role_id": "role"})
+    permission = Permission(**values)
     session.add(permission)
     session.flush()
     return permission
@@ -81,11 +80,11 @@ def update_permission(
     with keeping_a_role_manager(session):
         permission = get_permission(session, row_id=row_id)
         values = body.model_dump(exclude_unset=partial)
-        if "role" in values:
-            role_id = values.pop("role")
-            live_reference(session, Role, role_id, "role")
-            check_unique(session, Permission, {"role_id": role_id}, permission.id, {"role_id": "role"})
-            permission.role_id = role_id
+        take_reference(session, values, Role, "role")
+        if "role_id" in values:
+            check_unique(
+                session, Permission, {"role_id": values["role_id"]}, permission.id, {"role_id": "role"}
+            )
         apply(permission, values)
     return permission
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from opsuite.core.clock import utcnow
 from opsuite.waybills import messages
 from opsuite.waybills.auth.service import MOBILE, Actor
-from opsuite.waybills.crud import apply, get_live, live_reference, soft_delete
+from opsuite.waybills.crud import apply, get_live, live_reference, soft_delete, take_reference
 from opsuite.waybills.errors import InvalidChange, PermissionDenied
 from opsuite.waybills.fuel import chain
 from opsuite.waybills.kinds import VehicleKind
@@ -131,12 +131,8 @@ def next_number(session: Session, counter: str) -> str:
 
 def _waybill_values(session: Session, data: dict[str, Any], kind: VehicleKind) -> dict[str, Any]:
     values = dict(data)
-    if "car" in values:
-        live_reference(session, kind.car, values["car"], "car")
-        values["car_id"] = values.pop("car")
-    if "driver" in values:
-        live_reference(session, User, values["driver"], "driver")
-        values["driver_id"] = values.pop("driver")
+    take_reference(session, values, kind.car, "car")
+    take_reference(session, values, User, "driver")
     if values.get("date") is None:
         values.pop("date", None)
     return values

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from opsuite.core.security import hash_password
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.crud import apply, check_unique, get_live, list_live, live_reference, soft_delete
+from opsuite.waybills.crud import apply, check_unique, get_live, list_live, soft_delete, take_reference
 from opsuite.waybills.roles import schemas as roles_schemas
 from opsuite.waybills.roles.flags import DRIVER_CODE
 from opsuite.waybills.roles.models import Role
@@ -67,10 +67,7 @@ def delete_user(session: Session, *, row_id: int, actor: Actor | None = None) ->
 
 def _prepare(session: Session, data: dict[str, Any], user_id: int | None) -> dict[str, Any]:
     values = dict(data)
-    if values.get("role") is not None:
-        live_reference(session, Role, values["role"], "role")
-    if "role" in values:
-        values["role_id"] = values.pop("role")
+    take_reference(session, values, Role, "role")
     check_unique(session, User, {k: values[k] for k in _UNIQUE if k in values}, user_id)
     password = values.pop("password", None)
     if password:
