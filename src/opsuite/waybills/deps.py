@@ -13,8 +13,8 @@ from opsuite.waybills.errors import PermissionDenied
 from opsuite.waybills.runtime import WaybillsRuntime
 
 
-def get_waybills_runtime(request: Request) -> WaybillsRuntime:
-    """The waybills runtime the app was built on."""
+async def get_waybills_runtime(request: Request) -> WaybillsRuntime:
+    """The waybills runtime the app was built on (async: FastAPI would run a plain function in a thread)."""
     return cast(WaybillsRuntime, get_runtime(request))
 
 
