@@ -340,7 +340,7 @@ def test_retry_after_counts_down_and_the_block_ends_with_the_window(
     app: Any, api: Api, settings: WaybillsSettings, database: Database
 ) -> None:
     clock = FakeClock()
-    app.state.login_throttle = LoginThrottle(
+    app.state.runtime.login_throttle = LoginThrottle(
         DatabaseThrottleStore(database, ThrottleRow, clock=clock), settings.login_limits()
     )
     user = api.user("driver")

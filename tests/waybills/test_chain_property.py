@@ -15,15 +15,20 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from opsuite.core.db import Database
-from opsuite.waybills.errors import APIError
+from opsuite.waybills.errors import WaybillsError
+from opsuite.waybills.fields import patch_model_of
 from opsuite.waybills.fleet import service as fleet
 from opsuite.waybills.fleet.models import PassengerCarNorm, PassengerCarOdometerFuel
+from opsuite.waybills.fleet.schemas import PassengerCarIn, PassengerCarNormIn, StateIn
 from opsuite.waybills.kinds import PASSENGER as K
 from opsuite.waybills.sheets import service as sheets
 from opsuite.waybills.sheets.models import PassengerCarRecord, PassengerCarWaybill
+from opsuite.waybills.sheets.schemas import PassengerCarRecordIn, WaybillIn
 from opsuite.waybills.users.models import User
 
 DAY0 = dt.date(2024, 9, 1)
+RecordChange = patch_model_of(PassengerCarRecordIn)
+WaybillChange = patch_model_of(WaybillIn)
 milli = st.integers(min_value=0, max_value=20_000).map(lambda n: Decimal(n).scaleb(-3))
 day = st.integers(min_value=0, max_value=6).map(lambda n: DAY0 + dt.timedelta(days=n))
 pick = st.integers(min_value=0, max_value=50)
@@ -59,28 +64,33 @@ def _apply(session: Any, op: tuple[Any, ...], car: int, drivers: list[int]) -> N
     waybills, records = _live(session, PassengerCarWaybill), _live(session, PassengerCarRecord)
     states = [s for s in _live(session, PassengerCarOdometerFuel) if s.record_id is None]
     if kind == "waybill":
-        sheets.create_waybill(
-            session, {"car": car, "driver": drivers[args[1]], "date": args[0], "norm_season": args[2]}, kind=K
-        )
+        body = WaybillIn(car=car, driver=drivers[args[1]], date=args[0], norm_season=args[2])
+        sheets.create_waybill(session, kind=K, body=body)
     elif kind == "record" and waybills:
         w = waybills[args[0] % len(waybills)]
         body = {"passenger_car_waybill": w.id, "target": "t", "departure_time": dt.time(8),
                 "arrival_time": dt.time(9), **args[1]}  # fmt: skip
-        sheets.create_record(session, body, kind=K)
+        sheets.create_record(session, kind=K, body=PassengerCarRecordIn.model_validate(body))
     elif kind == "edit_record" and records:
-        sheets.update_record(session, records[args[0] % len(records)].id, args[1], kind=K)
+        change = RecordChange.model_validate(args[1])
+        sheets.update_record(
+            session, kind=K, row_id=records[args[0] % len(records)].id, body=change, partial=True
+        )
     elif kind == "delete_record" and records:
-        sheets.delete_record(session, records[args[0] % len(records)].id, kind=K)
+        sheets.delete_record(session, kind=K, row_id=records[args[0] % len(records)].id)
     elif kind == "delete_waybill" and waybills:
-        sheets.delete_waybill(session, waybills[args[0] % len(waybills)].id, kind=K)
+        sheets.delete_waybill(session, kind=K, row_id=waybills[args[0] % len(waybills)].id)
     elif kind == "move_waybill" and waybills:
-        sheets.update_waybill(session, waybills[args[0] % len(waybills)].id, {"date": args[1]}, kind=K)
+        change = WaybillChange(date=args[1])
+        sheets.update_waybill(
+            session, kind=K, row_id=waybills[args[0] % len(waybills)].id, body=change, partial=True
+        )
     elif kind == "state":
         fleet.create_state(
-            session, {"car": car, "odometer": args[1], "fuel": args[2], "date": args[0]}, kind=K
+            session, kind=K, body=StateIn(car=car, odometer=args[1], fuel=args[2], date=args[0])
         )
     elif kind == "delete_state" and states:
-        fleet.delete_state(session, states[args[0] % len(states)].id, kind=K)
+        fleet.delete_state(session, kind=K, row_id=states[args[0] % len(states)].id)
     elif kind == "norm":
         body = {
             "car": car,
@@ -89,8 +99,8 @@ def _apply(session: Any, op: tuple[Any, ...], car: int, drivers: list[int]) -> N
             "area_norm": args[3] / 100,
             "date": args[0],
         }
-        fleet.create_norm(session, {**body, "city_norm": round(body["city_norm"], 3),
-                                    "area_norm": round(body["area_norm"], 3)}, kind=K)  # fmt: skip
+        fleet.create_norm(session, kind=K, body=PassengerCarNormIn.model_validate(
+            {**body, "city_norm": round(body["city_norm"], 3), "area_norm": round(body["area_norm"], 3)}))  # fmt: skip
 
 
 def _snapshot(session: Any) -> list[Any]:
@@ -200,17 +210,16 @@ def test_stored_chain_always_equals_a_recomputation_from_scratch(
     database = Database(url)
     try:
         with database.session() as session:
-            car = fleet.create_car(session, {"number": "P1", "brand": "b", "model": "m"}, kind=K).id
+            car = fleet.create_car(session, kind=K, body=PassengerCarIn(number="P1", brand="b", model="m")).id
             drivers = [
                 session.scalar(select(User.id).limit(1)),
                 *(_add_driver(session, n) for n in (1, 2)),
             ]
-            fleet.create_norm(session, {"car": car, "season": "summer", "city_norm": Decimal("0.090"),
-                                        "area_norm": Decimal("0.110"), "date": DAY0}, kind=K)  # fmt: skip
-            fleet.create_norm(session, {"car": car, "season": "winter", "city_norm": Decimal("0.100"),
-                                        "area_norm": Decimal("0.120"), "date": DAY0}, kind=K)  # fmt: skip
+            for season, city, area in (("summer", "0.090", "0.110"), ("winter", "0.100", "0.120")):
+                fleet.create_norm(session, kind=K, body=PassengerCarNormIn(
+                    car=car, season=season, city_norm=Decimal(city), area_norm=Decimal(area), date=DAY0))  # fmt: skip
             fleet.create_state(
-                session, {"car": car, "odometer": 100000, "fuel": Decimal("40.000"), "date": DAY0}, kind=K
+                session, kind=K, body=StateIn(car=car, odometer=100000, fuel=Decimal("40.000"), date=DAY0)
             )
         for op in operations:
             with database.session(write=False) as session:
@@ -218,7 +227,7 @@ def test_stored_chain_always_equals_a_recomputation_from_scratch(
             try:
                 with database.session() as session:
                     _apply(session, op, car, drivers)
-            except APIError:
+            except WaybillsError:
                 with database.session(write=False) as session:
                     assert _snapshot(session) == before, op  # a refused change changes nothing
             with database.session(write=False) as session:

@@ -72,13 +72,13 @@ def test_two_concurrent_deletions_of_the_two_managers_leave_one(api: Api, databa
     def delete_other() -> None:
         try:
             with database.session() as session:
-                roles_service.delete_role(session, other)
+                roles_service.delete_role(session, row_id=other)
             outcome.append("deleted")
         except BusinessError as error:
             outcome.append(error.message)
 
     with database.session() as first:
-        roles_service.delete_role(first, ADMIN_ROLE)
+        roles_service.delete_role(first, row_id=ADMIN_ROLE)
         racer = threading.Thread(target=delete_other)
         racer.start()
         racer.join(1.0)  # the racer waits on the first transaction's lock (row lock, or SQLite's write lock)

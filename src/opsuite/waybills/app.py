@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
-from opsuite.core.runtime import Runtime
-from opsuite.core.security import TokenCache
-from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import build_app, include_flat
-from opsuite.waybills import messages
-from opsuite.waybills.auth.models import LoginThrottle
 from opsuite.waybills.auth.router import router as auth_router
-from opsuite.waybills.auth.service import AUDIENCE, read_token
+from opsuite.waybills.auth.service import read_token
 from opsuite.waybills.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
 from opsuite.waybills.fleet.router import router as fleet_router
 from opsuite.waybills.openapi import ERROR_RESPONSES, install_openapi
 from opsuite.waybills.reports.router import router as reports_router
 from opsuite.waybills.roles.router import router as roles_router
+from opsuite.waybills.runtime import build_runtime
 from opsuite.waybills.settings import WaybillsSettings
 from opsuite.waybills.sheets.router import router as sheets_router
 from opsuite.waybills.users.router import router as users_router
@@ -41,14 +35,11 @@ RESOURCES = (
 
 def create_app(settings: WaybillsSettings | None = None, database: Database | None = None) -> FastAPI:
     """Build the waybills app on `settings` (and an existing `database`, as tests do)."""
-    settings = settings or WaybillsSettings()
-    database = database or Database(settings.db_url)
-
-    runtime = Runtime(settings=settings, database=database)
+    runtime = build_runtime(settings or WaybillsSettings(), database)
 
     def install_errors(app: FastAPI) -> None:
         install_error_handlers(
-            app, lambda request: read_token(request.headers.get("authorization"), request.app.state.tokens)
+            app, lambda request: read_token(request.headers.get("authorization"), runtime.tokens)
         )
 
     app = build_app(
@@ -59,21 +50,6 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
         busy=DATABASE_BUSY,
         down=DATABASE_DOWN,
     )
-    app.state.database = database
-    app.state.signing_key = settings.signing_key
-    app.state.tokens = TokenCache(app.state.signing_key, audience=AUDIENCE)
-    app.state.login_throttle = build_login_throttle(
-        system="waybills",
-        limits=settings.login_limits(),
-        redis_url=settings.core.redis_url,
-        database=database,
-        model=LoginThrottle,
-    )
-
-    @app.exception_handler(IntegrityError)
-    async def integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:
-        # A race lost to a live-uniqueness index: the same answer the pre-check gives.
-        return JSONResponse({"non_field_errors": [messages.UNIQUE]}, status_code=400)
 
     api = APIRouter()
 

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsuite.waybills.fleet import service as fleet_service
 from opsuite.waybills.fleet.models import PassengerCar
-from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER
+from opsuite.waybills.fleet.schemas import (
+    FireTruckIn,
+    FireTruckNormIn,
+    PassengerCarIn,
+    PassengerCarNormIn,
+    StateIn,
+)
+from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
 from opsuite.waybills.roles.flags import ADMIN_CODE, DRIVER_CODE, MECHANIC_CODE
 from opsuite.waybills.roles.models import Role
 from opsuite.waybills.sheets import service as sheets_service
+from opsuite.waybills.sheets.schemas import FireTruckRecordIn, FuelType, PassengerCarRecordIn, WaybillIn
 from opsuite.waybills.users import service as users_service
 from opsuite.waybills.users.models import User
+from opsuite.waybills.users.schemas import UserIn
 
 USERS = (
     ("admin", "admin123", ADMIN_CODE, "Пётр", "Администраторов", "Петрович", "+79000000001", None),
@@ -33,6 +43,7 @@ USERS = (
     ),
 )
 D = Decimal
+DEMO_DAY = dt.date(2025, 1, 15)
 
 
 def load(session: Session, *, if_empty: bool = False) -> str:
@@ -51,39 +62,44 @@ def load(session: Session, *, if_empty: bool = False) -> str:
             continue
         users[login] = users_service.create_user(
             session,
-            {"name": name, "surname": surname, "last_name": last_name, "login": login, "password": password,
-             "phone": phone, "driver_license": license_, "role": roles[code]},
-        )  # fmt: skip
+            body=UserIn(
+                name=name,
+                surname=surname,
+                last_name=last_name,
+                login=login,
+                password=password,
+                phone=phone,
+                driver_license=license_,
+                role=roles[code],
+            ),
+        )
     start = dt.date(2025, 1, 1)
     cars = [
         fleet_service.create_car(
-            session, {"number": "А001АА54", "brand": "Toyota", "model": "Camry"}, kind=PASSENGER
-        ),
-        fleet_service.create_car(
-            session, {"number": "А002АА54", "brand": "Lada", "model": "Vesta"}, kind=PASSENGER
-        ),
+            session, kind=PASSENGER, body=PassengerCarIn(number=number, brand=brand, model=model)
+        )
+        for number, brand, model in (("А001АА54", "Toyota", "Camry"), ("А002АА54", "Lada", "Vesta"))
     ]
     trucks = [
         fleet_service.create_car(
-            session,
-            {"number": "Х111РУ54", "brand": "КАМАЗ", "model": "43118", "type": "АЦ-3,2-40"},
-            kind=FIRE_TRUCK,
-        ),
-        fleet_service.create_car(
-            session,
-            {"number": "Х222РУ54", "brand": "Урал", "model": "5557", "type": "АЦ-6,0-40"},
-            kind=FIRE_TRUCK,
-        ),
+            session, kind=FIRE_TRUCK, body=FireTruckIn(number=number, brand=brand, model=model, type=type_)
+        )
+        for number, brand, model, type_ in (
+            ("Х111РУ54", "КАМАЗ", "43118", "АЦ-3,2-40"),
+            ("Х222РУ54", "Урал", "5557", "АЦ-6,0-40"),
+        )
     ]
     for car in cars:
         for season, city, area in (("summer", "0.090", "0.110"), ("winter", "0.100", "0.120")):
             fleet_service.create_norm(
                 session,
-                {"car": car.id, "season": season, "city_norm": D(city), "area_norm": D(area), "date": start},
                 kind=PASSENGER,
-            )  # fmt: skip
+                body=PassengerCarNormIn(
+                    car=car.id, season=season, city_norm=D(city), area_norm=D(area), date=start
+                ),
+            )
         fleet_service.create_state(
-            session, {"car": car.id, "odometer": 100000, "fuel": D("40.000"), "date": start}, kind=PASSENGER
+            session, kind=PASSENGER, body=StateIn(car=car.id, odometer=100000, fuel=D("40.000"), date=start)
         )
     for truck in trucks:
         for season, km, pump, idle in (
@@ -92,52 +108,62 @@ def load(session: Session, *, if_empty: bool = False) -> str:
         ):
             fleet_service.create_norm(
                 session,
-                {"car": truck.id, "season": season, "km_norm": D(km), "with_pump_norm": D(pump),
-                 "without_pump_norm": D(idle), "date": start},
                 kind=FIRE_TRUCK,
-            )  # fmt: skip
+                body=FireTruckNormIn(
+                    car=truck.id,
+                    season=season,
+                    km_norm=D(km),
+                    with_pump_norm=D(pump),
+                    without_pump_norm=D(idle),
+                    date=start,
+                ),
+            )
         fleet_service.create_state(
             session,
-            {"car": truck.id, "odometer": 50000, "fuel": D("150.000"), "date": start},
             kind=FIRE_TRUCK,
+            body=StateIn(car=truck.id, odometer=50000, fuel=D("150.000"), date=start),
         )
-    day = dt.date(2025, 1, 15)
-    waybill = sheets_service.create_waybill(
-        session,
-        {
-            "car": cars[0].id,
-            "driver": users["driver_pass"].id,
-            "date": day,
-            "norm_season": "winter",
-            "fuel_type": "petrol",
-        },
-        kind=PASSENGER,
+    waybill = _winter_waybill(
+        session, PASSENGER, car=cars[0].id, driver=users["driver_pass"].id, fuel="petrol"
     )
     sheets_service.create_record(
         session,
-        {"passenger_car_waybill": waybill.id, "target": "Поездка в город", "departure_time": dt.time(8, 10),
-         "arrival_time": dt.time(10, 0), "distance_city_km": 20, "distance_area_km": 50,
-         "fuel_refueled": D("10.000"), "fuel_used": D("7.500")},
         kind=PASSENGER,
-    )  # fmt: skip
-    card = sheets_service.create_waybill(
-        session,
-        {
-            "car": trucks[0].id,
-            "driver": users["driver_fire"].id,
-            "date": day,
-            "norm_season": "winter",
-            "fuel_type": "diesel",
-        },
-        kind=FIRE_TRUCK,
+        body=PassengerCarRecordIn(
+            passenger_car_waybill=waybill.id,
+            target="Поездка в город",
+            departure_time=dt.time(8, 10),
+            arrival_time=dt.time(10, 0),
+            distance_city_km=20,
+            distance_area_km=50,
+            fuel_refueled=D("10.000"),
+            fuel_used=D("7.500"),
+        ),
+    )
+    card = _winter_waybill(
+        session, FIRE_TRUCK, car=trucks[0].id, driver=users["driver_fire"].id, fuel="diesel"
     )
     sheets_service.create_record(
         session,
-        {"fire_truck_waybill": card.id, "target": "Выезд на пожар", "departure_time": dt.time(14, 0),
-         "arrival_time": dt.time(15, 30), "odometer_after": 50020, "time_with_pump": 30,
-         "time_without_pump": 10,         "fuel_refueled": D("0.000"), "fuel_used": D("9.500")},
         kind=FIRE_TRUCK,
-    )  # fmt: skip
+        body=FireTruckRecordIn(
+            fire_truck_waybill=card.id,
+            target="Выезд на пожар",
+            departure_time=dt.time(14, 0),
+            arrival_time=dt.time(15, 30),
+            odometer_after=50020,
+            time_with_pump=30,
+            time_without_pump=10,
+            fuel_refueled=D("0.000"),
+            fuel_used=D("9.500"),
+        ),
+    )
     return (
         "demo data loaded; log in as admin / admin123 (also mechanic / mechanic123, driver_pass / driver123)"
     )
+
+
+def _winter_waybill(session: Session, kind: VehicleKind, *, car: int, driver: int, fuel: FuelType) -> Any:
+    """A winter waybill of the demo day."""
+    body = WaybillIn(car=car, driver=driver, date=DEMO_DAY, norm_season="winter", fuel_type=fuel)
+    return sheets_service.create_waybill(session, kind=kind, body=body)

@@ -1,63 +1,46 @@
-"""Dependency aliases of the waybills routes: the session, the settings, the caller and flag checks."""
+"""Dependency aliases of the waybills routes: the runtime, the caller and flag checks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Header, Request
-from sqlalchemy.orm import Session
 
-from opsuite.core.db import Database
+from opsuite.core.web.deps import SessionDep, get_runtime
 from opsuite.waybills.auth import service as auth_service
 from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.errors import PermissionDenied
-from opsuite.waybills.settings import WaybillsSettings
-
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+from opsuite.waybills.runtime import WaybillsRuntime
 
 
-def get_database(request: Request) -> Database:
-    """The system's database."""
-    database: Database = request.app.state.database
-    return database
+async def get_waybills_runtime(request: Request) -> WaybillsRuntime:
+    """The waybills runtime the app was built on (async: FastAPI would run a plain function in a thread)."""
+    return cast(WaybillsRuntime, get_runtime(request))
 
 
-def get_settings(request: Request) -> WaybillsSettings:
-    """The system's settings."""
-    settings: WaybillsSettings = request.app.state.settings
-    return settings
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request, in a slot of the database's gate; writes lock up front on SQLite."""
-    async with get_database(request).request_session(write=request.method not in _READ_METHODS) as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[WaybillsSettings, Depends(get_settings)]
+RuntimeDep = Annotated[WaybillsRuntime, Depends(get_waybills_runtime)]
 
 
 def get_actor(
-    request: Request,
+    runtime: RuntimeDep,
     session: SessionDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Actor:
     """The authenticated caller (401 otherwise)."""
-    return auth_service.authenticate(session, authorization, request.app.state.tokens)
+    return auth_service.authenticate(session, authorization, runtime.tokens)
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
-def require(flag: str) -> Callable[[Actor], Actor]:
+class Require:
     """A dependency that lets the caller through only if its role grants `flag`."""
 
-    def check(actor: CurrentActor) -> Actor:
-        if not actor.allows(flag):
+    def __init__(self, flag: str) -> None:
+        self.flag = flag
+
+    def __call__(self, actor: CurrentActor) -> Actor:
+        """The caller, if its role grants the flag (403 otherwise)."""
+        if not actor.allows(self.flag):
             raise PermissionDenied()
         return actor
-
-    check.__name__ = f"require_{flag}"
-    return check

@@ -1,4 +1,4 @@
-"""DRF's wire conventions for errors: `{field: [messages]}`, bare lists for business rules, `{detail}`."""
+"""DRF's error bodies: `{field: [messages]}`, bare lists for business rules, `{detail}`; one status table."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opsuite.core.limits import BodyTooLarge
@@ -19,80 +20,96 @@ DATABASE_BUSY = "Сервер перегружен, повторите запр�
 DATABASE_DOWN = "База данных недоступна, повторите запрос позже."
 
 
-class APIError(Exception):
-    """An error answered with `status` and `body` exactly."""
+class WaybillsError(Exception):
+    """A failure the client can act on; `STATUS` gives its status and `drf_body` its DRF body."""
 
-    status = 400
+    default_message = ""
 
-    def __init__(self, body: Any, headers: dict[str, str] | None = None) -> None:
-        super().__init__(body)
-        self.body = body
-        self.headers = headers
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
 
 
-class FieldErrors(APIError):
-    """400 `{field: [messages]}`."""
+class FieldErrors(WaybillsError):
+    """Values of named fields are refused: `errors` maps each field to its messages."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
+        super().__init__(str(errors))
+        self.errors = errors
 
 
-class BusinessError(APIError):
-    """400 with a bare list of messages, as the original answers rule violations on a save."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__([message])
-        self.message = message
+class InvalidChange(WaybillsError):
+    """The data as a whole refuses the change (DRF's `non_field_errors`), a duplicate say."""
 
 
-class BadRequest(APIError):
-    """400 `{detail}`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__({"detail": detail})
+class BusinessError(WaybillsError):
+    """A rule of the fuel chain or of roles refuses a save (the original raises these from `save()`)."""
 
 
-class NotFound(APIError):
-    """404 `{detail}`."""
-
-    status = 404
-
-    def __init__(self, detail: str = messages.NOT_FOUND) -> None:
-        super().__init__({"detail": detail})
+class BadRequest(WaybillsError):
+    """A query parameter or a login form the view refuses before touching data."""
 
 
-class AuthFailed(APIError):
-    """401 with `WWW-Authenticate: Bearer`."""
+class NotFound(WaybillsError):
+    """No such live row."""
 
-    status = 401
-
-    def __init__(self, detail: str) -> None:
-        super().__init__({"detail": detail}, {"WWW-Authenticate": 'Bearer realm="api"'})
+    default_message = messages.NOT_FOUND
 
 
-class PermissionDenied(APIError):
-    """403 `{detail}`."""
-
-    status = 403
-
-    def __init__(self, detail: str = messages.PERMISSION_DENIED) -> None:
-        super().__init__({"detail": detail})
+class AuthFailed(WaybillsError):
+    """The caller is not authenticated; the message says why."""
 
 
-class Throttled(APIError):
-    """429 with `Retry-After`."""
+class PermissionDenied(WaybillsError):
+    """The caller's role does not grant the action."""
 
-    status = 429
+    default_message = messages.PERMISSION_DENIED
+
+
+class Throttled(WaybillsError):
+    """Too many failed logins; the next attempt is allowed in `wait_seconds`."""
 
     def __init__(self, wait_seconds: int) -> None:
-        super().__init__(
-            {"detail": messages.THROTTLED.format(wait=wait_seconds)}, {"Retry-After": str(wait_seconds)}
-        )
+        super().__init__(messages.THROTTLED.format(wait=wait_seconds))
+        self.wait_seconds = wait_seconds
 
 
-def field_error(field: str, message: str) -> FieldErrors:
-    """A FieldErrors with one message for one field."""
-    return FieldErrors({field: [message]})
+# The single place where a domain error becomes a status.
+STATUS: dict[type[WaybillsError], int] = {
+    FieldErrors: 400,
+    InvalidChange: 400,
+    BusinessError: 400,
+    BadRequest: 400,
+    AuthFailed: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Throttled: 429,
+}
+
+
+def drf_body(error: WaybillsError) -> Any:
+    """The body DRF answers `error` with: `{field: [messages]}`, `["message"]` or `{"detail": ...}`."""
+    if isinstance(error, FieldErrors):
+        return error.errors
+    if isinstance(error, InvalidChange):
+        return {"non_field_errors": [error.message]}
+    if isinstance(error, BusinessError):
+        return [error.message]
+    return {"detail": error.message}
+
+
+def drf_headers(error: WaybillsError) -> dict[str, str] | None:
+    """The headers DRF adds to `error`'s answer."""
+    if isinstance(error, AuthFailed):
+        return {"WWW-Authenticate": 'Bearer realm="api"'}
+    if isinstance(error, Throttled):
+        return {"Retry-After": str(error.wait_seconds)}
+    return None
+
+
+def answer(error: WaybillsError) -> JSONResponse:
+    """The DRF response to a domain error."""
+    return JSONResponse(drf_body(error), status_code=STATUS[type(error)], headers=drf_headers(error))
 
 
 def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], object]) -> None:
@@ -102,9 +119,14 @@ def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], 
     before any dependency runs, while DRF authenticates first.
     """
 
-    @app.exception_handler(APIError)
-    async def api_error(_request: Request, exc: APIError) -> JSONResponse:
-        return JSONResponse(exc.body, status_code=exc.status, headers=exc.headers)
+    @app.exception_handler(WaybillsError)
+    async def domain_error(_request: Request, exc: WaybillsError) -> JSONResponse:
+        return answer(exc)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # A race lost to a live-uniqueness index: the same answer the pre-check gives.
+        return answer(InvalidChange(messages.UNIQUE))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -115,8 +137,8 @@ def install_error_handlers(app: FastAPI, check_credentials: Callable[[Request], 
             if request.url.path != "/api/auth/login/":
                 try:
                     check_credentials(request)
-                except APIError as failure:
-                    return JSONResponse(failure.body, status_code=failure.status, headers=failure.headers)
+                except AuthFailed as failure:
+                    return answer(failure)
             return JSONResponse({"detail": messages.JSON_INVALID}, status_code=400)
         return JSONResponse(drf_errors(errors), status_code=400)
 

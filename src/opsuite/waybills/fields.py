@@ -1,4 +1,4 @@
-"""Wire types of the waybills API: DRF-style 3-place decimal strings, safe text, bounded ids."""
+"""Field types of the waybills schemas: DRF-style 3-place decimals and times, bounded text and amounts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, create_model
 
 from opsuite.core.text import RulesModel
-
-MAX_ID = 2_147_483_647
 
 
 def _dec3(value: Decimal) -> str:
@@ -23,7 +21,6 @@ def _time(value: dt.time) -> str:
 
 Decimal3 = Annotated[Decimal, PlainSerializer(_dec3, return_type=str)]
 TimeOut = Annotated[dt.time, PlainSerializer(_time, return_type=str)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def text(max_length: int, *, example: str | None = None) -> Any:

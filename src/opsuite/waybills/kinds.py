@@ -16,6 +16,7 @@ from opsuite.waybills.fleet.models import (
     PassengerCarOdometerFuel,
 )
 from opsuite.waybills.fuel import calculator
+from opsuite.waybills.roles.flags import Flags
 from opsuite.waybills.sheets.models import (
     FireTruckRecord,
     FireTruckWaybill,
@@ -35,16 +36,18 @@ class VehicleKind:
     state: Any
     waybill: Any
     record: Any
-    waybill_field: str  # the record's waybill field on the wire
+    waybill_field: str  # the record's waybill field in its schemas
     record_inputs: tuple[str, ...]  # inputs that the arithmetic reads
     record_outputs: tuple[str, ...]  # fields the arithmetic writes
     calculate: Callable[[dict[str, Any], Any, calculator.State], dict[str, Any]]
     no_start_message: str
     slug: str  # route stem: passenger-car-norms/, fire-truck-norms/, ...
     cars_slug: str
-    car_flags: str  # flag stems: view_<stem>, can_create_<stem>, ...
-    norm_flags: str
-    waybill_flags: str
+    car_flags: Flags  # the original gates states by these too
+    norm_flags: Flags
+    waybill_flags: Flags
+    record_flags: Flags  # the original lists records with the waybill view flag
+    download_flag: str
     title: str
 
     @property
@@ -75,9 +78,31 @@ PASSENGER = VehicleKind(
     no_start_message=messages.NO_START_PASSENGER,
     slug="passenger-car",
     cars_slug="passenger-cars",
-    car_flags="passenger_cars",
-    norm_flags="passenger_cars_norms",
-    waybill_flags="passenger_cars_waybills",
+    car_flags=Flags(
+        "view_passenger_cars",
+        "can_create_passenger_cars",
+        "can_update_passenger_cars",
+        "can_delete_passenger_cars",
+    ),
+    norm_flags=Flags(
+        "view_passenger_cars_norms",
+        "can_create_passenger_cars_norms",
+        "can_update_passenger_cars_norms",
+        "can_delete_passenger_cars_norms",
+    ),
+    waybill_flags=Flags(
+        "view_passenger_cars_waybills",
+        "can_create_passenger_cars_waybills",
+        "can_update_passenger_cars_waybills",
+        "can_delete_passenger_cars_waybills",
+    ),
+    record_flags=Flags(
+        "view_passenger_cars_waybills",
+        "can_create_passenger_cars_waybills_records",
+        "can_update_passenger_cars_waybills_records",
+        "can_delete_passenger_cars_waybills_records",
+    ),
+    download_flag="can_download_passenger_cars_waybills",
     title="Легковой автомобиль",
 )
 
@@ -101,9 +126,28 @@ FIRE_TRUCK = VehicleKind(
     no_start_message=messages.NO_START_FIRE,
     slug="fire-truck",
     cars_slug="fire-trucks",
-    car_flags="fire_trucks",
-    norm_flags="fire_truck_norms",
-    waybill_flags="fire_truck_waybills",
+    car_flags=Flags(
+        "view_fire_trucks", "can_create_fire_trucks", "can_update_fire_trucks", "can_delete_fire_trucks"
+    ),
+    norm_flags=Flags(
+        "view_fire_truck_norms",
+        "can_create_fire_truck_norms",
+        "can_update_fire_truck_norms",
+        "can_delete_fire_truck_norms",
+    ),
+    waybill_flags=Flags(
+        "view_fire_truck_waybills",
+        "can_create_fire_truck_waybills",
+        "can_update_fire_truck_waybills",
+        "can_delete_fire_truck_waybills",
+    ),
+    record_flags=Flags(
+        "view_fire_truck_waybills",
+        "can_create_fire_truck_waybills_records",
+        "can_update_fire_truck_waybills_records",
+        "can_delete_fire_truck_waybills_records",
+    ),
+    download_flag="can_download_fire_truck_waybills",
     title="Пожарный автомобиль",
 )
 

@@ -9,51 +9,79 @@ single-row reads (that check, and a retrieve) run on the event loop over a conne
 (docs/decisions.md); everything else runs in a worker thread.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from types import SimpleNamespace
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.orm import Session, sessionmaker
 
 from opsuite.core.db import Database
+from opsuite.core.fields import MAX_ID
+from opsuite.core.web.deps import READ_METHODS
 from opsuite.waybills.auth import service as auth_service
 from opsuite.waybills.auth.service import Actor
+from opsuite.waybills.deps import RuntimeDep
 from opsuite.waybills.errors import PermissionDenied
-from opsuite.waybills.fields import MAX_ID, In, patch_model_of
+from opsuite.waybills.fields import In, patch_model_of
+from opsuite.waybills.kinds import VehicleKind
+from opsuite.waybills.roles.flags import Flags
 
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id")]
 JSON = "application/json"
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 Rule = Callable[[Actor], bool]
+FiltersT = TypeVar("FiltersT")
+FiltersT_contra = TypeVar("FiltersT_contra", contravariant=True)
 
 
-class ResourceService(Protocol):
-    """What a domain service offers the viewset."""
+class ListRows(Protocol[FiltersT_contra]):
+    """A service's list function: the live rows that pass `filters`."""
 
-    def get(self, session: Session, row_id: int) -> Any: ...
-    def create(self, session: Session, data: dict[str, Any], actor: Actor) -> Any: ...
-    def update(self, session: Session, row_id: int, data: dict[str, Any], actor: Actor) -> Any: ...
-    def delete(self, session: Session, row_id: int, actor: Actor) -> None: ...
+    def __call__(self, session: Session, *, filters: FiltersT_contra) -> Sequence[Any]: ...
 
 
-@dataclass
-class Flags:
-    """The permission flag of each action."""
+class GetRow(Protocol):
+    """A service's get function: one live row, or NotFound."""
 
-    view: str
-    create: str
-    update: str
-    delete: str
+    def __call__(self, session: Session, *, row_id: int) -> Any: ...
+
+
+class CreateRow(Protocol):
+    """A service's create function: a new row from a validated body."""
+
+    def __call__(self, session: Session, *, body: Any, actor: Actor) -> Any: ...
+
+
+class UpdateRow(Protocol):
+    """A service's update function: every field of `body` (PUT), or only those sent (`partial`, PATCH)."""
+
+    def __call__(self, session: Session, *, row_id: int, body: Any, partial: bool, actor: Actor) -> Any: ...
+
+
+class DeleteRow(Protocol):
+    """A service's delete function: a soft delete."""
+
+    def __call__(self, session: Session, *, row_id: int, actor: Actor) -> None: ...
+
+
+@dataclass(frozen=True)
+class Actions(Generic[FiltersT]):
+    """The service functions behind a resource's six routes."""
+
+    list: ListRows[FiltersT]
+    get: GetRow
+    create: CreateRow
+    update: UpdateRow
+    delete: DeleteRow
 
     @classmethod
-    def of(cls, stem: str, view: str | None = None) -> "Flags":
-        """`view_<stem>`, `can_create_<stem>`, `can_update_<stem>`, `can_delete_<stem>`."""
-        return cls(view or f"view_{stem}", f"can_create_{stem}", f"can_update_{stem}", f"can_delete_{stem}")
+    def of_kind(cls, kind: VehicleKind, *functions: Callable[..., Any]) -> "Actions[Any]":
+        """A vehicle kind's resource: its list, get, create, update and delete, each called with `kind`."""
+        list_rows, get, create, update, delete = (partial(function, kind=kind) for function in functions)
+        return cls(list_rows, get, create, update, delete)
 
 
 def flag(name: str) -> Rule:
@@ -61,16 +89,9 @@ def flag(name: str) -> Rule:
     return lambda actor: actor.allows(name)
 
 
-def bind(module: Any, names: dict[str, str], **fixed: Any) -> Any:
-    """A service object whose get/create/update/delete are `module` functions with `fixed` keywords."""
-    return SimpleNamespace(
-        **{action: partial(getattr(module, name), **fixed) for action, name in names.items()}
-    )
-
-
-async def token_claims(request: Request) -> dict[str, Any]:
+async def token_claims(request: Request, runtime: RuntimeDep) -> dict[str, Any]:
     """Verify the bearer token before the body is parsed, so that anonymous calls are 401 first, as in DRF."""
-    return auth_service.read_token(request.headers.get("authorization"), request.app.state.tokens)
+    return auth_service.read_token(request.headers.get("authorization"), runtime.tokens)
 
 
 Claims = Annotated[dict[str, Any], Depends(token_claims)]
@@ -139,8 +160,8 @@ def guard(rule: Rule) -> Any:
     read of one row; it holds no connection once it has answered.
     """
 
-    async def dependency(request: Request, claims: Claims) -> Caller:
-        database: Database = request.app.state.database
+    async def dependency(runtime: RuntimeDep, claims: Claims) -> Caller:
+        database = runtime.database
         if database.is_sqlite:
             _check(database.loop_read_sessions, claims, rule)
         else:
@@ -163,6 +184,7 @@ async def respond(
 
 async def respond_at_once(
     request: Request,
+    database: Database,
     claims: dict[str, Any],
     rule: Rule,
     work: Callable[[Session, Actor], Any],
@@ -177,8 +199,7 @@ async def respond_at_once(
     writer, so the call is a few hundred microseconds of CPU, less than the trip to a worker thread costs
     (decisions.md). A list is not bounded, so it always goes to a thread.
     """
-    database: Database = request.app.state.database
-    read = request.method in _READ_METHODS
+    read = request.method in READ_METHODS
     if single_row and read and database.is_sqlite:
         body = _open_and_finish(database.loop_read_sessions, claims, rule, work, dump)
     else:
@@ -215,24 +236,24 @@ def list_dumper(model: Any, chunk: int = 50) -> Callable[[Any], bytes]:
 
 
 @dataclass
-class Resource:
-    """One DRF-style resource."""
+class Resource(Generic[FiltersT]):
+    """One DRF-style resource: `filters` is the dependency that reads the list's query parameters."""
 
     prefix: str
     tag: str
     read: type[BaseModel]
     write: type[In]
-    service: ResourceService
+    actions: Actions[FiltersT]
     flags: Flags
-    list_rows: Callable[..., list[Any]]  # (session, **query) -> rows
+    filters: Callable[..., Any]
     full_update: type[In] | None = None
     create_rule: Rule | None = None  # replaces the create flag check
     examples: dict[str, Any] = field(default_factory=dict)
 
 
-def register(router: APIRouter, res: Resource, list_query: Any) -> None:
-    """Add the six routes of `res` to `router`; `list_query` is an async dependency returning the filters."""
-    read, write, service = res.read, res.write, res.service
+def register(router: APIRouter, res: Resource[Any]) -> None:
+    """Add the six routes of `res` to `router`."""
+    read, write, actions = res.read, res.write, res.actions
     put_model = res.full_update or write
     patch_model = patch_model_of(write)
     one, many = dumper(read), list_dumper(read)
@@ -244,10 +265,15 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
     # The body and response models are built at runtime, which type checkers cannot follow.
     @router.get(collection, response_model=list[read], tags=[res.tag], summary=f"List {res.prefix}")  # type: ignore[valid-type]
     async def list_(
-        request: Request, claims: Claims, query: Annotated[dict[str, Any], Depends(list_query)]
+        request: Request, runtime: RuntimeDep, claims: Claims, filters: Annotated[Any, Depends(res.filters)]
     ) -> Response:
         return await respond_at_once(
-            request, claims, can_view, lambda session, _: res.list_rows(session, **query), many
+            request,
+            runtime.database,
+            claims,
+            can_view,
+            lambda session, _: actions.list(session, filters=filters),
+            many,
         )
 
     @router.post(
@@ -261,13 +287,20 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         caller: Annotated[Caller, guard(can_create)],
         body: Annotated[write, Body(openapi_examples=body_examples)],  # type: ignore[valid-type]
     ) -> Response:
-        data = body.model_dump()  # type: ignore[attr-defined]
-        return await respond(caller, lambda session, actor: service.create(session, data, actor), one, 201)
+        return await respond(
+            caller, lambda session, actor: actions.create(session, body=body, actor=actor), one, 201
+        )
 
     @router.get(item, response_model=read, tags=[res.tag], summary=f"Retrieve from {res.prefix}")
-    async def retrieve(request: Request, claims: Claims, item_id: ItemId) -> Response:
+    async def retrieve(request: Request, runtime: RuntimeDep, claims: Claims, item_id: ItemId) -> Response:
         return await respond_at_once(
-            request, claims, can_view, lambda session, _: service.get(session, item_id), one, single_row=True
+            request,
+            runtime.database,
+            claims,
+            can_view,
+            lambda session, _: actions.get(session, row_id=item_id),
+            one,
+            single_row=True,
         )
 
     @router.put(item, response_model=read, tags=[res.tag], summary=f"Replace in {res.prefix}")
@@ -276,10 +309,7 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         item_id: ItemId,
         body: put_model,  # type: ignore[valid-type]
     ) -> Response:
-        data = body.model_dump()  # type: ignore[attr-defined]
-        return await respond(
-            caller, lambda session, actor: service.update(session, item_id, data, actor), one
-        )
+        return await respond(caller, partial(_update, actions, item_id, body, False), one)
 
     @router.patch(item, response_model=read, tags=[res.tag], summary=f"Change in {res.prefix}")
     async def change(
@@ -287,10 +317,7 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         item_id: ItemId,
         body: patch_model,  # type: ignore[valid-type]
     ) -> Response:
-        data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        return await respond(
-            caller, lambda session, actor: service.update(session, item_id, data, actor), one
-        )
+        return await respond(caller, partial(_update, actions, item_id, body, True), one)
 
     @router.delete(
         item,
@@ -299,13 +326,21 @@ def register(router: APIRouter, res: Resource, list_query: Any) -> None:
         tags=[res.tag],
         summary=f"Delete from {res.prefix} (soft)",
     )
-    async def destroy(request: Request, claims: Claims, item_id: ItemId) -> Response:
-        work = partial(_delete, service, item_id)
-        return await respond_at_once(request, claims, can_delete, work, _no_body, status=204)
+    async def destroy(request: Request, runtime: RuntimeDep, claims: Claims, item_id: ItemId) -> Response:
+        work = partial(_delete, actions, item_id)
+        return await respond_at_once(
+            request, runtime.database, claims, can_delete, work, _no_body, status=204
+        )
 
 
-def _delete(service: ResourceService, item_id: int, session: Session, actor: Actor) -> None:
-    service.delete(session, item_id, actor)
+def _update(
+    actions: Actions[Any], item_id: int, body: BaseModel, is_partial: bool, session: Session, actor: Actor
+) -> Any:
+    return actions.update(session, row_id=item_id, body=body, partial=is_partial, actor=actor)
+
+
+def _delete(actions: Actions[Any], item_id: int, session: Session, actor: Actor) -> None:
+    actions.delete(session, row_id=item_id, actor=actor)
 
 
 def _no_body(_: Any) -> bytes:

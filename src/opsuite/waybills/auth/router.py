@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from opsuite.core.db import Database
 from opsuite.core.throttle import client_address
 from opsuite.waybills.auth import service
 from opsuite.waybills.auth.schemas import LoginIn, LoginOut, LoginUser
-from opsuite.waybills.deps import CurrentActor, SettingsDep, get_database
+from opsuite.waybills.deps import CurrentActor, RuntimeDep
 from opsuite.waybills.users.schemas import UserOut
 
 router = APIRouter(tags=["auth"])
-
-# Not SessionDep: a login must not open the request's write transaction before it hashes the password.
-DatabaseDep = Annotated[Database, Depends(get_database)]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "login или password не переданы"},
@@ -27,17 +22,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/auth/login/", response_model=LoginOut, responses=_ERRORS, summary="Log in (web or mobile)")
-def login(body: LoginIn, request: Request, database: DatabaseDep, settings: SettingsDep) -> LoginOut:
+def login(body: LoginIn, request: Request, runtime: RuntimeDep) -> LoginOut:
     """Exchange login and password for an access token."""
+    # The database, not SessionDep: a login must not open the request's write transaction before it hashes.
     token, user = service.login(
-        database,
+        runtime.database,
         login=body.login,
         password=body.password,
         client=body.client,
         address=client_address(request),
-        key=request.app.state.signing_key,
-        lifetime=timedelta(minutes=settings.access_token_minutes),
-        throttle=request.app.state.login_throttle,
+        key=runtime.settings.signing_key,
+        lifetime=runtime.token_lifetime,
+        throttle=runtime.login_throttle,
     )
     return LoginOut(access=token, user=LoginUser.model_validate(user))
 

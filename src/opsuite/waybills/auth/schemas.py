@@ -1,4 +1,4 @@
-"""Wire shapes of login and the current user."""
+"""Schemas of login and the current user."""
 
 from __future__ import annotations
 

@@ -4,11 +4,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from opsuite.core.fields import Id
+from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.deps import SessionDep, require
-from opsuite.waybills.fields import Id
+from opsuite.waybills.deps import Require
 from opsuite.waybills.fleet import service
 from opsuite.waybills.fleet.schemas import (
+    ByCar,
+    CarFilters,
     FireTruckIn,
     FireTruckNormIn,
     FireTruckNormOut,
@@ -21,33 +24,27 @@ from opsuite.waybills.fleet.schemas import (
     StateOut,
 )
 from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
-from opsuite.waybills.viewsets import Flags, Resource, bind, register
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
-
-_CRUD = {"get": "get_{}", "create": "create_{}", "update": "update_{}", "delete": "delete_{}"}
-
-
-def _names(noun: str) -> dict[str, str]:
-    return {action: template.format(noun) for action, template in _CRUD.items()}
 
 
 async def _car_filters(
     include_odometer: Annotated[bool, Query(description="Add each car's odometer/fuel history")] = False,
-) -> dict[str, Any]:
-    return {"include_odometer": include_odometer}
+) -> CarFilters:
+    return CarFilters(include_odometer=include_odometer)
 
 
-async def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> dict[str, Any]:
-    return {"car": car}
+async def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> ByCar:
+    return ByCar(car=car)
 
 
 def _add_kind(
     kind: VehicleKind, car_in: Any, car_out: Any, norm_in: Any, norm_out: Any, examples: dict[str, Any]
 ) -> None:
     tag = kind.title
-    view_cars = require(f"view_{kind.car_flags}")
-    view_norms = require(f"view_{kind.norm_flags}")
+    view_cars = Require(kind.car_flags.view)
+    view_norms = Require(kind.norm_flags.view)
 
     @router.get(
         f"/{kind.slug}-norms/for-date/",
@@ -81,48 +78,36 @@ def _add_kind(
         """The state a new trip of the car would start from."""
         return StateOut.model_validate(service.last_state(session, kind=kind, car=car))
 
-    register(
-        router,
-        Resource(
-            prefix=kind.cars_slug,
-            tag=tag,
-            read=car_out,
-            write=car_in,
-            service=bind(service, _names("car"), kind=kind),
-            flags=Flags.of(kind.car_flags),
-            list_rows=lambda session, **query: service.list_cars(session, kind=kind, **query),
-            examples=examples["car"],
-        ),
-        _car_filters,
+    cars = Actions.of_kind(
+        kind, service.list_cars, service.get_car, service.create_car, service.update_car, service.delete_car
     )
-    register(
-        router,
-        Resource(
-            prefix=f"{kind.slug}-norms",
-            tag=tag,
-            read=norm_out,
-            write=norm_in,
-            service=bind(service, _names("norm"), kind=kind),
-            flags=Flags.of(kind.norm_flags),
-            list_rows=lambda session, **query: service.list_norms(session, kind=kind, **query),
-            examples=examples["norm"],
-        ),
-        _by_car,
+    norms = Actions.of_kind(
+        kind,
+        service.list_norms,
+        service.get_norm,
+        service.create_norm,
+        service.update_norm,
+        service.delete_norm,
     )
-    register(
-        router,
-        Resource(
-            prefix=f"{kind.slug}-odometer-fuel",
-            tag=tag,
-            read=StateOut,
-            write=StateIn,
-            service=bind(service, _names("state"), kind=kind),
-            flags=Flags.of(kind.car_flags),  # the original gates states by the car flags
-            list_rows=lambda session, **query: service.list_states(session, kind=kind, **query),
-            examples=examples["state"],
-        ),
-        _by_car,
-    )
+    states = Actions.of_kind(
+        kind, service.list_states, service.get_state, service.create_state, service.update_state,
+        service.delete_state,
+    )  # fmt: skip
+    cars_resource = Resource(
+        prefix=kind.cars_slug, tag=tag, read=car_out, write=car_in, actions=cars, flags=kind.car_flags,
+        filters=_car_filters, examples=examples["car"],
+    )  # fmt: skip
+    norms_resource = Resource(
+        prefix=f"{kind.slug}-norms", tag=tag, read=norm_out, write=norm_in, actions=norms,
+        flags=kind.norm_flags, filters=_by_car, examples=examples["norm"],
+    )  # fmt: skip
+    # The original gates states by the car flags.
+    states_resource = Resource(
+        prefix=f"{kind.slug}-odometer-fuel", tag=tag, read=StateOut, write=StateIn, actions=states,
+        flags=kind.car_flags, filters=_by_car, examples=examples["state"],
+    )  # fmt: skip
+    for resource in (cars_resource, norms_resource, states_resource):
+        register(router, resource)
 
 
 _add_kind(

@@ -1,12 +1,28 @@
-"""Wire shapes of cars, fire trucks, norms and odometer/fuel states."""
+"""Schemas of cars, fire trucks, norms and odometer/fuel states."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from pydantic import Field
 
-from opsuite.waybills.fields import Decimal3, Id, In, Out, Season, amount, count, text
+from opsuite.core.fields import Id
+from opsuite.waybills.fields import Decimal3, In, Out, Season, amount, count, text
+
+
+@dataclass(frozen=True)
+class CarFilters:
+    """The query of a car list."""
+
+    include_odometer: bool = False
+
+
+@dataclass(frozen=True)
+class ByCar:
+    """The query of a norm or state list: one car's, or all."""
+
+    car: int | None = None
 
 
 class StateOut(Out):
@@ -112,3 +128,6 @@ class FireTruckNormOut(Out):
     km_norm: Decimal3
     date: dt.date
     deleted_at: dt.datetime | None
+
+
+NormIn = PassengerCarNormIn | FireTruckNormIn

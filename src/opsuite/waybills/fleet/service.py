@@ -9,21 +9,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from opsuite.core.fields import MAX_ID
 from opsuite.waybills import messages
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.crud import apply, check_unique, get_live, live_reference, soft_delete
-from opsuite.waybills.errors import BadRequest, FieldErrors, NotFound
-from opsuite.waybills.fields import MAX_ID
+from opsuite.waybills.crud import (
+    apply,
+    check_unique,
+    get_live,
+    list_live,
+    live_reference,
+    soft_delete,
+    take_reference,
+)
+from opsuite.waybills.errors import BadRequest, FieldErrors, InvalidChange, NotFound
+from opsuite.waybills.fleet.schemas import ByCar, CarFilters, NormIn, PassengerCarIn, StateIn
 from opsuite.waybills.fuel import chain
 from opsuite.waybills.kinds import VehicleKind
 
 # Cars ---------------------------------------------------------------------------------------------
 
 
-def list_cars(session: Session, *, kind: VehicleKind, include_odometer: bool = False) -> list[Any]:
+def list_cars(session: Session, *, kind: VehicleKind, filters: CarFilters) -> list[Any]:
     """Live cars of a kind by id, with their state history when asked (one query, not one per car)."""
     cars = list(session.scalars(select(kind.car).where(kind.car.deleted_at.is_(None)).order_by(kind.car.id)))
-    if include_odometer:
+    if filters.include_odometer:
         S = kind.state
         history: dict[int, list[Any]] = defaultdict(list)
         for state in session.scalars(select(S).where(S.deleted_at.is_(None)).order_by(S.date, S.id)):
@@ -33,60 +42,61 @@ def list_cars(session: Session, *, kind: VehicleKind, include_odometer: bool = F
     return cars
 
 
-def get_car(session: Session, row_id: int, *, kind: VehicleKind) -> Any:
+def get_car(session: Session, *, kind: VehicleKind, row_id: int) -> Any:
     """One live car."""
     return get_live(session, kind.car, row_id)
 
 
 def create_car(
-    session: Session, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
+    session: Session, *, kind: VehicleKind, body: PassengerCarIn, actor: Actor | None = None
 ) -> Any:
     """Create a car whose number no live car has."""
-    check_unique(session, kind.car, {"number": data["number"]}, None)
-    car = kind.car(**data)
+    check_unique(session, kind.car, {"number": body.number}, None)
+    car = kind.car(**body.model_dump())
     session.add(car)
     session.flush()
     return car
 
 
 def update_car(
-    session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
+    session: Session,
+    *,
+    kind: VehicleKind,
+    row_id: int,
+    body: PassengerCarIn,
+    partial: bool = False,
+    actor: Actor | None = None,
 ) -> Any:
     """Change a car's description."""
-    car = get_car(session, row_id, kind=kind)
+    car = get_car(session, kind=kind, row_id=row_id)
+    data = body.model_dump(exclude_unset=partial)
     check_unique(session, kind.car, {"number": data.get("number")}, car.id)
     apply(car, data)
     session.flush()
     return car
 
 
-def delete_car(session: Session, row_id: int, actor: Actor | None = None, *, kind: VehicleKind) -> None:
+def delete_car(session: Session, *, kind: VehicleKind, row_id: int, actor: Actor | None = None) -> None:
     """Soft-delete a car; its number may be reused, its history stays."""
-    soft_delete(get_car(session, row_id, kind=kind))
+    soft_delete(get_car(session, kind=kind, row_id=row_id))
 
 
 # Norms --------------------------------------------------------------------------------------------
 
 
-def list_norms(session: Session, *, kind: VehicleKind, car: int | None = None) -> list[Any]:
+def list_norms(session: Session, *, kind: VehicleKind, filters: ByCar) -> list[Any]:
     """Live norms of a kind by id, optionally of one car."""
-    N = kind.norm
-    query = select(N).where(N.deleted_at.is_(None)).order_by(N.id)
-    if car is not None:
-        query = query.where(N.car_id == car)
-    return list(session.scalars(query))
+    return list_live(session, kind.norm, car_id=filters.car)
 
 
-def get_norm(session: Session, row_id: int, *, kind: VehicleKind) -> Any:
+def get_norm(session: Session, *, kind: VehicleKind, row_id: int) -> Any:
     """One live norm."""
     return get_live(session, kind.norm, row_id)
 
 
-def create_norm(
-    session: Session, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
-) -> Any:
+def create_norm(session: Session, *, kind: VehicleKind, body: NormIn, actor: Actor | None = None) -> Any:
     """Create a norm and recompute the records of that car from its date on."""
-    values = _norm_values(session, data, kind)
+    values = _norm_values(session, body.model_dump(), kind)
     values.setdefault("date", dt.date.today())
     chain.lock_cars(session, kind, [values["car_id"]])
     norm = kind.norm(**values)
@@ -96,21 +106,27 @@ def create_norm(
 
 
 def update_norm(
-    session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
+    session: Session,
+    *,
+    kind: VehicleKind,
+    row_id: int,
+    body: NormIn,
+    partial: bool = False,
+    actor: Actor | None = None,
 ) -> Any:
     """Change a norm and recompute the chains it touched before and after the change."""
-    norm = get_norm(session, row_id, kind=kind)
+    norm = get_norm(session, kind=kind, row_id=row_id)
     before = (norm.car_id, norm.date)
-    values = _norm_values(session, data, kind)
+    values = _norm_values(session, body.model_dump(exclude_unset=partial), kind)
     chain.lock_cars(session, kind, [norm.car_id, values.get("car_id", norm.car_id)])
     apply(norm, {k: v for k, v in values.items() if v is not None})
     _recompute_moves(session, kind, before, (norm.car_id, norm.date))
     return norm
 
 
-def delete_norm(session: Session, row_id: int, actor: Actor | None = None, *, kind: VehicleKind) -> None:
+def delete_norm(session: Session, *, kind: VehicleKind, row_id: int, actor: Actor | None = None) -> None:
     """Soft-delete a norm; refused if a record would be left without one."""
-    norm = get_norm(session, row_id, kind=kind)
+    norm = get_norm(session, kind=kind, row_id=row_id)
     chain.lock_cars(session, kind, [norm.car_id])
     soft_delete(norm)
     chain.recompute(session, kind, norm.car_id, chain.day_start(norm.date))
@@ -138,25 +154,19 @@ def norm_for_date(
 
 def _norm_values(session: Session, data: dict[str, Any], kind: VehicleKind) -> dict[str, Any]:
     values = dict(data)
-    if "car" in values:
-        live_reference(session, kind.car, values["car"], "car")
-        values["car_id"] = values.pop("car")
+    take_reference(session, values, kind.car, "car")
     return values
 
 
 # States entered by hand ---------------------------------------------------------------------------
 
 
-def list_states(session: Session, *, kind: VehicleKind, car: int | None = None) -> list[Any]:
+def list_states(session: Session, *, kind: VehicleKind, filters: ByCar) -> list[Any]:
     """Live states of a kind by id (hand-entered and written by records), optionally of one car."""
-    S = kind.state
-    query = select(S).where(S.deleted_at.is_(None)).order_by(S.id)
-    if car is not None:
-        query = query.where(S.car_id == car)
-    return list(session.scalars(query))
+    return list_live(session, kind.state, car_id=filters.car)
 
 
-def get_state(session: Session, row_id: int, *, kind: VehicleKind) -> Any:
+def get_state(session: Session, *, kind: VehicleKind, row_id: int) -> Any:
     """One live state."""
     return get_live(session, kind.state, row_id)
 
@@ -171,11 +181,9 @@ def last_state(session: Session, *, kind: VehicleKind, car: str | None) -> Any:
     return state
 
 
-def create_state(
-    session: Session, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
-) -> Any:
+def create_state(session: Session, *, kind: VehicleKind, body: StateIn, actor: Actor | None = None) -> Any:
     """Enter a car's odometer and fuel; the records after it are recomputed from it."""
-    values = _state_values(session, data, kind, None)
+    values = _state_values(session, body.model_dump(), kind, None)
     chain.lock_cars(session, kind, [values["car_id"]])
     state = kind.state(**values)
     session.add(state)
@@ -185,19 +193,25 @@ def create_state(
 
 
 def update_state(
-    session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
+    session: Session,
+    *,
+    kind: VehicleKind,
+    row_id: int,
+    body: StateIn,
+    partial: bool = False,
+    actor: Actor | None = None,
 ) -> Any:
     """Correct a hand-entered state and recompute what follows its old and new positions."""
     state = _own_state(session, row_id, kind)
     before = (state.car_id, state.date, state.id)
-    values = _state_values(session, data, kind, state)
+    values = _state_values(session, body.model_dump(exclude_unset=partial), kind, state)
     chain.lock_cars(session, kind, [state.car_id, values["car_id"]])
     apply(state, values)
     _recompute_moves(session, kind, before[:2], (state.car_id, state.date))
     return state
 
 
-def delete_state(session: Session, row_id: int, actor: Actor | None = None, *, kind: VehicleKind) -> None:
+def delete_state(session: Session, *, kind: VehicleKind, row_id: int, actor: Actor | None = None) -> None:
     """Soft-delete a hand-entered state; refused if the records after it would become invalid."""
     state = _own_state(session, row_id, kind)
     chain.lock_cars(session, kind, [state.car_id])
@@ -206,9 +220,9 @@ def delete_state(session: Session, row_id: int, actor: Actor | None = None, *, k
 
 
 def _own_state(session: Session, row_id: int, kind: VehicleKind) -> Any:
-    state = get_state(session, row_id, kind=kind)
+    state = get_state(session, kind=kind, row_id=row_id)
     if state.record_id is not None:
-        raise FieldErrors({"non_field_errors": [messages.STATE_OF_RECORD]})
+        raise InvalidChange(messages.STATE_OF_RECORD)
     return state
 
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from opsuite.core import xlsx
+from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.deps import SessionDep, require
-from opsuite.waybills.kinds import KINDS, VehicleKind
+from opsuite.waybills.deps import Require
 from opsuite.waybills.reports import schemas, service
 from opsuite.waybills.reports.schemas import DriverReportRow
 
@@ -31,7 +31,9 @@ DateFrom = Annotated[str | None, _param("Первая дата, YYYY-MM-DD, вк
 DateTo = Annotated[str | None, _param("Последняя дата, YYYY-MM-DD, включительно", "2024-09-30", "to")]
 
 
-def _add_export(kind: VehicleKind) -> None:
+def _add_export(report: service.KindReport) -> None:
+    kind = report.kind
+
     @router.get(
         f"/{kind.slug}-waybills/export-excel/",
         tags=[kind.title],
@@ -41,20 +43,20 @@ def _add_export(kind: VehicleKind) -> None:
     )
     def export_excel(
         session: SessionDep,
-        _: Annotated[Actor, Depends(require(f"can_download_{kind.waybill_flags}"))],
+        _: Annotated[Actor, Depends(Require(kind.download_flag))],
         car: Car = None,
         date_from: DateFrom = None,
         date_to: DateTo = None,
     ) -> Response:
         """Live waybills of the car dated within [from, to] with their records, one totals row per waybill."""
         stream, filename = service.export_waybills(
-            session, kind=kind, car=car, date_from=date_from, date_to=date_to
+            session, report=report, car=car, date_from=date_from, date_to=date_to
         )
         return xlsx.response(stream, filename)
 
 
-for _kind in KINDS:
-    _add_export(_kind)
+for _report in service.REPORTS:
+    _add_export(_report)
 
 
 @router.get(
@@ -66,7 +68,7 @@ for _kind in KINDS:
 )
 def drivers_report(
     session: SessionDep,
-    _: Annotated[Actor, Depends(require("view_drivers_reports"))],
+    _: Annotated[Actor, Depends(Require("view_drivers_reports"))],
     driver: Driver = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -84,7 +86,7 @@ def drivers_report(
 )
 def drivers_report_excel(
     session: SessionDep,
-    _: Annotated[Actor, Depends(require("can_download_drivers_reports"))],
+    _: Annotated[Actor, Depends(Require("can_download_drivers_reports"))],
     driver: Driver = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,

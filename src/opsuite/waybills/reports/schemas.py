@@ -54,8 +54,20 @@ _BALANCE = (
     _fuel("Перерасход, л", None, "overrun"),
 )
 
-EXPORT_COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
-    "passenger_car": (
+
+@dataclass(frozen=True)
+class ExportLayout:
+    """The xlsx of one kind's waybills: sheet name, title row and columns."""
+
+    sheet_name: str
+    title: str
+    columns: tuple[ExportColumn, ...]
+
+
+PASSENGER_EXPORT = ExportLayout(
+    sheet_name="Путевые листы",
+    title="Путевые листы легкового автомобиля",
+    columns=(
         *_WAYBILL,
         ExportColumn(Column("Цель поездки", width=32), "target", "total_label"),
         *_TIMES,
@@ -67,7 +79,11 @@ EXPORT_COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
         _fuel("Расход по норме за городом, л", "fuel_used_area"),
         *_BALANCE,
     ),
-    "fire_truck": (
+)
+FIRE_TRUCK_EXPORT = ExportLayout(
+    sheet_name="Карточки",
+    title="Эксплуатационные карточки пожарного автомобиля",
+    columns=(
         *_WAYBILL,
         ExportColumn(Column("Маршрут", width=24), "driving_route", "total_label"),
         ExportColumn(Column("Цель выезда", width=32), "target"),
@@ -81,14 +97,8 @@ EXPORT_COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
         _fuel("Расход без насоса, л", "fuel_used_without_pump"),
         *_BALANCE,
     ),
-}
-EXPORT_TITLES = {
-    "passenger_car": "Путевые листы легкового автомобиля",
-    "fire_truck": "Эксплуатационные карточки пожарного автомобиля",
-}
-SHEET_NAMES = {"passenger_car": "Путевые листы", "fire_truck": "Карточки", "drivers": "Отчёт по водителям"}
-
-CAR_TYPES = {"passenger_car": "passenger", "fire_truck": "fire_truck"}
+)
+DRIVERS_SHEET_NAME = "Отчёт по водителям"
 CAR_TYPE_LABELS = {"passenger": "Легковой", "fire_truck": "Пожарный"}
 DRIVERS_TITLE = "Отчёт по водителям"
 DRIVERS_COLUMNS = (

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any, NamedTuple
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from opsuite.core import xlsx
+from opsuite.core.fields import MAX_ID
 from opsuite.waybills import messages
 from opsuite.waybills.errors import BadRequest, NotFound
-from opsuite.waybills.fields import MAX_ID
-from opsuite.waybills.kinds import KINDS, VehicleKind
+from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
 from opsuite.waybills.reports import schemas
 from opsuite.waybills.reports.schemas import DriverReportRow
+from opsuite.waybills.sheets.models import FireTruckRecord, PassengerCarRecord
 from opsuite.waybills.users.models import User
 
 CHUNK_ROWS = 500
@@ -35,7 +36,7 @@ _AGGREGATES = (
 
 
 def parse_day(value: str) -> dt.date:
-    """A strict YYYY-MM-DD date, or 400."""
+    """A strict YYYY-MM-DD date, or BadRequest."""
     try:
         if _DAY.fullmatch(value):
             return dt.date.fromisoformat(value)
@@ -45,7 +46,7 @@ def parse_day(value: str) -> dt.date:
 
 
 def parse_id(value: str, message: str) -> int:
-    """A row id within the integer column's range, or 400 with `message`."""
+    """A row id within the integer column's range, or BadRequest with `message`."""
     # ASCII digits only: int() would also take "1_000", " 7" or other scripts' digits.
     if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
         raise BadRequest(message)
@@ -73,14 +74,49 @@ def _full_name(surname: str, name: str, last_name: str) -> str:
 # A car's waybills ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class KindReport:
+    """How one kind of vehicle appears in the reports."""
+
+    kind: VehicleKind
+    layout: schemas.ExportLayout
+    has_type: bool  # the export's header names the vehicle's type
+    car_type: str  # the drivers report's `car_type`
+    car_type_label: str
+    route: ColumnElement[str]  # the drivers report's route-or-target of a record
+    distance: ColumnElement[int]  # the drivers report's distance of a record
+
+
+PASSENGER_REPORT = KindReport(
+    kind=PASSENGER,
+    layout=schemas.PASSENGER_EXPORT,
+    has_type=False,
+    car_type="passenger",
+    car_type_label="Легковой",
+    route=PassengerCarRecord.target.expression,
+    distance=PassengerCarRecord.distance_total_km.expression,
+)
+FIRE_TRUCK_REPORT = KindReport(
+    kind=FIRE_TRUCK,
+    layout=schemas.FIRE_TRUCK_EXPORT,
+    has_type=True,
+    car_type="fire_truck",
+    car_type_label="Пожарный",
+    route=func.coalesce(func.nullif(FireTruckRecord.driving_route, ""), FireTruckRecord.target),
+    distance=FireTruckRecord.distance_km.expression,
+)
+REPORTS = (PASSENGER_REPORT, FIRE_TRUCK_REPORT)
+
+
 def export_waybills(
-    session: Session, *, kind: VehicleKind, car: str | None, date_from: str | None, date_to: str | None
+    session: Session, *, report: KindReport, car: str | None, date_from: str | None, date_to: str | None
 ) -> tuple[IO[bytes], str]:
     """An xlsx of a car's live waybills dated within [from, to], with their live records and totals."""
     if not car or not date_from or not date_to:
         raise BadRequest(messages.EXPORT_PARAMS)
     first, last = parse_day(date_from), parse_day(date_to)
     car_id = parse_id(car, messages.BAD_CAR)
+    kind = report.kind
     W = kind.waybill
     where = (W.car_id == car_id, W.deleted_at.is_(None), W.date >= first, W.date <= last)
     if session.scalar(select(W.id).where(*where).limit(1)) is None:
@@ -88,28 +124,26 @@ def export_waybills(
     # The car itself may be soft-deleted: its live waybills are still history worth exporting.
     vehicle: Any = session.get(kind.car, car_id)
     header = [("Гос. номер", vehicle.number), ("Марка", vehicle.brand), ("Модель", vehicle.model)]
-    if kind.name == "fire_truck":
+    if report.has_type:
         header.append(("Тип", vehicle.type))
     header.append(("Период", period_text(first, last)))
 
     def fill(workbook: Any) -> None:
-        sheet = xlsx.Sheet(workbook, schemas.SHEET_NAMES[kind.name])
-        sheet.write([schemas.EXPORT_TITLES[kind.name]], bold=True)
+        sheet = xlsx.Sheet(workbook, report.layout.sheet_name)
+        sheet.write([report.layout.title], bold=True)
         for label, value in header:
             sheet.write([label, value])
         sheet.skip()
-        _write_waybills(sheet, kind, _waybill_rows(session, kind, where))
+        _write_waybills(sheet, report.layout.columns, _waybill_rows(session, report, where))
 
     filename = f"{kind.slug}-waybills_{vehicle.number}_{first}_{last}.xlsx"
     return xlsx.build(fill), filename
 
 
-def _waybill_rows(session: Session, kind: VehicleKind, where: tuple[Any, ...]) -> Iterator[Any]:
+def _waybill_rows(session: Session, report: KindReport, where: tuple[Any, ...]) -> Iterator[Any]:
     """Each waybill's live records in order; a waybill without records yields one row with no record."""
-    W, R = kind.waybill, kind.record
-    record_keys = [
-        c.record for c in schemas.EXPORT_COLUMNS[kind.name] if c.record and c.record not in _WAYBILL_KEYS
-    ]
+    W, R = report.kind.waybill, report.kind.record
+    record_keys = [c.record for c in report.layout.columns if c.record and c.record not in _WAYBILL_KEYS]
     query = (
         select(
             W.id.label("waybill_id"), W.number, W.date, User.surname, User.name, User.last_name,
@@ -129,9 +163,10 @@ def _waybill_rows(session: Session, kind: VehicleKind, where: tuple[Any, ...]) -
         result.close()
 
 
-def _write_waybills(sheet: xlsx.Sheet, kind: VehicleKind, rows: Iterator[Any]) -> None:
+def _write_waybills(
+    sheet: xlsx.Sheet, columns: tuple[schemas.ExportColumn, ...], rows: Iterator[Any]
+) -> None:
     """Record rows, each waybill closed by a bold row of its aggregates."""
-    columns = schemas.EXPORT_COLUMNS[kind.name]
     styles = [c.column.style for c in columns]
     sheet.columns([c.column for c in columns])
     pending: dict[str, Any] | None = None  # the previous waybill, whose totals row is still due
@@ -174,6 +209,7 @@ class Trip(NamedTuple):
     distance: int
     fuel_used_fact: Decimal
     fuel_used_normal: Decimal
+    car_type_label: str
 
     @property
     def driver(self) -> str:
@@ -221,7 +257,7 @@ def drivers_report_excel(
         who = user.full_name if user is not None else str(filters.driver)
 
     def fill(workbook: Any) -> None:
-        sheet = xlsx.Sheet(workbook, schemas.SHEET_NAMES["drivers"])
+        sheet = xlsx.Sheet(workbook, schemas.DRIVERS_SHEET_NAME)
         sheet.write([schemas.DRIVERS_TITLE], bold=True)
         sheet.write(["Водитель", who])
         sheet.write(["Период", period_text(filters.first, filters.last)])
@@ -230,10 +266,9 @@ def drivers_report_excel(
         styles = [column.style for column in schemas.DRIVERS_COLUMNS]
         distance, fact, normal = 0, Decimal(0), Decimal(0)
         for trip in trips(session, filters):
-            label = schemas.CAR_TYPE_LABELS[trip.car_type]
             sheet.write(
-                [trip.date, trip.driver, label, trip.car_number, trip.route_or_target, trip.distance,
-                 trip.fuel_used_fact, trip.fuel_used_normal],
+                [trip.date, trip.driver, trip.car_type_label, trip.car_number, trip.route_or_target,
+                 trip.distance, trip.fuel_used_fact, trip.fuel_used_normal],
                 styles,
             )  # fmt: skip
             distance += trip.distance
@@ -248,18 +283,13 @@ def drivers_report_excel(
 
 def trips(session: Session, filters: DriverFilters) -> Iterator[Trip]:
     """Both kinds' trips merged in report order, each kind streamed in chunks."""
-    streams = [_kind_trips(session, kind, index, filters) for index, kind in enumerate(KINDS)]
+    streams = [_kind_trips(session, report, index, filters) for index, report in enumerate(REPORTS)]
     return heapq.merge(*streams)
 
 
-def _kind_trips(session: Session, kind: VehicleKind, index: int, filters: DriverFilters) -> Iterator[Trip]:
-    W, C = kind.waybill, kind.car
-    R: Any = kind.record
-    if kind.name == "fire_truck":
-        route = func.coalesce(func.nullif(R.driving_route, ""), R.target)
-        distance = R.distance_km
-    else:
-        route, distance = R.target, R.distance_total_km
+def _kind_trips(session: Session, report: KindReport, index: int, filters: DriverFilters) -> Iterator[Trip]:
+    W, C, R = report.kind.waybill, report.kind.car, report.kind.record
+    route, distance = report.route, report.distance
     names: list[Any] = [User.surname, User.name, User.last_name]
     if session.get_bind().dialect.name == "postgresql":
         # Byte order of UTF-8 is code-point order: the order Python's merge compares names in.
@@ -280,12 +310,24 @@ def _kind_trips(session: Session, kind: VehicleKind, index: int, filters: Driver
         query = query.where(W.date >= filters.first)
     if filters.last is not None:
         query = query.where(W.date <= filters.last)
-    car_type = schemas.CAR_TYPES[kind.name]
+    car_type, label = report.car_type, report.car_type_label
     result = session.execute(query)
     try:
         for day, surname, name, last_name, record_id, number, target, km, fact, normal in result:
             yield Trip(
-                day, surname, name, last_name, record_id, index, car_type, number, target, km, fact, normal
+                day,
+                surname,
+                name,
+                last_name,
+                record_id,
+                index,
+                car_type,
+                number,
+                target,
+                km,
+                fact,
+                normal,
+                label,
             )
     finally:
         result.close()

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The flag each action on a resource needs."""
+
+    view: str
+    create: str
+    update: str
+    delete: str
+
+
 FLAGS: tuple[str, ...] = (
     "can_use_mobile_booking",
     "can_create_users", "can_delete_users", "can_update_users", "view_users", "view_drivers",

@@ -37,7 +37,7 @@ def _managing() -> Select[int]:
 
 @contextmanager
 def keeping_a_role_manager(session: Session) -> Iterator[None]:
-    """Run a change to roles or flags; refuse it (400) if it leaves no role able to manage roles.
+    """Run a change to roles or flags; refuse it (BusinessError) if it leaves no role able to manage roles.
 
     The managing rows are locked first (PostgreSQL), so two concurrent changes that would each leave the
     other's role as the last manager run one after the other and the second sees the first's result.

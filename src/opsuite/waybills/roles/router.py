@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from opsuite.waybills.deps import CurrentActor, SessionDep
-from opsuite.waybills.fields import Id
+from opsuite.core.fields import Id
+from opsuite.core.web.deps import SessionDep
+from opsuite.waybills.deps import CurrentActor
 from opsuite.waybills.roles import service
-from opsuite.waybills.roles.flags import FLAGS
-from opsuite.waybills.roles.schemas import PermissionIn, PermissionOut, RoleIn, RoleOut
-from opsuite.waybills.viewsets import Flags, Resource, register
+from opsuite.waybills.roles.flags import FLAGS, Flags
+from opsuite.waybills.roles.schemas import ByRole, NoFilters, PermissionIn, PermissionOut, RoleIn, RoleOut
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
 
@@ -25,14 +25,12 @@ def current_permissions(session: SessionDep, actor: CurrentActor) -> Any:
     return PermissionOut.model_validate(service.current_permission(session, actor))
 
 
-async def _no_filters() -> dict[str, Any]:
-    return {}
+async def _no_filters() -> NoFilters:
+    return NoFilters()
 
 
-async def _permission_filters(
-    role: Annotated[Id | None, Query(description="Role id")] = None,
-) -> dict[str, Any]:
-    return {"role": role}
+async def _by_role(role: Annotated[Id | None, Query(description="Role id")] = None) -> ByRole:
+    return ByRole(role=role)
 
 
 register(
@@ -42,17 +40,17 @@ register(
         tag="roles",
         read=RoleOut,
         write=RoleIn,
-        service=SimpleNamespace(
-            get=service.get_role,
-            create=service.create_role,
-            update=service.update_role,
-            delete=service.delete_role,
+        actions=Actions(
+            service.list_roles,
+            service.get_role,
+            service.create_role,
+            service.update_role,
+            service.delete_role,
         ),
         flags=Flags("view_roles", "can_create_roles", "can_update_roles", "can_delete_roles"),
-        list_rows=lambda session: service.list_roles(session),
+        filters=_no_filters,
         examples={"name": "Механик"},
     ),
-    _no_filters,
 )
 register(
     router,
@@ -61,11 +59,12 @@ register(
         tag="permissions",
         read=PermissionOut,
         write=PermissionIn,
-        service=SimpleNamespace(
-            get=service.get_permission,
-            create=service.create_permission,
-            update=service.update_permission,
-            delete=service.delete_permission,
+        actions=Actions(
+            service.list_permissions,
+            service.get_permission,
+            service.create_permission,
+            service.update_permission,
+            service.delete_permission,
         ),
         flags=Flags(
             "view_permissisons",
@@ -73,7 +72,7 @@ register(
             "can_update_permissisons",
             "can_delete_permissisons",
         ),
-        list_rows=service.list_permissions,
+        filters=_by_role,
         examples={
             "role": 2,
             **dict.fromkeys(FLAGS, False),
@@ -82,5 +81,4 @@ register(
             "view_passenger_cars_waybills": True,
         },
     ),
-    _permission_filters,
 )

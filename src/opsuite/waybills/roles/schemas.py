@@ -1,14 +1,28 @@
-"""Wire shapes of roles and permissions."""
+"""Schemas of roles and permissions."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field, create_model
 
-from opsuite.waybills.fields import Id, In, Out, text
+from opsuite.core.fields import Id
+from opsuite.waybills.fields import In, Out, text
 from opsuite.waybills.roles.flags import FLAGS
+
+
+@dataclass(frozen=True)
+class NoFilters:
+    """The query of a list that takes no filters."""
+
+
+@dataclass(frozen=True)
+class ByRole:
+    """The query of a user or permission list: one role's, or all."""
+
+    role: int | None = None
 
 
 class RoleIn(In):

@@ -1,13 +1,13 @@
 """Waybills (filters: car, driver, date_from, date_to) and records (filter: the waybill), both kinds."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from opsuite.core.fields import Id
 from opsuite.waybills.auth.service import MOBILE, Actor
-from opsuite.waybills.fields import Id
 from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
 from opsuite.waybills.sheets import service
 from opsuite.waybills.sheets.schemas import (
@@ -15,10 +15,12 @@ from opsuite.waybills.sheets.schemas import (
     FireTruckRecordOut,
     PassengerCarRecordIn,
     PassengerCarRecordOut,
+    RecordFilters,
+    WaybillFilters,
     WaybillIn,
     WaybillOut,
 )
-from opsuite.waybills.viewsets import Flags, Resource, bind, register
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
 
@@ -28,23 +30,51 @@ async def _waybill_filters(
     driver: Annotated[Id | None, Query(description="Driver (user) id")] = None,
     date_from: Annotated[dt.date | None, Query(description="First date, inclusive")] = None,
     date_to: Annotated[dt.date | None, Query(description="Last date, inclusive")] = None,
-) -> dict[str, Any]:
-    return {"car": car, "driver": driver, "date_from": date_from, "date_to": date_to}
+) -> WaybillFilters:
+    return WaybillFilters(car=car, driver=driver, date_from=date_from, date_to=date_to)
+
+
+# The records' query parameter is named after the kind's waybill field, as in the original.
+WaybillId = Annotated[Id | None, Query(description="Waybill id")]
+
+
+async def _passenger_car_record_filters(passenger_car_waybill: WaybillId = None) -> RecordFilters:
+    return RecordFilters(waybill=passenger_car_waybill)
+
+
+async def _fire_truck_record_filters(fire_truck_waybill: WaybillId = None) -> RecordFilters:
+    return RecordFilters(waybill=fire_truck_waybill)
 
 
 def record_create_rule(kind: VehicleKind) -> Callable[[Actor], bool]:
     """Web tokens need the create-records flag; mobile tokens need `can_use_mobile_booking`."""
-    web_flag = f"can_create_{kind.waybill_flags}_records"
+    web_flag = kind.record_flags.create
     return lambda actor: actor.allows("can_use_mobile_booking" if actor.client == MOBILE else web_flag)
 
 
-def _add_kind(kind: VehicleKind, record_in: Any, record_out: Any, examples: dict[str, Any]) -> None:
-    async def record_filters(**query: Any) -> dict[str, Any]:
-        return {"waybill": query.get(kind.waybill_field)}
-
-    # FastAPI reads the query parameter's name from the signature, so it is declared per kind.
-    record_filters.__signature__ = _signature_with(kind.waybill_field)  # type: ignore[attr-defined]
-
+def _add_kind(
+    kind: VehicleKind,
+    record_in: Any,
+    record_out: Any,
+    record_filters: Callable[..., Awaitable[RecordFilters]],
+    examples: dict[str, Any],
+) -> None:
+    waybills = Actions.of_kind(
+        kind,
+        service.list_waybills,
+        service.get_waybill,
+        service.create_waybill,
+        service.update_waybill,
+        service.delete_waybill,
+    )
+    records = Actions.of_kind(
+        kind,
+        service.list_records,
+        service.get_record,
+        service.create_record,
+        service.update_record,
+        service.delete_record,
+    )
     register(
         router,
         Resource(
@@ -52,21 +82,11 @@ def _add_kind(kind: VehicleKind, record_in: Any, record_out: Any, examples: dict
             tag=kind.title,
             read=WaybillOut,
             write=WaybillIn,
-            service=bind(
-                service,
-                {
-                    "get": "get_waybill",
-                    "create": "create_waybill",
-                    "update": "update_waybill",
-                    "delete": "delete_waybill",
-                },
-                kind=kind,
-            ),
-            flags=Flags.of(kind.waybill_flags),
-            list_rows=lambda session, **query: service.list_waybills(session, kind=kind, **query),
+            actions=waybills,
+            flags=kind.waybill_flags,
+            filters=_waybill_filters,
             examples=examples["waybill"],
         ),
-        _waybill_filters,
     )
     register(
         router,
@@ -75,38 +95,12 @@ def _add_kind(kind: VehicleKind, record_in: Any, record_out: Any, examples: dict
             tag=kind.title,
             read=record_out,
             write=record_in,
-            service=bind(
-                service,
-                {
-                    "get": "get_record",
-                    "create": "create_record",
-                    "update": "update_record",
-                    "delete": "delete_record",
-                },
-                kind=kind,
-            ),
-            # Listing records is gated by the waybill view flag, as in the original.
-            flags=Flags.of(f"{kind.waybill_flags}_records", view=f"view_{kind.waybill_flags}"),
+            actions=records,
+            flags=kind.record_flags,
             create_rule=record_create_rule(kind),
-            list_rows=lambda session, **query: service.list_records(session, kind=kind, **query),
+            filters=record_filters,
             examples=examples["record"],
         ),
-        record_filters,
-    )
-
-
-def _signature_with(name: str) -> Any:
-    import inspect
-
-    return inspect.Signature(
-        [
-            inspect.Parameter(
-                name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=None,
-                annotation=Annotated[Id | None, Query(description="Waybill id")],
-            )
-        ]
     )
 
 
@@ -114,6 +108,7 @@ _add_kind(
     PASSENGER,
     PassengerCarRecordIn,
     PassengerCarRecordOut,
+    _passenger_car_record_filters,
     {
         "waybill": {
             "car": 1,
@@ -138,6 +133,7 @@ _add_kind(
     FIRE_TRUCK,
     FireTruckRecordIn,
     FireTruckRecordOut,
+    _fire_truck_record_filters,
     {
         "waybill": {
             "car": 2,

@@ -1,16 +1,35 @@
-"""Wire shapes of waybills and their records; aggregates and computed values are read-only."""
+"""Schemas of waybills and their records; aggregates and computed values are read-only."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
-from opsuite.waybills.fields import Decimal3, Id, In, Out, Season, TimeOut, amount, count, text
+from opsuite.core.fields import Id
+from opsuite.waybills.fields import Decimal3, In, Out, Season, TimeOut, amount, count, text
 
 FuelType = Literal["petrol", "diesel", "petrol92", "petrol95"]
+
+
+@dataclass(frozen=True)
+class WaybillFilters:
+    """The query of a waybill list: by car, driver and an inclusive date range."""
+
+    car: int | None = None
+    driver: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    """The query of a record list: one waybill's, or all."""
+
+    waybill: int | None = None
 
 
 class WaybillIn(In):
@@ -117,3 +136,6 @@ class FireTruckRecordOut(Out):
     fuel_used_normal: Decimal3
     fuel_on_return: Decimal3
     deleted_at: dt.datetime | None
+
+
+RecordIn = PassengerCarRecordIn | FireTruckRecordIn

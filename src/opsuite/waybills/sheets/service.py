@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from opsuite.core.clock import utcnow
 from opsuite.waybills import messages
 from opsuite.waybills.auth.service import MOBILE, Actor
-from opsuite.waybills.crud import apply, get_live, live_reference, soft_delete
-from opsuite.waybills.errors import FieldErrors, PermissionDenied
+from opsuite.waybills.crud import apply, get_live, live_reference, soft_delete, take_reference
+from opsuite.waybills.errors import InvalidChange, PermissionDenied
 from opsuite.waybills.fuel import chain
 from opsuite.waybills.kinds import VehicleKind
 from opsuite.waybills.sheets.models import Counter
+from opsuite.waybills.sheets.schemas import RecordFilters, RecordIn, WaybillFilters, WaybillIn
 from opsuite.waybills.users.models import User
 
 NUMBER_WIDTH = 6
@@ -25,39 +26,31 @@ MOBILE_OWN_WAYBILL = "Из мобильного приложения можно 
 # Waybills -----------------------------------------------------------------------------------------
 
 
-def list_waybills(
-    session: Session,
-    *,
-    kind: VehicleKind,
-    car: int | None = None,
-    driver: int | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> list[Any]:
+def list_waybills(session: Session, *, kind: VehicleKind, filters: WaybillFilters) -> list[Any]:
     """Live waybills by id, filtered by car, driver and an inclusive date range."""
     W = kind.waybill
     query = select(W).where(W.deleted_at.is_(None)).order_by(W.id)
-    if car is not None:
-        query = query.where(W.car_id == car)
-    if driver is not None:
-        query = query.where(W.driver_id == driver)
-    if date_from is not None:
-        query = query.where(W.date >= date_from)
-    if date_to is not None:
-        query = query.where(W.date <= date_to)
+    if filters.car is not None:
+        query = query.where(W.car_id == filters.car)
+    if filters.driver is not None:
+        query = query.where(W.driver_id == filters.driver)
+    if filters.date_from is not None:
+        query = query.where(W.date >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(W.date <= filters.date_to)
     return list(session.scalars(query))
 
 
-def get_waybill(session: Session, row_id: int, *, kind: VehicleKind) -> Any:
+def get_waybill(session: Session, *, kind: VehicleKind, row_id: int) -> Any:
     """One live waybill."""
     return get_live(session, kind.waybill, row_id)
 
 
 def create_waybill(
-    session: Session, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
+    session: Session, *, kind: VehicleKind, body: WaybillIn, actor: Actor | None = None
 ) -> Any:
     """Create a waybill with the next number; its aggregates start from the state in force at its date."""
-    values = _waybill_values(session, data, kind, None)
+    values = _waybill_values(session, body.model_dump(), kind)
     values.setdefault("date", dt.date.today())
     chain.lock_cars(session, kind, [values["car_id"]])
     _check_duplicate(session, kind, values, None)
@@ -70,14 +63,20 @@ def create_waybill(
 
 
 def update_waybill(
-    session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
+    session: Session,
+    *,
+    kind: VehicleKind,
+    row_id: int,
+    body: WaybillIn,
+    partial: bool = False,
+    actor: Actor | None = None,
 ) -> Any:
     """Change a waybill; a new date, car or season recomputes the chains it leaves and joins."""
-    waybill = get_waybill(session, row_id, kind=kind)
+    waybill = get_waybill(session, kind=kind, row_id=row_id)
     old_car, old_day = waybill.car_id, waybill.date
     values = {
         k: v
-        for k, v in _waybill_values(session, data, kind, waybill).items()
+        for k, v in _waybill_values(session, body.model_dump(exclude_unset=partial), kind).items()
         if v is not None or k == "fuel_type"
     }
     chain.lock_cars(session, kind, [old_car, values.get("car_id", old_car)])
@@ -96,9 +95,9 @@ def update_waybill(
     return waybill
 
 
-def delete_waybill(session: Session, row_id: int, actor: Actor | None = None, *, kind: VehicleKind) -> None:
+def delete_waybill(session: Session, *, kind: VehicleKind, row_id: int, actor: Actor | None = None) -> None:
     """Soft-delete a waybill with its records and their states; the trips after it are recomputed."""
-    waybill = get_waybill(session, row_id, kind=kind)
+    waybill = get_waybill(session, kind=kind, row_id=row_id)
     chain.lock_cars(session, kind, [waybill.car_id])
     R, S = kind.record, kind.state
     now = utcnow()
@@ -130,16 +129,10 @@ def next_number(session: Session, counter: str) -> str:
     return str(value).zfill(NUMBER_WIDTH)
 
 
-def _waybill_values(
-    session: Session, data: dict[str, Any], kind: VehicleKind, current: Any
-) -> dict[str, Any]:
+def _waybill_values(session: Session, data: dict[str, Any], kind: VehicleKind) -> dict[str, Any]:
     values = dict(data)
-    if "car" in values:
-        live_reference(session, kind.car, values["car"], "car")
-        values["car_id"] = values.pop("car")
-    if "driver" in values:
-        live_reference(session, User, values["driver"], "driver")
-        values["driver_id"] = values.pop("driver")
+    take_reference(session, values, kind.car, "car")
+    take_reference(session, values, User, "driver")
     if values.get("date") is None:
         values.pop("date", None)
     return values
@@ -166,13 +159,13 @@ def _check_duplicate(
         driver=driver.full_name if driver else values["driver_id"],
         date=values.get("date", dt.date.today()).strftime("%d.%m.%Y"),
     )
-    raise FieldErrors({"non_field_errors": [message]})
+    raise InvalidChange(message)
 
 
 # Records ------------------------------------------------------------------------------------------
 
 
-def list_records(session: Session, *, kind: VehicleKind, waybill: int | None = None) -> list[Any]:
+def list_records(session: Session, *, kind: VehicleKind, filters: RecordFilters) -> list[Any]:
     """Live records of live waybills by id, optionally of one waybill."""
     R, W = kind.record, kind.waybill
     query = (
@@ -181,21 +174,19 @@ def list_records(session: Session, *, kind: VehicleKind, waybill: int | None = N
         .where(R.deleted_at.is_(None), W.deleted_at.is_(None))
         .order_by(R.id)
     )
-    if waybill is not None:
-        query = query.where(R.waybill_id == waybill)
+    if filters.waybill is not None:
+        query = query.where(R.waybill_id == filters.waybill)
     return list(session.scalars(query))
 
 
-def get_record(session: Session, row_id: int, *, kind: VehicleKind) -> Any:
+def get_record(session: Session, *, kind: VehicleKind, row_id: int) -> Any:
     """One live record."""
     return get_live(session, kind.record, row_id)
 
 
-def create_record(
-    session: Session, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
-) -> Any:
+def create_record(session: Session, *, kind: VehicleKind, body: RecordIn, actor: Actor | None = None) -> Any:
     """Add a trip: it starts from the state in force before it, and everything after it is recomputed."""
-    values = dict(data)
+    values = body.model_dump()
     waybill = live_reference(session, kind.waybill, values.pop(kind.waybill_field), kind.waybill_field)
     check_mobile_driver(actor, waybill)
     chain.lock_cars(session, kind, [waybill.car_id])
@@ -208,12 +199,18 @@ def create_record(
 
 
 def update_record(
-    session: Session, row_id: int, data: dict[str, Any], actor: Actor | None = None, *, kind: VehicleKind
+    session: Session,
+    *,
+    kind: VehicleKind,
+    row_id: int,
+    body: RecordIn,
+    partial: bool = False,
+    actor: Actor | None = None,
 ) -> Any:
     """Change a trip (or move it to another waybill) and recompute from its old and new positions."""
-    record = get_record(session, row_id, kind=kind)
+    record = get_record(session, kind=kind, row_id=row_id)
     old = session.get_one(kind.waybill, record.waybill_id)
-    values = dict(data)
+    values = body.model_dump(exclude_unset=partial)
     new = old
     if kind.waybill_field in values:
         new = live_reference(session, kind.waybill, values.pop(kind.waybill_field), kind.waybill_field)
@@ -237,14 +234,14 @@ def update_record(
 
 
 def check_mobile_driver(actor: Actor | None, waybill: Any) -> None:
-    """403 unless a mobile caller is the waybill's driver: the app books trips on one's own waybills only."""
+    """PermissionDenied unless a mobile caller is the waybill's driver: the app books on own waybills only."""
     if actor is not None and actor.client == MOBILE and waybill.driver_id != actor.user.id:
         raise PermissionDenied(MOBILE_OWN_WAYBILL)
 
 
-def delete_record(session: Session, row_id: int, actor: Actor | None = None, *, kind: VehicleKind) -> None:
+def delete_record(session: Session, *, kind: VehicleKind, row_id: int, actor: Actor | None = None) -> None:
     """Soft-delete a trip with its state; the next trip starts from what this one started from."""
-    record = get_record(session, row_id, kind=kind)
+    record = get_record(session, kind=kind, row_id=row_id)
     waybill = session.get_one(kind.waybill, record.waybill_id)
     chain.lock_cars(session, kind, [waybill.car_id])
     S = kind.state

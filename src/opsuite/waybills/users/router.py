@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
+from opsuite.core.fields import Id
+from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.auth.service import Actor
-from opsuite.waybills.deps import SessionDep, require
-from opsuite.waybills.fields import Id
+from opsuite.waybills.deps import Require
+from opsuite.waybills.roles import schemas as roles_schemas
+from opsuite.waybills.roles.flags import Flags
 from opsuite.waybills.users import service
 from opsuite.waybills.users.schemas import UserIn, UserOut, UserReplace
-from opsuite.waybills.viewsets import Flags, Resource, register
+from opsuite.waybills.viewsets import Actions, Resource, register
 
 router = APIRouter()
 
@@ -20,13 +22,13 @@ router = APIRouter()
 @router.get(
     "/users/drivers/", response_model=list[UserOut], tags=["users"], summary="Users of the driver role"
 )
-def drivers(session: SessionDep, _: Annotated[Actor, Depends(require("view_drivers"))]) -> Any:
+def drivers(session: SessionDep, _: Annotated[Actor, Depends(Require("view_drivers"))]) -> Any:
     """Live users whose role is the driver role."""
     return [UserOut.model_validate(user) for user in service.list_drivers(session)]
 
 
-async def _user_filters(role: Annotated[Id | None, Query(description="Role id")] = None) -> dict[str, Any]:
-    return {"role": role}
+async def _by_role(role: Annotated[Id | None, Query(description="Role id")] = None) -> roles_schemas.ByRole:
+    return roles_schemas.ByRole(role=role)
 
 
 register(
@@ -37,14 +39,15 @@ register(
         read=UserOut,
         write=UserIn,
         full_update=UserReplace,
-        service=SimpleNamespace(
-            get=service.get_user,
-            create=service.create_user,
-            update=service.update_user,
-            delete=service.delete_user,
+        actions=Actions(
+            service.list_users,
+            service.get_user,
+            service.create_user,
+            service.update_user,
+            service.delete_user,
         ),
         flags=Flags("view_users", "can_create_users", "can_update_users", "can_delete_users"),
-        list_rows=service.list_users,
+        filters=_by_role,
         examples={
             "name": "Иван",
             "surname": "Иванов",
@@ -56,5 +59,4 @@ register(
             "role": 3,
         },
     ),
-    _user_filters,
 )

@@ -1,4 +1,4 @@
-"""Wire shapes of users; the password is write-only."""
+"""Schemas of users; the password is write-only."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from opsuite.core.fields import Id
 from opsuite.waybills import messages
-from opsuite.waybills.fields import Id, In, Out, text
+from opsuite.waybills.fields import In, Out, text
 
 PHONE_PATTERN = r"^\+7[0-9]{10}$"  # [0-9], not \d: \d takes any script's digits
 
