@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from opsuite.core.db import Database
 from opsuite.core.migrations import upgrade
 from opsuite.waybills.fleet import service as fleet_service
+from opsuite.waybills.fleet.schemas import PassengerCarIn, PassengerCarNormIn, StateIn
 from opsuite.waybills.kinds import PASSENGER
 from opsuite.waybills.users.admin import create_admin
 
@@ -60,18 +61,18 @@ def postgres_database(server_url: str) -> Iterator[str]:
 def passenger_car(session: Session, start: dt.date) -> int:
     """A passenger car with summer and winter norms and a start state, all from `start`; its id."""
     car = fleet_service.create_car(
-        session, {"number": "А001АА54", "brand": "Toyota", "model": "Camry"}, kind=PASSENGER
+        session, kind=PASSENGER, body=PassengerCarIn(number="А001АА54", brand="Toyota", model="Camry")
     )
     for season, city, area in (("summer", "0.090", "0.110"), ("winter", "0.100", "0.120")):
         fleet_service.create_norm(
             session,
-            {"car": car.id, "season": season, "city_norm": Decimal(city), "area_norm": Decimal(area),
-             "date": start},
             kind=PASSENGER,
+            body=PassengerCarNormIn(car=car.id, season=season, city_norm=Decimal(city),
+                                    area_norm=Decimal(area), date=start),
         )  # fmt: skip
     fleet_service.create_state(
         session,
-        {"car": car.id, "odometer": 100_000, "fuel": Decimal("40.000"), "date": start},
         kind=PASSENGER,
+        body=StateIn(car=car.id, odometer=100_000, fuel=Decimal("40.000"), date=start),
     )
     return int(car.id)

@@ -23,6 +23,7 @@ from bench.fixtures import ADMIN_LOGIN, ADMIN_PASSWORD, passenger_car, sqlite_ur
 from opsuite.core.db import Database
 from opsuite.waybills.kinds import PASSENGER
 from opsuite.waybills.sheets import service as sheets_service
+from opsuite.waybills.sheets.schemas import PassengerCarRecordIn, WaybillIn
 from opsuite.waybills.users.models import User
 
 WAYBILLS = 120
@@ -56,18 +57,18 @@ def build_data(url: str) -> int:
             for n in range(WAYBILLS):
                 waybill = sheets_service.create_waybill(
                     session,
-                    {"car": car_id, "driver": driver_id, "date": FIRST_DAY + dt.timedelta(days=n + 1),
-                     "norm_season": "summer", "fuel_type": "petrol"},
                     kind=PASSENGER,
+                    body=WaybillIn(car=car_id, driver=driver_id, date=FIRST_DAY + dt.timedelta(days=n + 1),
+                                   norm_season="summer", fuel_type="petrol"),
                 )  # fmt: skip
                 for _ in range(RECORDS_PER_WAYBILL):
                     sheets_service.create_record(
                         session,
-                        {"passenger_car_waybill": waybill.id, "target": "Поездка в город",
-                         "departure_time": dt.time(8, 10), "arrival_time": dt.time(10, 0),
-                         "distance_city_km": 20, "distance_area_km": 30,
-                         "fuel_refueled": Decimal("5.000"), "fuel_used": Decimal("5.000")},
                         kind=PASSENGER,
+                        body=PassengerCarRecordIn(
+                            passenger_car_waybill=waybill.id, target="Поездка в город",
+                            departure_time=dt.time(8, 10), arrival_time=dt.time(10, 0), distance_city_km=20,
+                            distance_area_km=30, fuel_refueled=Decimal("5.000"), fuel_used=Decimal("5.000")),
                     )  # fmt: skip
                 ids.append(waybill.id)
             return int(ids[len(ids) // 2])

@@ -17,9 +17,11 @@ from sqlalchemy.engine import make_url
 
 from bench.fixtures import ADMIN_LOGIN, passenger_car, postgres_database, sqlite_url
 from opsuite.core.db import Database
+from opsuite.waybills.fields import patch_model_of
 from opsuite.waybills.fuel import chain
 from opsuite.waybills.kinds import PASSENGER
 from opsuite.waybills.sheets import service as sheets_service
+from opsuite.waybills.sheets.schemas import PassengerCarRecordIn
 from opsuite.waybills.users.models import User
 
 POSTGRES_ENV = "OPSUITE_BENCH_POSTGRES_URL"
@@ -31,6 +33,7 @@ SELECT_RUNS = 9
 EDIT_RUNS = 5
 AIM = 20.0
 W, R = PASSENGER.waybill, PASSENGER.record
+RecordChange = patch_model_of(PassengerCarRecordIn)
 
 
 def build_chain(database: Database) -> int:
@@ -90,7 +93,9 @@ def edit_first(database: Database, first_id: int, last_id: int, fuel_used: Decim
     try:
         session.begin()
         started = time.perf_counter()
-        sheets_service.update_record(session, first_id, {"fuel_used": fuel_used}, kind=PASSENGER)
+        sheets_service.update_record(
+            session, kind=PASSENGER, row_id=first_id, body=RecordChange(fuel_used=fuel_used), partial=True
+        )
         elapsed = time.perf_counter() - started
         return elapsed, session.scalar(select(R.fuel_on_return).where(R.id == last_id))
     finally:
