@@ -21,10 +21,10 @@ from functools import cache
 from typing import Any, Protocol, TypeVar, cast
 
 from pydantic_settings import BaseSettings
-from sqlalchemy import Float, Integer, String, Table, case, delete, update
+from sqlalchemy import Float, Integer, Select, String, Table, case, delete, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 from starlette.requests import HTTPConnection
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
@@ -158,6 +158,53 @@ def verify_login(
         return None
     throttle.succeeded(attempt)
     return found[0], new_hash
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a login form carries, and where it came from."""
+
+    login: str
+    password: str
+    address: str
+
+
+def log_in(
+    database: Database,
+    throttle: LoginThrottle,
+    credentials: Credentials,
+    lookup: Select[User],
+    password_hash: InstrumentedAttribute[str],
+) -> User | None:
+    """The user `lookup` finds if the password matches, else None; raises LoginThrottled past the limits.
+
+    The user is read in a read-only transaction and the hash verified outside any transaction, so concurrent
+    logins never hold a write lock while they hash; an upgraded hash is stored in its own short write.
+    """
+
+    def find() -> tuple[User, str] | None:
+        with database.session(write=False) as session:
+            user = session.scalar(lookup)
+        return None if user is None else (user, getattr(user, password_hash.key))
+
+    found = verify_login(
+        throttle,
+        login=credentials.login,
+        address=credentials.address,
+        password=credentials.password,
+        find=find,
+    )
+    if found is None:
+        return None
+    user, new_hash = found
+    if new_hash is not None:
+        model: Any = type(user)
+        with database.session() as session:
+            session.execute(
+                update(model).where(model.id == cast(Any, user).id).values({password_hash.key: new_hash})
+            )
+        setattr(user, password_hash.key, new_hash)
+    return user
 
 
 @cache

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.core.security import decode_token, encode_token, fingerprint, hash_password
 from opsuite.core.text import check_text
-from opsuite.core.throttle import LoginThrottle, LoginThrottled, verify_login
+from opsuite.core.throttle import Credentials, LoginThrottle, LoginThrottled, log_in
 from opsuite.scales.errors import Conflict, FieldInvalid, Forbidden, TooManyAttempts, Unauthorized
 from opsuite.scales.users.models import User
 from opsuite.scales.users.schemas import RegisterRequest
@@ -79,22 +79,13 @@ def login(
         except ValueError as exc:
             raise FieldInvalid(("body", field), str(exc), value) from None
 
-    def find() -> tuple[User, str] | None:
-        with database.session(write=False) as session:
-            user = session.scalar(select(User).where(User.email == email))
-        return None if user is None else (user, user.password_hash)
-
     try:
-        found = verify_login(throttle, login=email, address=address, password=password, find=find)
+        lookup = select(User).where(User.email == email)
+        user = log_in(database, throttle, Credentials(email, password, address), lookup, User.password_hash)
     except LoginThrottled as throttled:
         raise TooManyAttempts(throttled.retry_after) from None
-    if found is None:
+    if user is None:
         raise Unauthorized("Incorrect username or password")
-    user, new_hash = found
-    if new_hash:
-        with database.session() as session:
-            session.execute(update(User).where(User.id == user.id).values(password_hash=new_hash))
-        user.password_hash = new_hash
     claims = {"sub": str(user.id), "pwd_fp": fingerprint(user.password_hash)}
     return encode_token(claims, key, timedelta(minutes=minutes), audience=AUDIENCE)
 

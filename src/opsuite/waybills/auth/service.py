@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.core.security import TokenCache, encode_token, fingerprint
-from opsuite.core.throttle import LoginThrottle, LoginThrottled, verify_login
+from opsuite.core.throttle import Credentials, LoginThrottle, LoginThrottled, log_in
 from opsuite.waybills import messages
 from opsuite.waybills.errors import AuthFailed, BadRequest, Throttled
 from opsuite.waybills.roles.flags import FLAGS
@@ -68,22 +68,13 @@ def login(
     if not login or not password:
         raise BadRequest(messages.LOGIN_REQUIRED_FIELDS)
 
-    def find() -> tuple[User, str] | None:
-        with database.session(write=False) as session:
-            user = session.scalar(select(User).where(User.login == login, User.deleted_at.is_(None)))
-        return None if user is None else (user, user.password)
-
+    live = select(User).where(User.login == login, User.deleted_at.is_(None))
     try:
-        found = verify_login(throttle, login=login, address=address, password=password, find=find)
+        user = log_in(database, throttle, Credentials(login, password, address), live, User.password)
     except LoginThrottled as throttled:
         raise Throttled(throttled.retry_after) from None
-    if found is None:
+    if user is None:
         raise AuthFailed(messages.LOGIN_FAILED)
-    user, new_hash = found
-    if new_hash is not None:
-        with database.session() as session:
-            session.execute(update(User).where(User.id == user.id).values(password=new_hash))
-        user.password = new_hash
     return issue_token(user, client, key, lifetime), user
 
 
