@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -53,15 +52,3 @@ class DeviceCipher:
 def read_or_create_fernet_key(path: Path) -> str:
     """Return the Fernet key stored at `path`, creating it atomically on first use."""
     return read_or_create_secret(path, lambda: Fernet.generate_key().decode())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    candidate = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    candidate.write_text(Fernet.generate_key().decode())
-    candidate.chmod(0o600)
-    try:
-        # link() fails if another worker won the race; then its key is the one to use.
-        path.hardlink_to(candidate)
-    except FileExistsError:
-        pass
-    finally:
-        candidate.unlink(missing_ok=True)
-    return path.read_text().strip()
