@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
+from opsuite.core.jobs import JobQueue
 from opsuite.core.runtime import Runtime as CoreRuntime
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import ScaleFactory
+from opsuite.scales.jobs.models import Job
 from opsuite.scales.settings import ScalesSettings
 
 
@@ -20,6 +22,8 @@ class Runtime(CoreRuntime):
     settings: ScalesSettings
     cipher: DeviceCipher
     device_factory: ScaleFactory
+    jobs: JobQueue[Job]
+    """Where services enqueue background work; the app's or worker's runner attaches to it."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -42,5 +46,6 @@ def build_runtime(
         database=database or Database(settings.db_url),
         cipher=DeviceCipher(settings.fernet_keys),
         device_factory=device_factory or MertechScale,
+        jobs=JobQueue(Job),
         clock=clock,
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query
 
 from opsuite.production.batches import router as batches_router
 from opsuite.production.batches.filters import BatchFilters
-from opsuite.production.deps import SessionDep
+from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.exports import service
 from opsuite.production.tasks.schemas import TaskAccepted
@@ -25,6 +25,7 @@ router = APIRouter(prefix="/batches", tags=["Batches"])
 )
 def export_batches(
     session: SessionDep,
+    runtime: RuntimeDep,
     fmt: Annotated[service.ExportFormat, Query(alias="format", description="xlsx или csv")],
     query_filters: batches_router.FiltersDep,
     body: Annotated[BatchFilters | None, Body()] = None,
@@ -34,5 +35,5 @@ def export_batches(
     filters = query_filters
     if body is not None:
         filters = query_filters.model_copy(update=body.model_dump(exclude_unset=True))
-    job = service.start_export(session, fmt=fmt, filters=filters)
+    job = service.start_export(session, jobs=runtime.jobs, fmt=fmt, filters=filters)
     return TaskAccepted(task_id=job.id, message="Export task started")

@@ -58,5 +58,9 @@ def aggregate_product(
     """Агрегация продукта; `aggregated_at` по умолчанию — текущее время."""
     aggregated_at = body.aggregated_at if body else None
     return service.aggregate(
-        session, product_id=product_id, aggregated_at=aggregated_at, now=runtime.clock.now()
+        session,
+        outbox=runtime.outbox,
+        product_id=product_id,
+        aggregated_at=aggregated_at,
+        now=runtime.clock.now(),
     )

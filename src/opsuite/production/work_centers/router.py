@@ -63,7 +63,7 @@ def update_work_center(
 @router.delete(
     "/{work_center_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404, 409, 422)
 )
-def delete_work_center(work_center_id: uuid.UUID, session: SessionDep) -> Response:
+def delete_work_center(work_center_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Удаление рабочего центра (409, пока на него ссылаются партии)."""
-    service.delete(session, work_center_id=work_center_id)
+    service.delete(session, outbox=runtime.outbox, work_center_id=work_center_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

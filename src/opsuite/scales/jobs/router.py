@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from opsuite.core.text import RulesModel
-from opsuite.scales.deps import SessionDep, UserId
+from opsuite.scales.deps import RuntimeDep, SessionDep, UserId
 from opsuite.scales.errors import error_responses
 from opsuite.scales.jobs import bulk
 from opsuite.scales.wire import BodyId
@@ -38,8 +38,8 @@ class JobOut(BaseModel):
     responses=error_responses(401, 404),
     summary="Upload to many devices",
 )
-def bulk_upload(body: BulkUploadIn, session: SessionDep, user_id: UserId) -> JobOut:
-    job = bulk.start(session, user_id=user_id, device_ids=body.device_ids)
+def bulk_upload(body: BulkUploadIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> JobOut:
+    job = bulk.start(session, jobs=runtime.jobs, user_id=user_id, device_ids=body.device_ids)
     return JobOut(id=job.id, state=str(job.state))
 
 
