@@ -27,8 +27,8 @@ from opsuite.production.exports import service as exports_service
 from opsuite.production.exports.service import COLUMNS
 from opsuite.production.files import service as files_service
 from opsuite.production.jobs.models import Job
+from opsuite.production.jobs.service import WORKER_LOST_MESSAGE
 from opsuite.production.settings import ProductionSettings
-from opsuite.production.tasks.service import WORKER_LOST_MESSAGE
 from tests.clock import FakeClock
 from tests.production.helpers import Api
 

@@ -42,9 +42,9 @@ def routers() -> list[APIRouter]:
     from opsuite.production.files.router import router as files
     from opsuite.production.health.router import router as health
     from opsuite.production.imports.router import router as imports
+    from opsuite.production.jobs.router import router as jobs
     from opsuite.production.products.router import router as products
     from opsuite.production.reports.router import router as reports
-    from opsuite.production.tasks.router import router as tasks
     from opsuite.production.webhooks.router import router as webhooks
     from opsuite.production.work_centers.router import router as work_centers
 
@@ -59,7 +59,7 @@ def routers() -> list[APIRouter]:
         webhooks,
         events,
         analytics,
-        tasks,
+        jobs,
         files,
     ]
 

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 from sqlalchemy import Select
 
+from opsuite.core.fields import MAX_ID
 from opsuite.production.batches.models import Batch
 from opsuite.production.common.schemas import In
 
@@ -24,7 +25,7 @@ class BatchFilters(In):
     )
 
     is_closed: bool | None = None
-    batch_number: int | None = Field(default=None, gt=0, le=2_147_483_647)
+    batch_number: int | None = Field(default=None, gt=0, le=MAX_ID)
     batch_date: date | None = None
     batch_date_from: date | None = None
     batch_date_to: date | None = None

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
+from opsuite.core.fields import MAX_ID
 from opsuite.production.batches import service
 from opsuite.production.batches.filters import BatchFilters
 from opsuite.production.batches.models import Batch
@@ -30,14 +31,14 @@ from opsuite.production.common.paging import (
 )
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
-from opsuite.production.tasks.schemas import TaskAccepted
+from opsuite.production.jobs.schemas import TaskAccepted
 
 router = APIRouter(prefix="/batches", tags=["Batches"])
 
 
 def batch_filters(
     is_closed: bool | None = None,
-    batch_number: Annotated[int | None, Query(gt=0, le=2_147_483_647)] = None,
+    batch_number: Annotated[int | None, Query(gt=0, le=MAX_ID)] = None,
     batch_date: date | None = None,
     batch_date_from: date | None = None,
     batch_date_to: date | None = None,

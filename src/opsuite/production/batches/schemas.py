@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from opsuite.core.fields import MAX_ID
 from opsuite.production.common.schemas import TEXT, EntityOut, In, UTCInput, non_blank
 from opsuite.production.products.schemas import ProductOut
 
 SHIFT_ORDER = "Время окончания смены должно быть позже времени начала"
-MAX_INT = 2_147_483_647
 
 TaskDescription = Annotated[str, TEXT, non_blank("Описание задачи не может быть пустым")]
 Shift = Annotated[str, TEXT, non_blank("Смена не может быть пустой")]
@@ -50,7 +50,7 @@ class BatchCreate(In):
     task_description: TaskDescription
     shift: Shift
     team: Team
-    batch_number: int = Field(le=MAX_INT)
+    batch_number: int = Field(le=MAX_ID)
     batch_date: date
     nomenclature: Nomenclature
     ekn_code: EknCode
@@ -93,7 +93,7 @@ class BatchUpdate(In):
     task_description: TaskDescription | None = None
     shift: Shift | None = None
     team: Team | None = None
-    batch_number: int | None = Field(default=None, le=MAX_INT)
+    batch_number: int | None = Field(default=None, le=MAX_ID)
     batch_date: date | None = None
     nomenclature: Nomenclature | None = None
     ekn_code: EknCode | None = None

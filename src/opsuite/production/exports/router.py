@@ -11,7 +11,7 @@ from opsuite.production.batches.filters import BatchFilters
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.exports import service
-from opsuite.production.tasks.schemas import TaskAccepted
+from opsuite.production.jobs.schemas import TaskAccepted
 
 router = APIRouter(prefix="/batches", tags=["Batches"])
 

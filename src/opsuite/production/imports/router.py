@@ -22,8 +22,8 @@ from opsuite.production.deps import RuntimeDep
 from opsuite.production.errors import BadRequest, InvalidValue, TooLarge, error_responses
 from opsuite.production.files import service as files_service
 from opsuite.production.imports import service
+from opsuite.production.jobs.schemas import TaskAccepted
 from opsuite.production.runtime import Runtime
-from opsuite.production.tasks.schemas import TaskAccepted
 
 router = APIRouter(prefix="/batches", tags=["Batches"])
 
