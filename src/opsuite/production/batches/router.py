@@ -24,15 +24,15 @@ from opsuite.production.batches.schemas import (
 from opsuite.production.common.paging import (
     Page,
     PageDep,
-    SortDirectionDep,
     Sorting,
-    check_sort_field,
     page_of,
+    sorting_by,
 )
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.jobs.schemas import TaskAccepted
 
+SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/batches", tags=["Batches"])
 
 
@@ -71,11 +71,9 @@ def list_batches(
     session: SessionDep,
     page: PageDep,
     filters: FiltersDep,
-    direction: SortDirectionDep,
-    sort_field: Annotated[str, Query(description=", ".join(service.SORT_FIELDS))] = "created_at",
+    sorting: SortingDep,
 ) -> Page[BatchOut]:
     """Список партий с фильтрами, пагинацией и сортировкой."""
-    sorting = Sorting(check_sort_field("batches", sort_field, service.SORT_FIELDS), direction)
     items, total = service.list_page(session, filters=filters, page=page, sorting=sorting)
     return page_of(BatchOut, items, total, page)
 

@@ -66,7 +66,9 @@ def list_page(
 ) -> tuple[list[Batch], int]:
     """A page of batches with their products."""
     statement = filter_statement(select(Batch), filters).options(selectinload(Batch.products))
-    return fetch_page(session, ordered(statement, Batch, sorting), page)
+    return fetch_page(
+        session, ordered(statement, Batch, sorting, resource="batches", allowed=SORT_FIELDS), page
+    )
 
 
 def create_batch(session: Session, *, outbox: WebhookOutbox, data: BatchCreate, now: datetime) -> Batch:

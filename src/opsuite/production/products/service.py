@@ -42,7 +42,9 @@ def list_page(
         statement = statement.where(Product.batch_id == batch_id)
     if is_aggregated is not None:
         statement = statement.where(Product.is_aggregated == is_aggregated)
-    return fetch_page(session, ordered(statement, Product, sorting), page)
+    return fetch_page(
+        session, ordered(statement, Product, sorting, resource="products", allowed=SORT_FIELDS), page
+    )
 
 
 def aggregate(

@@ -54,7 +54,9 @@ def list_page(
     statement = select(WorkCenter)
     if identifier is not None:
         statement = statement.where(WorkCenter.identifier == identifier)
-    return fetch_page(session, ordered(statement, WorkCenter, sorting), page)
+    return fetch_page(
+        session, ordered(statement, WorkCenter, sorting, resource="work_centers", allowed=SORT_FIELDS), page
+    )
 
 
 def update(
