@@ -11,7 +11,7 @@ from sqlalchemy import Select
 
 from opsuite.core.fields import MAX_ID
 from opsuite.production.batches.models import Batch
-from opsuite.production.common.schemas import In
+from opsuite.production.common.schemas import In, examples
 
 
 class BatchFilters(In):
@@ -19,9 +19,7 @@ class BatchFilters(In):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [{"is_closed": False, "batch_date_from": "2025-01-01", "batch_date_to": "2025-01-31"}]
-        },
+        **examples({"is_closed": False, "batch_date_from": "2025-01-01", "batch_date_to": "2025-01-31"}),
     )
 
     is_closed: bool | None = None
