@@ -21,7 +21,6 @@ from opsuite.core.netguard import AddressPolicy
 from opsuite.core.outbox import (
     CallDispatcher,
     InProcessDispatcher,
-    Messages,
     Outbox,
     OutboxMixin,
     Outcome,
@@ -30,6 +29,7 @@ from opsuite.core.outbox import (
     prepare,
     signature,
 )
+from opsuite.production.webhooks.delivery import HEADER_PREFIX, MESSAGES
 
 
 class OutboxTestBase(DeclarativeBase):
@@ -42,18 +42,6 @@ class Message(OutboxMixin, OutboxTestBase):
     __tablename__ = "core_outbox_messages"
 
     target: Mapped[str] = mapped_column(String(200))
-
-
-MESSAGES = Messages(
-    exhausted="Все попытки исчерпаны: {error}",
-    no_target="Получатель доставки не найден",
-    lock_expired="отправка прервана: обработчик не завершил попытку",
-    timeout="нет ответа за {timeout:g} с",
-    http_status="HTTP {status}",
-    unreachable="получатель недоступен",
-    refused="адрес получателя запрещён ({reason})",
-    credentials="URL получателя содержит учётные данные: отправка запрещена",
-)
 
 
 class Recorder:
@@ -95,7 +83,8 @@ def make_outbox(database: Database, clock: FakeClock, base_url: str, **kwargs: A
         database,
         Message,
         resolve,
-        header_prefix="X-Webhook",
+        # Production's vocabulary: these tests assert its headers and texts.
+        header_prefix=HEADER_PREFIX,
         messages=MESSAGES,
         clock=clock,
         policy=RetryPolicy(base=0),
