@@ -32,8 +32,5 @@ def export_batches(
 ) -> TaskAccepted:
     """Фильтры — в JSON-теле (как в документе) или в query; поля тела важнее. Результат задачи:
     `{file_id, download_url, format, total}`."""
-    filters = query_filters
-    if body is not None:
-        filters = query_filters.model_copy(update=body.model_dump(exclude_unset=True))
-    job = service.start_export(session, jobs=runtime.jobs, fmt=fmt, filters=filters)
+    job = service.start_export(session, jobs=runtime.jobs, fmt=fmt, filters=query_filters, overrides=body)
     return TaskAccepted(task_id=job.id, message="Export task started")
