@@ -91,11 +91,9 @@ async def _bare(url: str, count: int, body: bytes) -> float:
 def _outbox_run(url: str, root: Path) -> dict[str, float]:
     from sqlalchemy import func, select
 
-    from opsuite.core import outbox as core_outbox
-    from opsuite.core.db import Database
     from opsuite.core.migrations import upgrade
     from opsuite.production.events.service import emit
-    from opsuite.production.runtime import Runtime
+    from opsuite.production.runtime import build_runtime
     from opsuite.production.settings import ProductionSettings
     from opsuite.production.webhooks import tasks as webhooks_tasks
     from opsuite.production.webhooks.models import (
@@ -110,8 +108,8 @@ def _outbox_run(url: str, root: Path) -> dict[str, float]:
     settings = ProductionSettings(
         database_url=db_url, core={"var_dir": root}, webhook_allowed_networks=["127.0.0.1/32"]
     )
-    database = Database(db_url)
-    runtime = Runtime(database=database, settings=settings)
+    runtime = build_runtime(settings)
+    database = runtime.database
     with database.session() as session:
         session.add(
             WebhookSubscription(
@@ -133,12 +131,17 @@ def _outbox_run(url: str, root: Path) -> dict[str, float]:
 
     # 1. Emission: rows written in business transactions of 100 events each, nothing sent yet.
     collect = Collect()
-    core_outbox.bind_dispatcher(WebhookDelivery, collect)
+    runtime.outbox.attach(collect)
     started = time.perf_counter()
     for start in range(0, DELIVERIES, 100):
         with database.session() as session:
             for number in range(start, start + 100):
-                emit(session, "batch.created", {"batch_id": f"b-{number}", "batch_number": number})
+                emit(
+                    session,
+                    runtime.outbox,
+                    "batch.created",
+                    {"batch_id": f"b-{number}", "batch_number": number},
+                )
     emit_seconds = time.perf_counter() - started
     assert len(collect.ids) == DELIVERIES
 

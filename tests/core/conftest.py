@@ -14,7 +14,7 @@ from tests.clock import FakeClock
 from tests.conftest import POSTGRES_ENV, service_url
 
 from opsuite.core.db import Database, new_metadata
-from opsuite.core.jobs import JobMixin, LeaseMixin, bind_runner
+from opsuite.core.jobs import JobMixin, JobQueue, LeaseMixin
 
 
 class CoreTestBase(DeclarativeBase):
@@ -110,8 +110,7 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2025, 1, 1, 12, 0, tzinfo=UTC))
 
 
-@pytest.fixture(autouse=True)
-def _no_runner_left_bound() -> Iterator[None]:
-    """A runner bound by one test must not receive another test's jobs."""
-    yield
-    bind_runner(Job, None)
+@pytest.fixture
+def queue() -> JobQueue[Job]:
+    """The test system's job queue, with no runner attached."""
+    return JobQueue(Job)

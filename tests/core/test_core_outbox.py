@@ -26,12 +26,10 @@ from opsuite.core.outbox import (
     Outcome,
     RetryPolicy,
     Target,
-    add,
-    bind_dispatcher,
-    dispatch,
     prepare,
     signature,
 )
+from opsuite.production.webhooks.delivery import HEADER_PREFIX, MESSAGES
 
 
 class OutboxTestBase(DeclarativeBase):
@@ -52,12 +50,6 @@ class Recorder:
 
     def dispatch(self, ids: Sequence[str], delay: float = 0.0) -> None:
         self.calls.append((list(ids), delay))
-
-
-@pytest.fixture(autouse=True)
-def _unbind() -> Iterator[None]:
-    yield
-    bind_dispatcher(Message, None)
 
 
 @pytest.fixture
@@ -87,7 +79,17 @@ def make_outbox(database: Database, clock: FakeClock, base_url: str, **kwargs: A
 
     # The receiver listens on loopback, which the default address policy refuses.
     kwargs.setdefault("address_policy", AddressPolicy.of(allowed=["127.0.0.0/8"]))
-    return Outbox(database, Message, resolve, clock=clock, policy=RetryPolicy(base=0), **kwargs)
+    return Outbox(
+        database,
+        Message,
+        resolve,
+        # Production's vocabulary: these tests assert its headers and texts.
+        header_prefix=HEADER_PREFIX,
+        messages=MESSAGES,
+        clock=clock,
+        policy=RetryPolicy(base=0),
+        **kwargs,
+    )
 
 
 def new_message(clock: FakeClock, target: str = "/hook", *, attempts: int = 1, timeout: float = 5) -> Message:
@@ -97,9 +99,9 @@ def new_message(clock: FakeClock, target: str = "/hook", *, attempts: int = 1, t
     return prepare(message, now=clock.now(), max_attempts=attempts, timeout=timeout)
 
 
-def commit(database: Database, *messages: Message) -> list[str]:
-    with database.session() as session:
-        add(session, messages)
+def commit(outbox: Outbox[Message], *messages: Message) -> list[str]:
+    with outbox.database.session() as session:
+        outbox.add(session, messages)
     return [str(message.id) for message in messages]
 
 
@@ -139,10 +141,11 @@ def test_call_dispatcher_sends_chunks_to_the_worker_function() -> None:
 
 def test_ids_reach_the_dispatcher_only_after_commit(database: Database, clock: FakeClock) -> None:
     recorder = Recorder()
-    bind_dispatcher(Message, recorder, clock=clock)
+    outbox = make_outbox(database, clock, "http://unused")
+    outbox.attach(recorder)
     kept = new_message(clock)
     with database.session() as session:
-        add(session, [kept])
+        outbox.add(session, [kept])
         session.flush()
         assert recorder.calls == []
     assert recorder.calls == [([str(kept.id)], 0.0)]
@@ -151,7 +154,7 @@ def test_ids_reach_the_dispatcher_only_after_commit(database: Database, clock: F
 
     def roll_back() -> None:
         with database.session() as session:
-            add(session, [new_message(clock)])
+            outbox.add(session, [new_message(clock)])
             raise RuntimeError("rolled back")
 
     with pytest.raises(RuntimeError):
@@ -160,17 +163,17 @@ def test_ids_reach_the_dispatcher_only_after_commit(database: Database, clock: F
 
     outer, inner = new_message(clock), new_message(clock)
     with database.session() as session:
-        add(session, [outer])
+        outbox.add(session, [outer])
         savepoint = session.begin_nested()
-        add(session, [inner])
+        outbox.add(session, [inner])
         savepoint.rollback()
     assert recorder.calls == [([str(outer.id)], 0.0)]
 
 
 def test_without_a_dispatcher_rows_wait_for_the_sweeper(database: Database, clock: FakeClock) -> None:
-    assert dispatch(Message, ["x"]) is False
-    [message_id] = commit(database, new_message(clock))
     outbox = make_outbox(database, clock, "http://unused")
+    assert outbox.dispatch(["x"]) is False
+    [message_id] = commit(outbox, new_message(clock))
     assert outbox.sweep(older_than=30) == []
     clock.advance(timedelta(seconds=31))
     assert outbox.sweep(older_than=30) == [message_id]
@@ -181,7 +184,7 @@ def test_claim_takes_only_due_unlocked_pending_rows_once(database: Database, clo
     due = new_message(clock)
     later = new_message(clock)
     later.next_attempt_at = clock.now() + timedelta(seconds=60)
-    ids = commit(database, due, later)
+    ids = commit(outbox, due, later)
     [attempt] = outbox.claim(ids)
     assert (str(attempt.id), attempt.number, attempt.url, attempt.secret) == (
         ids[0],
@@ -198,7 +201,7 @@ def test_an_outcome_of_a_retaken_attempt_is_dropped(
     database: Database, clock: FakeClock, receiver: Receiver
 ) -> None:
     outbox = make_outbox(database, clock, receiver.url, lock_for=10)
-    [message_id] = commit(database, new_message(clock, attempts=3))
+    [message_id] = commit(outbox, new_message(clock, attempts=3))
     [stale] = outbox.claim([message_id])
     clock.advance(timedelta(seconds=11))
     [fresh] = outbox.claim([message_id])
@@ -220,7 +223,7 @@ def test_unresolved_targets_fail_without_a_request(
     database: Database, clock: FakeClock, receiver: Receiver
 ) -> None:
     outbox = make_outbox(database, clock, receiver.url)
-    refused, missing = commit(database, new_message(clock, "disabled target"), new_message(clock, "missing"))
+    refused, missing = commit(outbox, new_message(clock, "disabled target"), new_message(clock, "missing"))
     assert outbox.deliver([refused, missing]) == {"claimed": 0, "succeeded": 0, "retrying": 0}
     rows = [load(database, refused), load(database, missing)]
     assert [(row.status, row.attempts, row.error_message) for row in rows] == [
@@ -240,7 +243,7 @@ def test_in_process_engine_retries_then_fails(
     engine.start()
     try:
         flaky, down = commit(
-            database, new_message(clock, "/flaky", attempts=3), new_message(clock, "/down", attempts=2)
+            outbox, new_message(clock, "/flaky", attempts=3), new_message(clock, "/down", attempts=2)
         )
         assert engine.join(10)
     finally:
@@ -267,7 +270,7 @@ def test_a_retry_waits_for_its_delay(database: Database, clock: FakeClock, recei
     engine = InProcessDispatcher(outbox)
     engine.start()
     try:
-        [message_id] = commit(database, new_message(clock, attempts=2))
+        [message_id] = commit(outbox, new_message(clock, attempts=2))
         first = receiver.wait(1)[0]
         assert engine.join(10)
     finally:

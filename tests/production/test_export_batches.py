@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from opsuite.core.jobs import TaskContext
 from opsuite.production.exports.service import COLUMNS
-from opsuite.production.tasks import service as tasks_service
+from opsuite.production.jobs import service as tasks_service
 from tests.production.helpers import Api
 
 HEADER = [

@@ -87,9 +87,7 @@ def test_expired_file_is_404_and_cleanup_removes_it(
     registry = api.client.app.state.registry  # type: ignore[attr-defined]
     assert [p.name for p in registry.periodic_tasks if p.name == CLEANUP] == [CLEANUP]
     with runtime.database.session() as session:
-        from opsuite.core.jobs import enqueue
-
-        job = enqueue(session, Job, CLEANUP)
+        job = runtime.jobs.enqueue(session, CLEANUP)
     api.wait_jobs()
     run_job(runtime.database, Job, registry, job.id, clock=clock)
     with runtime.database.session(write=False) as session:

@@ -21,14 +21,14 @@ import pytest
 from sqlalchemy import select, update
 
 from opsuite.core.db import Database
-from opsuite.core.jobs import JobState, enqueue_args
+from opsuite.core.jobs import JobState
 from opsuite.production.batches.models import Batch
 from opsuite.production.exports import service as exports_service
 from opsuite.production.exports.service import COLUMNS
 from opsuite.production.files import service as files_service
 from opsuite.production.jobs.models import Job
+from opsuite.production.jobs.service import WORKER_LOST_MESSAGE
 from opsuite.production.settings import ProductionSettings
-from opsuite.production.tasks.service import WORKER_LOST_MESSAGE
 from tests.clock import FakeClock
 from tests.production.helpers import Api
 
@@ -189,7 +189,9 @@ def test_a_lost_export_run_loses_its_temporary_file_and_runs_again(
     api.batch(batch_number=7)
     store = files_service.file_store(settings)
     with database.session() as session:
-        job_id = enqueue_args(session, Job, exports_service.EXPORT, {"format": "csv", "filters": {}}).id
+        job_id = app.state.runtime.jobs.enqueue_args(
+            session, exports_service.EXPORT, {"format": "csv", "filters": {}}
+        ).id
         session.flush()
         session.execute(
             update(Job)

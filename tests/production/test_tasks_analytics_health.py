@@ -12,9 +12,9 @@ import pytest
 from opsuite.core.db import Database
 from opsuite.core.jobs import JobState
 from opsuite.production.app import create_app
+from opsuite.production.jobs import service as tasks_service
 from opsuite.production.jobs.models import Job
 from opsuite.production.settings import ProductionSettings
-from opsuite.production.tasks import service as tasks_service
 from tests.live import serve
 from tests.production.helpers import Api
 

@@ -16,12 +16,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from opsuite.core import outbox as core_outbox
 from opsuite.core.db import Database
 from opsuite.production.events.service import emit
 from opsuite.production.settings import ProductionSettings
 from opsuite.production.webhooks import tasks as webhooks_tasks
-from opsuite.production.webhooks.delivery import outbox_of
 from opsuite.production.webhooks.models import WebhookDelivery, WebhookSubscription
 from tests.clock import FakeClock
 from tests.production.helpers import Api
@@ -208,22 +206,23 @@ def test_one_delivery_per_subscriber(api: Api, receiver: Receiver) -> None:
 
 def test_a_rolled_back_transaction_sends_nothing(api: Api, receiver: Receiver, database: Database) -> None:
     subscribe(api, receiver.url)
+    outbox = api.client.app.state.runtime.outbox  # type: ignore[attr-defined]
 
     def fail_after_emit() -> None:
         with database.session() as session:
-            emit(session, "batch.created", {"batch_id": "x"})
+            emit(session, outbox, "batch.created", {"batch_id": "x"})
             session.flush()
             raise RuntimeError("business rule failed")
 
     def fail_in_savepoint(session: Session) -> None:
         with session.begin_nested():
-            emit(session, "batch.created", {"batch_id": "savepoint"})
+            emit(session, outbox, "batch.created", {"batch_id": "savepoint"})
             raise RuntimeError("inner failure")
 
     with pytest.raises(RuntimeError):
         fail_after_emit()
     with database.session() as session:
-        emit(session, "batch.created", {"batch_id": "kept"})
+        emit(session, outbox, "batch.created", {"batch_id": "kept"})
         with pytest.raises(RuntimeError):
             fail_in_savepoint(session)
     [request] = receiver.wait(1)
@@ -251,11 +250,11 @@ def test_the_sweeper_sends_deliveries_whose_dispatch_was_lost(
     sub = subscribe(api, receiver.url)
     engine = api.client.app.state.webhook_engine  # type: ignore[attr-defined]
     dropping = DroppingDispatcher()
-    core_outbox.bind_dispatcher(WebhookDelivery, dropping, clock=clock)
+    api.client.app.state.runtime.outbox.attach(dropping)  # type: ignore[attr-defined]
     api.batch()
     assert len(dropping.dropped) == 1
     runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
-    core_outbox.bind_dispatcher(WebhookDelivery, engine, clock=clock)
+    api.client.app.state.runtime.outbox.attach(engine)  # type: ignore[attr-defined]
 
     assert webhooks_tasks.sweep(runtime) == {"found": 0, "dispatched": 0}  # not overdue yet
     time.sleep(0.2)
@@ -275,11 +274,11 @@ def test_the_sweeper_retakes_an_attempt_whose_sender_died(
     engine = api.client.app.state.webhook_engine  # type: ignore[attr-defined]
     runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
     dropping = DroppingDispatcher()
-    core_outbox.bind_dispatcher(WebhookDelivery, dropping, clock=clock)
+    api.client.app.state.runtime.outbox.attach(dropping)  # type: ignore[attr-defined]
     api.batch()
-    core_outbox.bind_dispatcher(WebhookDelivery, engine, clock=clock)
+    api.client.app.state.runtime.outbox.attach(engine)  # type: ignore[attr-defined]
     # A worker claims the attempt and dies before sending it.
-    [claimed] = outbox_of(runtime).claim(dropping.dropped)
+    [claimed] = runtime.outbox.claim(dropping.dropped)
     assert claimed.number == 1
     clock.advance(seconds=60)
     assert webhooks_tasks.sweep(runtime)["found"] == 0  # the claim still holds
@@ -295,9 +294,9 @@ def test_a_lost_last_attempt_ends_failed(api: Api, receiver: Receiver, clock: Fa
     sub = subscribe(api, receiver.url, retry_count=0)
     runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
     dropping = DroppingDispatcher()
-    core_outbox.bind_dispatcher(WebhookDelivery, dropping, clock=clock)
+    api.client.app.state.runtime.outbox.attach(dropping)  # type: ignore[attr-defined]
     api.batch()
-    outbox_of(runtime).claim(dropping.dropped)
+    runtime.outbox.claim(dropping.dropped)
     clock.advance(seconds=200)
     assert webhooks_tasks.sweep(runtime) == {"found": 0, "dispatched": 0}
     [delivery] = api.call("GET", f"/api/webhooks/{sub['uuid']}/deliveries", 200)["items"]
@@ -315,13 +314,13 @@ def test_two_concurrent_senders_never_send_one_attempt_twice(
     subscribe(api, receiver.url)
     runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
     dropping = DroppingDispatcher()
-    core_outbox.bind_dispatcher(WebhookDelivery, dropping, clock=clock)
+    api.client.app.state.runtime.outbox.attach(dropping)  # type: ignore[attr-defined]
     work_center = api.work_center()["uuid"]
     for number in range(1, 31):
         api.batch(work_center, batch_number=number)
     ids = list(dropping.dropped)
     assert len(ids) == 30
-    outbox = outbox_of(runtime)
+    outbox = runtime.outbox
     barrier = threading.Barrier(2)
     results: list[dict[str, int]] = []
 
@@ -359,11 +358,11 @@ def test_a_subscription_deactivated_before_sending_cancels_the_delivery(
     sub = subscribe(api, receiver.url)
     runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
     dropping = DroppingDispatcher()
-    core_outbox.bind_dispatcher(WebhookDelivery, dropping, clock=clock)
+    api.client.app.state.runtime.outbox.attach(dropping)  # type: ignore[attr-defined]
     api.batch()
     with database.session() as session:
         session.get_one(WebhookSubscription, uuid.UUID(sub["uuid"])).is_active = False
-    assert outbox_of(runtime).deliver(dropping.dropped, dispatcher=dropping)["claimed"] == 0
+    assert runtime.outbox.deliver(dropping.dropped, dispatcher=dropping)["claimed"] == 0
     [delivery] = api.call("GET", f"/api/webhooks/{sub['uuid']}/deliveries", 200)["items"]
     assert delivery["status"] == "failed"
     assert delivery["attempts"] == 0

@@ -52,18 +52,19 @@ def test_a_slow_receiver_does_not_delay_a_fast_one(
 ) -> None:
     subscribe(api, slow.url + "/slow", events=["batch.created"], retry_count=0, timeout=30)
     quick = subscribe(api, fast.url + "/fast", events=["batch.closed"], retry_count=0)
+    outbox = api.client.app.state.runtime.outbox  # type: ignore[attr-defined]
 
     # 80 deliveries to the slow receiver first: more than the sender's 64 slots.
     with database.session() as session:
         for number in range(80):
-            emit(session, "batch.created", {"batch_number": number})
+            emit(session, outbox, "batch.created", {"batch_number": number})
     slow.wait(SHARE, timeout=30)
     time.sleep(1.0)  # time for more than its share to arrive, were the share not enforced
 
     started = time.monotonic()
     with database.session() as session:
         for number in range(5):
-            emit(session, "batch.closed", {"batch_number": number})
+            emit(session, outbox, "batch.closed", {"batch_number": number})
     fast.wait(5, timeout=FAST_BOUND)
     assert time.monotonic() - started < FAST_BOUND
     deadline = time.monotonic() + FAST_BOUND

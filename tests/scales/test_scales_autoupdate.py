@@ -147,13 +147,15 @@ def test_due_device_is_refreshed_dated_in_store_zone_and_pushed(
 
 def test_tick_fires_once_even_with_two_schedulers(app: Any, alice: Api, clock: FakeClock) -> None:
     from opsuite.core.jobs import PeriodicScheduler
-    from opsuite.scales.jobs.models import Job, Lease
+    from opsuite.scales.jobs.models import Lease
 
     alice.add_device()
     alice.put("/devices/1/auto-update", json={"enabled": True, "interval_minutes": 1})
     clock.advance(minutes=1)
     runtime = app.state.runtime
-    other = PeriodicScheduler(runtime.database, Job, Lease, app.state.scheduler.registry, clock=clock)
+    other = PeriodicScheduler(
+        runtime.database, runtime.jobs, Lease, app.state.scheduler.registry, clock=clock
+    )
     assert len(app.state.scheduler.run_pending()) == 1
     assert other.run_pending() == []
     assert app.state.runner.join(10)

@@ -14,9 +14,9 @@ from opsuite.production.apikeys import service as apikeys_service
 from opsuite.production.apikeys.guard import ActiveKeys, ApiKeyGuard
 from opsuite.production.apikeys.openapi import install_openapi
 from opsuite.production.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
-from opsuite.production.jobs.models import Job, Lease
-from opsuite.production.jobs.setup import bind_broker_dispatcher, build_setup
-from opsuite.production.runtime import Runtime
+from opsuite.production.jobs.models import Lease
+from opsuite.production.jobs.setup import broker_dispatcher, build_setup
+from opsuite.production.runtime import build_runtime
 from opsuite.production.settings import ProductionSettings
 from opsuite.production.webhooks import tasks as webhooks_tasks
 
@@ -42,9 +42,9 @@ def routers() -> list[APIRouter]:
     from opsuite.production.files.router import router as files
     from opsuite.production.health.router import router as health
     from opsuite.production.imports.router import router as imports
+    from opsuite.production.jobs.router import router as jobs
     from opsuite.production.products.router import router as products
     from opsuite.production.reports.router import router as reports
-    from opsuite.production.tasks.router import router as tasks
     from opsuite.production.webhooks.router import router as webhooks
     from opsuite.production.work_centers.router import router as work_centers
 
@@ -59,7 +59,7 @@ def routers() -> list[APIRouter]:
         webhooks,
         events,
         analytics,
-        tasks,
+        jobs,
         files,
     ]
 
@@ -72,8 +72,8 @@ def create_app(
 ) -> FastAPI:
     """Build the production app; tests pass a database and a clock."""
     settings = settings or ProductionSettings()
-    database = database or Database(settings.db_url)
-    runtime = Runtime(database=database, settings=settings, clock=clock)
+    runtime = build_runtime(settings, database, clock=clock)
+    database = runtime.database
     setup = build_setup(runtime)
     registry = setup.registry
     runner = build_runner(setup, settings.core.redis_url, max_workers=settings.job_workers)
@@ -82,7 +82,7 @@ def create_app(
     # (the schedule under a database lease, so N API workers fire each periodic task once).
     webhook_engine = None if scaled_out else webhooks_tasks.in_process_engine(runtime)
     scheduler = PeriodicScheduler(
-        database, Job, Lease, registry, clock=clock, tick=settings.scheduler_tick_seconds
+        database, runtime.jobs, Lease, registry, clock=clock, tick=settings.scheduler_tick_seconds
     )
     schedule_here = settings.scheduler_enabled and not scaled_out
 
@@ -90,7 +90,14 @@ def create_app(
     if webhook_engine is not None:
         parts.append(Part("webhook engine", webhook_engine.start, webhook_engine.shutdown))
     else:
-        parts.append(Part("broker dispatcher", lambda: bind_broker_dispatcher(runtime), lambda: None))
+        dispatcher = broker_dispatcher(runtime)
+        parts.append(
+            Part(
+                "broker dispatcher",
+                lambda: runtime.outbox.attach(dispatcher),
+                lambda: runtime.outbox.detach(dispatcher),
+            )
+        )
     if schedule_here:
         parts.append(Part("scheduler", scheduler.start, scheduler.stop))
     open_paths = unguarded_paths()

@@ -11,12 +11,14 @@ from opsuite.core.clock import utcnow
 from opsuite.production.batches import service as batches_service
 from opsuite.production.batches.models import Batch
 from opsuite.production.batches.schemas import BatchCreate
+from opsuite.production.webhooks.delivery import WebhookOutbox
 from opsuite.production.work_centers import service as work_centers_service
 from opsuite.production.work_centers.schemas import WorkCenterCreate
 
 
-def load(session: Session, *, if_empty: bool = False) -> str:
-    """Insert the demo rows; with `if_empty`, only into a database without batches."""
+def load(session: Session, *, outbox: WebhookOutbox, if_empty: bool = False) -> str:
+    """Insert the demo rows (their events go to `outbox`); with `if_empty`, only into a database without
+    batches."""
     if if_empty and session.scalar(select(exists().where(Batch.uuid.is_not(None)))):
         return "demo data skipped: batches exist"
     now = utcnow()
@@ -35,6 +37,7 @@ def load(session: Session, *, if_empty: bool = False) -> str:
         start = shift_start + (timedelta(hours=12) if shift == "2" else timedelta(0))
         batch = batches_service.create_batch(
             session,
+            outbox=outbox,
             data=BatchCreate(
                 task_description=f"Выпуск: {nomenclature}",
                 shift=shift,
@@ -51,9 +54,9 @@ def load(session: Session, *, if_empty: bool = False) -> str:
         )
         for index in range(1, count + 1):
             batches_service.add_product(
-                session, batch_id=batch.uuid, unique_code=f"DEMO-{number}-{index:03d}", now=now
+                session, outbox=outbox, batch_id=batch.uuid, unique_code=f"DEMO-{number}-{index:03d}", now=now
             )
     first = session.scalars(select(Batch).where(Batch.batch_number == 1001)).one()
-    batches_service.aggregate(session, batch_id=first.uuid, aggregated_at=None, now=now)
-    batches_service.close(session, batch_id=first.uuid, closed_at=None, now=now)
+    batches_service.aggregate(session, outbox=outbox, batch_id=first.uuid, aggregated_at=None, now=now)
+    batches_service.close(session, outbox=outbox, batch_id=first.uuid, closed_at=None, now=now)
     return "demo data loaded: 2 work centers, 3 batches, 12 products"

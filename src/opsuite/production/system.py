@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from opsuite.core.db import in_one_session
 from opsuite.core.system import ApiKeys, System
 from opsuite.production.apikeys import admin
 from opsuite.production.settings import ProductionSettings
@@ -33,8 +32,15 @@ def _create_admin(_config: ProductionSettings, _username: str, _password: str) -
 
 def _load_demo(config: ProductionSettings, if_empty: bool) -> str:
     from opsuite.production import demo
+    from opsuite.production.runtime import build_runtime
 
-    return in_one_session(config.db_url, lambda session: demo.load(session, if_empty=if_empty))
+    # No dispatcher is attached: deliveries of the demo's events wait for the sweeper of the running app.
+    runtime = build_runtime(config)
+    try:
+        with runtime.database.session() as session:
+            return demo.load(session, outbox=runtime.outbox, if_empty=if_empty)
+    finally:
+        runtime.database.dispose()
 
 
 SYSTEM: System[ProductionSettings] = System(

@@ -13,7 +13,7 @@ from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.devices.interface import ScaleFactory
 from opsuite.scales.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
 from opsuite.scales.fleet.router import router as fleet_router
-from opsuite.scales.jobs.models import Job, Lease
+from opsuite.scales.jobs.models import Lease
 from opsuite.scales.jobs.router import router as jobs_router
 from opsuite.scales.jobs.tasks import job_setup
 from opsuite.scales.products.router import router as products_router
@@ -47,7 +47,7 @@ def create_app(
     # Scaled out, Celery beat owns the schedule; in-process, N API workers share it under a lease.
     scheduler = PeriodicScheduler(
         runtime.database,
-        Job,
+        runtime.jobs,
         Lease,
         setup.registry,
         clock=clock,

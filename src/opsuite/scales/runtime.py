@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.devices import DeviceHost
+from opsuite.core.jobs import JobQueue
 from opsuite.core.runtime import Runtime as CoreRuntime
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import ScaleFactory
+from opsuite.scales.jobs.models import Job
 from opsuite.scales.settings import ScalesSettings
 
 
@@ -24,6 +26,8 @@ class Runtime(CoreRuntime):
     device_factory: ScaleFactory
     devices: DeviceHost
     """The loop thread every scale call runs on; whoever owns the process starts and stops it."""
+    jobs: JobQueue[Job]
+    """Where services enqueue background work; the app's or worker's runner attaches to it."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -46,6 +50,7 @@ def build_runtime(
         database=database or Database(settings.db_url),
         cipher=DeviceCipher(settings.fernet_keys),
         device_factory=device_factory or MertechScale,
+        jobs=JobQueue(Job),
         clock=clock,
         devices=DeviceHost(clock=clock, name="scales-devices"),
     )

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import DeclarativeBase
 
 from opsuite.core.db import Database, new_metadata
-from opsuite.core.jobs import JobMixin, JobSetup, LeaseMixin, TaskContext, TaskRegistry
+from opsuite.core.jobs import JobMixin, JobQueue, JobSetup, LeaseMixin, TaskContext, TaskRegistry
 from opsuite.core.system import System
 
 MODULE = "tests.core.jobs.celery_toy"
@@ -124,7 +124,7 @@ def jobs(config: ToyConfig) -> JobSetup:
     return JobSetup(
         system=config.system,
         database=Database(config.db_url),
-        job_model=Job,
+        queue=JobQueue(Job),
         lease_model=Lease,
         registry=build_registry(config.dir, timedelta(seconds=config.tick_seconds)),
         functions={"toy.write": write},

@@ -16,9 +16,8 @@ from tests.core.jobs.celery_toy import Job, Lease
 from opsuite.core.db import Database
 from opsuite.core.jobs import (
     CeleryRunner,
+    JobQueue,
     JobState,
-    bind_runner,
-    enqueue,
     make_celery,
     task_name,
 )
@@ -78,11 +77,10 @@ def database(toy: Toy) -> Iterator[Database]:
 def runner(toy: Toy, database: Database) -> Iterator[SpyRunner]:
     """The API side: a runner bound to the toy's Job model, sending to the toy's queue."""
     app = make_celery(toy.system, toy.redis_url, lambda: celery_toy.jobs(toy.config))
-    runner = SpyRunner(app, Job)
+    runner = SpyRunner(app, JobQueue(Job))
     runner.start()
     yield runner
     runner.shutdown()
-    bind_runner(Job, None)
 
 
 def _wait_final(database: Database, job_id: str) -> Job:
@@ -100,7 +98,7 @@ def _log_lines(toy: Toy, pattern: str) -> list[str]:
 
 def test_a_committed_job_runs_on_the_worker_to_success_with_its_result(toy, database, runner) -> None:
     with database.session() as session:
-        job_id = enqueue(session, Job, "toy.add", a=2, b=3).id
+        job_id = runner.queue.enqueue(session, "toy.add", a=2, b=3).id
         assert runner.sent == []  # nothing leaves before the commit
 
     job = _wait_final(database, job_id)
@@ -119,7 +117,7 @@ def test_a_committed_job_runs_on_the_worker_to_success_with_its_result(toy, data
 
 def test_progress_is_recorded(toy, database, runner) -> None:
     with database.session() as session:
-        job_id = enqueue(session, Job, "toy.count", n=4).id
+        job_id = runner.queue.enqueue(session, "toy.count", n=4).id
 
     job = _wait_final(database, job_id)
 
@@ -128,7 +126,7 @@ def test_progress_is_recorded(toy, database, runner) -> None:
 
 def test_a_failing_task_ends_failure_with_its_error(toy, database, runner) -> None:
     with database.session() as session:
-        job_id = enqueue(session, Job, "toy.fail", code=7).id
+        job_id = runner.queue.enqueue(session, "toy.fail", code=7).id
 
     job = _wait_final(database, job_id)
 
@@ -145,14 +143,14 @@ def test_a_job_whose_transaction_rolled_back_is_never_sent_nor_run(toy, database
 
     def failing_request() -> None:
         with database.session() as session:
-            rolled_back.append(enqueue(session, Job, "toy.add", a=1, b=1).id)
+            rolled_back.append(runner.queue.enqueue(session, "toy.add", a=1, b=1).id)
             session.flush()
             raise RuntimeError("the request failed after creating the job")
 
     with pytest.raises(RuntimeError, match="the request failed"):
         failing_request()
     with database.session() as session:
-        committed = enqueue(session, Job, "toy.add", a=4, b=5).id
+        committed = runner.queue.enqueue(session, "toy.add", a=4, b=5).id
 
     assert _wait_final(database, committed).result == {"sum": 9}
 
@@ -165,7 +163,7 @@ def test_a_job_whose_transaction_rolled_back_is_never_sent_nor_run(toy, database
 
 def test_a_redelivered_duplicate_runs_once(toy, database, runner) -> None:
     with database.session() as session:
-        job_id = enqueue(session, Job, "toy.add", a=20, b=22).id
+        job_id = runner.queue.enqueue(session, "toy.add", a=20, b=22).id
     # The broker delivers the same job twice more (redelivery after a lost ack, the sweeper, ...).
     runner.submit(job_id)
     runner.submit(job_id)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from tests.core.jobs import celery_toy
 
 from opsuite.core.jobs import (
@@ -14,8 +12,6 @@ from opsuite.core.jobs import (
     CelerySettings,
     InProcessRunner,
     beat_schedule,
-    bind_runner,
-    bound_runner,
     build_runner,
     make_celery,
     schedule_entries,
@@ -24,12 +20,6 @@ from opsuite.core.jobs import (
 from opsuite.core.jobs.celery_engine import engine_of
 
 BROKER = "redis://127.0.0.1:1/0"  # never contacted by these tests
-
-
-@pytest.fixture(autouse=True)
-def _unbind_toy() -> Iterator[None]:
-    yield
-    bind_runner(celery_toy.Job, None)
 
 
 def _config(tmp_path: Path) -> celery_toy.ToyConfig:
@@ -69,7 +59,7 @@ def test_the_app_is_configured_for_late_acks_json_and_the_system_queue(tmp_path:
     engine_of(app).setup()
     assert built == [1]  # once per process
     # On a worker, jobs that tasks enqueue are sent to the broker too.
-    assert isinstance(bound_runner(celery_toy.Job), CeleryRunner)
+    assert isinstance(engine_of(app).setup().queue.runner, CeleryRunner)
 
 
 def test_the_default_visibility_timeout_is_300_seconds(monkeypatch) -> None:

@@ -16,7 +16,7 @@ from tests.core.jobs.celery_toy import Job
 
 from opsuite.core.clock import utcnow
 from opsuite.core.db import Database
-from opsuite.core.jobs import CeleryRunner, JobState, bind_runner, enqueue, make_celery, task_name
+from opsuite.core.jobs import CeleryRunner, JobQueue, JobState, make_celery, task_name
 
 pytestmark = pytest.mark.redis
 
@@ -29,11 +29,12 @@ def toy(database_url: str, tmp_path) -> Iterator[Toy]:
     finally:
         toy.stop_all()
         toy.forget_broker_keys()
-        bind_runner(Job, None)
 
 
 def _runner(toy: Toy) -> CeleryRunner:
-    runner = CeleryRunner(make_celery(toy.system, toy.redis_url, lambda: celery_toy.jobs(toy.config)), Job)
+    runner = CeleryRunner(
+        make_celery(toy.system, toy.redis_url, lambda: celery_toy.jobs(toy.config)), JobQueue(Job)
+    )
     runner.start()
     return runner
 
@@ -49,7 +50,7 @@ def test_a_job_whose_worker_is_killed_stays_started_until_maintenance_runs_it_ag
     first = toy.worker(log_name="worker-1.log")
     runner = _runner(toy)
     with database.session() as session:
-        job_id = enqueue(session, Job, "toy.block").id
+        job_id = runner.queue.enqueue(session, "toy.block").id
     wait_for(lambda: (toy.directory / "started-1").exists(), "the first run to start")
 
     first.kill()  # kill -9 the worker's process group while the task runs

@@ -14,10 +14,6 @@ from opsuite.core.jobs import (
     InProcessRunner,
     JobState,
     TaskRegistry,
-    bind_runner,
-    bound_runner,
-    enqueue,
-    enqueue_args,
     get_job,
     purge_expired,
     resubmit_stale,
@@ -29,13 +25,13 @@ T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 class RecordingRunner:
     """A runner that only remembers what it was given."""
 
-    def __init__(self, job_model, *, fail=False):
-        self.job_model = job_model
+    def __init__(self, queue, *, fail=False):
+        self.queue = queue
         self.fail = fail
         self.submitted = []
 
     def start(self):
-        bind_runner(self.job_model, self)
+        self.queue.attach(self)
 
     def submit(self, job_id):
         if self.fail:
@@ -43,7 +39,7 @@ class RecordingRunner:
         self.submitted.append(job_id)
 
     def shutdown(self, wait=True):
-        bind_runner(self.job_model, None)
+        self.queue.detach(self)
 
 
 def _count(database, job_model):
@@ -51,11 +47,11 @@ def _count(database, job_model):
         return session.scalar(select(func.count()).select_from(job_model))
 
 
-def test_job_is_submitted_only_after_commit(database, job_model) -> None:
-    runner = RecordingRunner(job_model)
+def test_job_is_submitted_only_after_commit(database, job_model, queue) -> None:
+    runner = RecordingRunner(queue)
     runner.start()
     with database.session() as session:
-        job = enqueue(session, job_model, "export", fmt="xlsx", session="kwarg named like a parameter")
+        job = queue.enqueue(session, "export", fmt="xlsx", session="kwarg named like a parameter")
         session.flush()
         assert runner.submitted == []
         job_id = job.id
@@ -70,13 +66,13 @@ def test_job_is_submitted_only_after_commit(database, job_model) -> None:
         assert get_job(session, job_model, "0" * 32) is None
 
 
-def test_nothing_is_submitted_on_rollback(database, job_model) -> None:
-    runner = RecordingRunner(job_model)
+def test_nothing_is_submitted_on_rollback(database, job_model, queue) -> None:
+    runner = RecordingRunner(queue)
     runner.start()
 
     def create_then_fail():
         with database.session() as session:
-            enqueue(session, job_model, "export")
+            queue.enqueue(session, "export")
             session.flush()
             raise RuntimeError("validation failed")
 
@@ -86,51 +82,51 @@ def test_nothing_is_submitted_on_rollback(database, job_model) -> None:
     assert _count(database, job_model) == 0
 
 
-def test_rolled_back_savepoint_drops_only_its_own_jobs(database, job_model) -> None:
-    runner = RecordingRunner(job_model)
+def test_rolled_back_savepoint_drops_only_its_own_jobs(database, job_model, queue) -> None:
+    runner = RecordingRunner(queue)
     runner.start()
     with database.session() as session:
-        kept = enqueue(session, job_model, "kept").id
+        kept = queue.enqueue(session, "kept").id
         savepoint = session.begin_nested()
-        enqueue(session, job_model, "dropped")
+        queue.enqueue(session, "dropped")
         savepoint.rollback()
         with session.begin_nested():
-            inner = enqueue(session, job_model, "inner").id
+            inner = queue.enqueue(session, "inner").id
     assert runner.submitted == [kept, inner]
     assert _count(database, job_model) == 2
 
 
-def test_one_session_two_transactions(database, job_model) -> None:
-    runner = RecordingRunner(job_model)
+def test_one_session_two_transactions(database, job_model, queue) -> None:
+    runner = RecordingRunner(queue)
     runner.start()
     with database.write_sessions() as session:
         with session.begin():
-            first = enqueue(session, job_model, "a").id
+            first = queue.enqueue(session, "a").id
         with session.begin():
-            enqueue(session, job_model, "b")
+            queue.enqueue(session, "b")
             session.rollback()
         with session.begin():
-            third = enqueue(session, job_model, "c").id
+            third = queue.enqueue(session, "c").id
     assert runner.submitted == [first, third]
 
 
-def test_without_a_runner_the_job_stays_pending(database, job_model) -> None:
-    assert bound_runner(job_model) is None
+def test_without_a_runner_the_job_stays_pending(database, job_model, queue) -> None:
+    assert queue.runner is None
     with database.session() as session:
-        job_id = enqueue(session, job_model, "export").id
+        job_id = queue.enqueue(session, "export").id
     with database.session(write=False) as session:
         assert get_job(session, job_model, job_id).state is JobState.PENDING
 
 
-def test_a_failing_submit_does_not_undo_the_commit(database, job_model, caplog) -> None:
-    RecordingRunner(job_model, fail=True).start()
+def test_a_failing_submit_does_not_undo_the_commit(database, job_model, caplog, queue) -> None:
+    RecordingRunner(queue, fail=True).start()
     with caplog.at_level(logging.ERROR, logger="opsuite.core.jobs"), database.session() as session:
-        job_id = enqueue(session, job_model, "export").id
+        job_id = queue.enqueue(session, "export").id
     assert _count(database, job_model) == 1
     assert [r.getMessage() for r in caplog.records] == [f"could not submit job {job_id}"]
 
 
-def test_in_process_runner_runs_jobs_and_survives_errors(database, job_model) -> None:
+def test_in_process_runner_runs_jobs_and_survives_errors(database, job_model, queue) -> None:
     registry = TaskRegistry()
     registry.task("double")(lambda ctx, *, x: x * 2)
 
@@ -138,20 +134,20 @@ def test_in_process_runner_runs_jobs_and_survives_errors(database, job_model) ->
     def crash(ctx):
         raise KeyError("device 9")
 
-    runner = InProcessRunner(database, job_model, registry, max_workers=2)
+    runner = InProcessRunner(database, queue, registry, max_workers=2)
     runner.start()
     try:
-        assert bound_runner(job_model) is runner
+        assert queue.runner is runner
         with database.session() as session:
-            ids = [enqueue(session, job_model, "double", x=x).id for x in range(5)]
-            crashed = enqueue(session, job_model, "crash").id
+            ids = [queue.enqueue(session, "double", x=x).id for x in range(5)]
+            crashed = queue.enqueue(session, "crash").id
         assert runner.join(timeout=30) is True
         with database.session() as session:
-            after = enqueue(session, job_model, "double", x=100).id
+            after = queue.enqueue(session, "double", x=100).id
         assert runner.join(timeout=30) is True
     finally:
         runner.shutdown()
-    assert bound_runner(job_model) is None
+    assert queue.runner is None
     with database.session(write=False) as session:
         results = [(get_job(session, job_model, i).state, get_job(session, job_model, i).result) for i in ids]
         assert results == [(JobState.SUCCESS, x * 2) for x in range(5)]
@@ -160,13 +156,13 @@ def test_in_process_runner_runs_jobs_and_survives_errors(database, job_model) ->
         assert get_job(session, job_model, after).result == 200
 
 
-def test_in_process_runner_refuses_work_when_not_started(database, job_model) -> None:
-    runner = InProcessRunner(database, job_model, TaskRegistry())
+def test_in_process_runner_refuses_work_when_not_started(database, job_model, queue) -> None:
+    runner = InProcessRunner(database, queue, TaskRegistry())
     with pytest.raises(RuntimeError, match="runner is not started"):
         runner.submit("0" * 32)
 
 
-def test_shutdown_without_wait_leaves_queued_jobs_pending(database, job_model) -> None:
+def test_shutdown_without_wait_leaves_queued_jobs_pending(database, job_model, queue) -> None:
     registry = TaskRegistry()
     running, release = threading.Event(), threading.Event()
 
@@ -175,11 +171,11 @@ def test_shutdown_without_wait_leaves_queued_jobs_pending(database, job_model) -
         running.set()
         return release.wait(30)
 
-    runner = InProcessRunner(database, job_model, registry, max_workers=1)
+    runner = InProcessRunner(database, queue, registry, max_workers=1)
     runner.start()
     with database.session() as session:
-        first = enqueue(session, job_model, "block").id
-        queued = enqueue(session, job_model, "block").id
+        first = queue.enqueue(session, "block").id
+        queued = queue.enqueue(session, "block").id
     assert running.wait(30) is True
     runner.shutdown(wait=False)
     release.set()
@@ -189,22 +185,22 @@ def test_shutdown_without_wait_leaves_queued_jobs_pending(database, job_model) -
         assert get_job(session, job_model, queued).state is JobState.PENDING
 
 
-def test_inline_runner_runs_at_commit(database, job_model) -> None:
+def test_inline_runner_runs_at_commit(database, job_model, queue) -> None:
     registry = TaskRegistry()
     registry.task("echo")(lambda ctx, *, value: {"value": value, "job": ctx.job_id})
-    InlineRunner(database, job_model, registry).start()
+    InlineRunner(database, queue, registry).start()
     with database.session() as session:
-        job_id = enqueue(session, job_model, "echo", value="x").id
+        job_id = queue.enqueue(session, "echo", value="x").id
     with database.session(write=False) as session:
         job = get_job(session, job_model, job_id)
         assert (job.state, job.result) == (JobState.SUCCESS, {"value": "x", "job": job_id})
 
 
-def test_purge_deletes_only_expired_results(database, job_model) -> None:
+def test_purge_deletes_only_expired_results(database, job_model, queue) -> None:
     with database.session() as session:
         ids = {}
         for name, expires in [("gone", T0), ("kept", T0 + timedelta(seconds=1)), ("pending", None)]:
-            job = enqueue_args(session, job_model, name, {}, now=T0)
+            job = queue.enqueue_args(session, name, {}, now=T0)
             job.expires_at = expires
             ids[name] = job.id
     with database.session() as session:
@@ -217,14 +213,14 @@ def test_purge_deletes_only_expired_results(database, job_model) -> None:
         assert purge_expired(session, job_model, now=T0 + timedelta(days=365)) == 0
 
 
-def test_resubmit_stale_sends_old_pending_jobs_again(database, job_model) -> None:
-    runner = RecordingRunner(job_model)
+def test_resubmit_stale_sends_old_pending_jobs_again(database, job_model, queue) -> None:
+    runner = RecordingRunner(queue)
     with database.session() as session:
-        old = enqueue_args(session, job_model, "old", {}, now=T0).id
-        enqueue_args(session, job_model, "fresh", {}, now=T0 + timedelta(minutes=6))
-        started = enqueue_args(session, job_model, "started", {}, now=T0)
+        old = queue.enqueue_args(session, "old", {}, now=T0).id
+        queue.enqueue_args(session, "fresh", {}, now=T0 + timedelta(minutes=6))
+        started = queue.enqueue_args(session, "started", {}, now=T0)
         started.state = JobState.STARTED
-        older = enqueue_args(session, job_model, "older", {}, now=T0 - timedelta(hours=1)).id
+        older = queue.enqueue_args(session, "older", {}, now=T0 - timedelta(hours=1)).id
     now = T0 + timedelta(minutes=10)
 
     resubmitted = resubmit_stale(database, job_model, older_than=timedelta(minutes=5), runner=runner, now=now)

@@ -12,13 +12,13 @@ from sqlalchemy import update
 
 from opsuite.core.jobs import (
     WORKER_LOST,
+    JobQueue,
     JobRevoked,
     JobSettings,
     JobState,
     PeriodicScheduler,
     Reaped,
     TaskRegistry,
-    enqueue_args,
     reap_lost,
     run_job,
 )
@@ -52,7 +52,7 @@ def _registry(tidied: list[tuple[str, dict]]) -> TaskRegistry:
 def _running(database, job_model, clock, name: str) -> str:
     """A job claimed at `clock.now()` whose last heartbeat is `clock.now()`, then left by its process."""
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, name, {"n": 7}, now=clock.now()).id
+        job_id = JobQueue(job_model).enqueue_args(session, name, {"n": 7}, now=clock.now()).id
     with database.session() as session:
         session.execute(
             update(job_model)
@@ -124,7 +124,7 @@ def test_the_running_job_beats_on_its_own(database, job_model, clock) -> None:
         return "done"
 
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "wait", {}, now=clock.now()).id
+        job_id = JobQueue(job_model).enqueue_args(session, "wait", {}, now=clock.now()).id
     start = clock.now()
 
     state = run_job(
@@ -139,7 +139,12 @@ def test_the_scheduler_takes_lost_after_from_its_settings(database, job_model, l
     registry = _registry([])
     job_id = _running(database, job_model, clock, "load")
     scheduler = PeriodicScheduler(
-        database, job_model, lease_model, registry, clock=clock, settings=JobSettings(lost_after_seconds=10)
+        database,
+        JobQueue(job_model),
+        lease_model,
+        registry,
+        clock=clock,
+        settings=JobSettings(lost_after_seconds=10),
     )
     clock.advance(timedelta(seconds=10))
 
@@ -168,7 +173,7 @@ def test_a_checkpoint_commits_with_the_work_and_a_fenced_run_rolls_both_back(
         return "ok"
 
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "resumable", {}, now=clock.now()).id
+        job_id = JobQueue(job_model).enqueue_args(session, "resumable", {}, now=clock.now()).id
     assert run_job(database, job_model, registry, job_id, clock=clock) is JobState.SUCCESS
     with database.session() as session:
         session.execute(update(job_model).where(job_model.id == job_id).values(state=JobState.PENDING))
@@ -181,7 +186,7 @@ def test_a_heartbeat_thread_stops_with_its_run(database, job_model, clock) -> No
     registry = TaskRegistry()
     registry.task("quick")(lambda ctx: 1)
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "quick", {}, now=clock.now()).id
+        job_id = JobQueue(job_model).enqueue_args(session, "quick", {}, now=clock.now()).id
     before = {thread.name for thread in threading.enumerate()}
 
     run_job(database, job_model, registry, job_id, clock=clock, heartbeat_every=timedelta(seconds=0.05))

@@ -16,9 +16,8 @@ from opsuite.core.db import Database
 from opsuite.core.jobs import (
     WORKER_LOST,
     CeleryRunner,
+    JobQueue,
     JobState,
-    bind_runner,
-    enqueue,
     make_celery,
     task_name,
 )
@@ -39,7 +38,6 @@ def toy(database_url: str, tmp_path) -> Iterator[Toy]:
     finally:
         toy.stop_all()
         toy.forget_broker_keys()
-        bind_runner(Job, None)
 
 
 def _job(database: Database, job_id: str) -> Job:
@@ -49,10 +47,12 @@ def _job(database: Database, job_id: str) -> Job:
 
 def test_a_killed_workers_non_idempotent_job_fails_as_worker_lost(toy: Toy, database: Database) -> None:
     first = toy.worker(log_name="worker-1.log")
-    runner = CeleryRunner(make_celery(toy.system, toy.redis_url, lambda: celery_toy.jobs(toy.config)), Job)
+    runner = CeleryRunner(
+        make_celery(toy.system, toy.redis_url, lambda: celery_toy.jobs(toy.config)), JobQueue(Job)
+    )
     runner.start()
     with database.session() as session:
-        job_id = enqueue(session, Job, "toy.block_once").id
+        job_id = runner.queue.enqueue(session, "toy.block_once").id
     wait_for(lambda: (toy.directory / "started-1").exists(), "the run to start")
     started = _job(database, job_id).started_at
     # The worker beats while the task blocks.

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
-from opsuite.core.jobs import JobState, enqueue_args
+from opsuite.core.jobs import JobQueue, JobState
 
 
 def test_job_state_values_are_the_wire_strings() -> None:
@@ -27,7 +27,7 @@ def test_datetimes_come_back_aware_utc(database, job_model) -> None:
     plus_three = timezone(timedelta(hours=3))
     created = datetime(2025, 3, 1, 15, 30, 0, 123456, tzinfo=plus_three)
     with database.session() as session:
-        job = enqueue_args(session, job_model, "t", {"a": 1}, now=created)
+        job = JobQueue(job_model).enqueue_args(session, "t", {"a": 1}, now=created)
         job_id = job.id
     with database.session(write=False) as session:
         loaded = session.get(job_model, job_id)
@@ -52,8 +52,8 @@ def test_datetimes_come_back_aware_utc(database, job_model) -> None:
 def test_datetime_comparison_orders_by_instant(database, job_model) -> None:
     base = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
     with database.session() as session:
-        early = enqueue_args(session, job_model, "t", {}, now=base).id
-        late = enqueue_args(session, job_model, "t", {}, now=base + timedelta(microseconds=1)).id
+        early = JobQueue(job_model).enqueue_args(session, "t", {}, now=base).id
+        late = JobQueue(job_model).enqueue_args(session, "t", {}, now=base + timedelta(microseconds=1)).id
     # 13:00 at +01:00 is 12:00 UTC: only the later job is strictly after it.
     cutoff = datetime(2025, 1, 1, 13, 0, tzinfo=timezone(timedelta(hours=1)))
     with database.session(write=False) as session:
@@ -65,7 +65,7 @@ def test_datetime_comparison_orders_by_instant(database, job_model) -> None:
 def test_naive_datetime_is_refused(database, job_model) -> None:
     def store_naive():
         with database.session() as session:
-            enqueue_args(session, job_model, "t", {}, now=datetime(2025, 1, 1, 12, 0))
+            JobQueue(job_model).enqueue_args(session, "t", {}, now=datetime(2025, 1, 1, 12, 0))
 
     with pytest.raises(StatementError, match="naive datetime"):
         store_naive()

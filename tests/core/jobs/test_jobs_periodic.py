@@ -8,12 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from opsuite.core.jobs import (
+    JobQueue,
     JobState,
     PeriodicScheduler,
     TaskRegistry,
     acquire_lease,
-    bind_runner,
-    enqueue_args,
     release_lease,
     run_job,
 )
@@ -49,7 +48,9 @@ def test_two_processes_fire_each_periodic_task_once_per_interval(
 ) -> None:
     registry = _registry()
     schedulers = [
-        PeriodicScheduler(make_database(), job_model, lease_model, registry, clock=clock, holder=holder)
+        PeriodicScheduler(
+            make_database(), JobQueue(job_model), lease_model, registry, clock=clock, holder=holder
+        )
         for holder in ("worker-a", "worker-b")
     ]
     a, b = schedulers
@@ -80,7 +81,13 @@ def test_twelve_intervals_with_two_schedulers_make_twelve_jobs(
     registry.periodic("tick", every=EVERY)(lambda ctx: None)
     a, b = (
         PeriodicScheduler(
-            make_database(), job_model, lease_model, registry, clock=clock, holder=h, maintenance_every=None
+            make_database(),
+            JobQueue(job_model),
+            lease_model,
+            registry,
+            clock=clock,
+            holder=h,
+            maintenance_every=None,
         )
         for h in ("a", "b")
     )
@@ -144,8 +151,12 @@ def test_stopped_scheduler_is_replaced_after_the_interval(
 ) -> None:
     registry = TaskRegistry()
     registry.periodic("tick", every=EVERY)(lambda ctx: None)
-    a = PeriodicScheduler(make_database(), job_model, lease_model, registry, clock=clock, holder="a")
-    b = PeriodicScheduler(make_database(), job_model, lease_model, registry, clock=clock, holder="b")
+    a = PeriodicScheduler(
+        make_database(), JobQueue(job_model), lease_model, registry, clock=clock, holder="a"
+    )
+    b = PeriodicScheduler(
+        make_database(), JobQueue(job_model), lease_model, registry, clock=clock, holder="b"
+    )
     t0 = clock.now()
 
     assert len(a.run_pending()) == 1
@@ -160,7 +171,9 @@ def test_stopped_scheduler_is_replaced_after_the_interval(
 
 def test_periodic_job_runs_like_any_job(database, job_model, lease_model, clock) -> None:
     registry = _registry()
-    scheduler = PeriodicScheduler(database, job_model, lease_model, registry, clock=clock, holder="a")
+    scheduler = PeriodicScheduler(
+        database, JobQueue(job_model), lease_model, registry, clock=clock, holder="a"
+    )
     ids = scheduler.run_pending()
     states = [run_job(database, job_model, registry, job_id, clock=clock) for job_id in ids]
     assert states == [JobState.SUCCESS, JobState.SUCCESS]
@@ -184,12 +197,13 @@ def test_maintenance_purges_and_resubmits_once_across_processes(
         def shutdown(self, wait=True):
             pass
 
-    bind_runner(job_model, Recorder())
+    queue = JobQueue(job_model)
+    queue.attach(Recorder())
     registry = TaskRegistry()
     a, b = (
         PeriodicScheduler(
             make_database(),
-            job_model,
+            queue,
             lease_model,
             registry,
             clock=clock,
@@ -201,10 +215,10 @@ def test_maintenance_purges_and_resubmits_once_across_processes(
     )
     t0 = clock.now()
     with a.database.session() as session:
-        expired = enqueue_args(session, job_model, "done", {}, now=t0 - timedelta(days=2))
+        expired = queue.enqueue_args(session, "done", {}, now=t0 - timedelta(days=2))
         expired.state, expired.expires_at = JobState.SUCCESS, t0 - timedelta(days=1)
-        stale = enqueue_args(session, job_model, "stuck", {}, now=t0 - timedelta(minutes=10)).id
-        recent = enqueue_args(session, job_model, "recent", {}, now=t0 - timedelta(minutes=9)).id
+        stale = queue.enqueue_args(session, "stuck", {}, now=t0 - timedelta(minutes=10)).id
+        recent = queue.enqueue_args(session, "recent", {}, now=t0 - timedelta(minutes=9)).id
     submitted.clear()
 
     assert (a.maintain(timedelta(minutes=1)), b.maintain(timedelta(minutes=1))) == (True, False)
@@ -221,7 +235,7 @@ def test_maintenance_purges_and_resubmits_once_across_processes(
 def test_scheduler_thread_fires_and_stops(database, job_model, lease_model) -> None:
     registry = TaskRegistry()
     registry.periodic("tick", every=timedelta(hours=1))(lambda ctx: None)
-    scheduler = PeriodicScheduler(database, job_model, lease_model, registry, tick=0.01, holder="t")
+    scheduler = PeriodicScheduler(database, JobQueue(job_model), lease_model, registry, tick=0.01, holder="t")
     scheduler.start()
     assert scheduler.running is True
     try:

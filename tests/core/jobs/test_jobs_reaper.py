@@ -9,11 +9,11 @@ from sqlalchemy import update
 from opsuite.core.jobs import (
     DEFAULT_TIMEOUT,
     WORKER_LOST,
+    JobQueue,
     JobState,
     PeriodicScheduler,
     Reaped,
     TaskRegistry,
-    enqueue_args,
     maintain,
     reap_lost,
     run_job,
@@ -45,7 +45,7 @@ def _registry(results=None):
 def _lost_job(database, job_model, clock, name="push", *, attempts=1, state=JobState.STARTED):
     """A job whose run claimed it at `clock.now()` and then vanished with its process."""
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, name, {"n": 7}, now=clock.now()).id
+        job_id = JobQueue(job_model).enqueue_args(session, name, {"n": 7}, now=clock.now()).id
     with database.session() as session:
         session.execute(
             update(job_model)
@@ -147,7 +147,7 @@ def test_a_run_taken_for_lost_cannot_overwrite_the_next_attempt(database, job_mo
         return {"attempt": ctx.attempt}
 
     with database.session() as session:
-        job_id = enqueue_args(session, job_model, "slow", {}, now=clock.now()).id
+        job_id = JobQueue(job_model).enqueue_args(session, "slow", {}, now=clock.now()).id
 
     first = run_job(database, job_model, registry, job_id, clock=clock)
 
@@ -167,8 +167,8 @@ def test_maintenance_purges_resubmits_and_reaps_in_one_pass(database, job_model,
     runner = RecordingRunner()
     lost = _lost_job(database, job_model, clock)
     with database.session() as session:
-        stale = enqueue_args(session, job_model, "push", {"n": 1}, now=clock.now()).id
-        expired = enqueue_args(session, job_model, "push", {"n": 2}, now=clock.now())
+        stale = JobQueue(job_model).enqueue_args(session, "push", {"n": 1}, now=clock.now()).id
+        expired = JobQueue(job_model).enqueue_args(session, "push", {"n": 2}, now=clock.now())
         expired.state, expired.expires_at = JobState.SUCCESS, clock.now() + timedelta(minutes=1)
         expired_id = expired.id
     now = clock.advance(timedelta(minutes=10))
@@ -186,7 +186,9 @@ def test_maintenance_purges_resubmits_and_reaps_in_one_pass(database, job_model,
 def test_the_in_process_scheduler_reaps_lost_runs(database, job_model, lease_model, clock) -> None:
     registry = _registry()
     job_id = _lost_job(database, job_model, clock, attempts=2)
-    scheduler = PeriodicScheduler(database, job_model, lease_model, registry, clock=clock, holder="api-1")
+    scheduler = PeriodicScheduler(
+        database, JobQueue(job_model), lease_model, registry, clock=clock, holder="api-1"
+    )
     clock.advance(TIMEOUT)
 
     assert scheduler.maintain(timedelta(minutes=1)) is True

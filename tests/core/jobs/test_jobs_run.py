@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from opsuite.core.jobs import JobState, TaskRegistry, enqueue_args, revoke, run_job
+from opsuite.core.jobs import JobQueue, JobState, TaskRegistry, revoke, run_job
 
 T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def _new_job(database, job_model, name, args=None, *, now=T0):
     with database.session() as session:
-        return enqueue_args(session, job_model, name, args or {}, now=now).id
+        return JobQueue(job_model).enqueue_args(session, name, args or {}, now=now).id
 
 
 def _load(database, job_model, job_id):

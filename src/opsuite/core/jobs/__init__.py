@@ -25,6 +25,7 @@ from opsuite.core.jobs.maintenance import (
 )
 from opsuite.core.jobs.models import JobMixin, JobState, LeaseMixin
 from opsuite.core.jobs.periodic import DEFAULT_MAINTENANCE_EVERY, PeriodicScheduler
+from opsuite.core.jobs.queue import JobQueue, JobRunner
 from opsuite.core.jobs.registry import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_RESULT_TTL,
@@ -37,23 +38,8 @@ from opsuite.core.jobs.registry import (
     TaskRegistry,
     UnknownTaskError,
 )
-from opsuite.core.jobs.runner import (
-    InlineRunner,
-    InProcessRunner,
-    JobRunner,
-    bind_runner,
-    bound_runner,
-    run_job,
-)
-from opsuite.core.jobs.service import (
-    enqueue,
-    enqueue_args,
-    get_job,
-    purge_expired,
-    resubmit_stale,
-    revoke,
-    submit,
-)
+from opsuite.core.jobs.runner import InlineRunner, InProcessRunner, run_job
+from opsuite.core.jobs.service import get_job, purge_expired, resubmit_stale, revoke
 from opsuite.core.jobs.settings import DEFAULT_HEARTBEAT_EVERY, DEFAULT_LOST_AFTER, JobSettings
 from opsuite.core.jobs.setup import JobSetup
 
@@ -72,6 +58,7 @@ __all__ = [
     "InProcessRunner",
     "InlineRunner",
     "JobMixin",
+    "JobQueue",
     "JobRevoked",
     "JobRunner",
     "JobSettings",
@@ -90,11 +77,7 @@ __all__ = [
     "UnknownTaskError",
     "acquire_lease",
     "beat_schedule",
-    "bind_runner",
-    "bound_runner",
     "build_runner",
-    "enqueue",
-    "enqueue_args",
     "fire_periodic",
     "get_job",
     "maintain",
@@ -107,7 +90,6 @@ __all__ = [
     "revoke",
     "run_job",
     "schedule_entries",
-    "submit",
     "task_name",
     "uses_celery",
 ]

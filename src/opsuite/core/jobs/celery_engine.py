@@ -21,18 +21,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from opsuite.core.jobs.leases import acquire_lease
 from opsuite.core.jobs.maintenance import maintain_under_lease
-from opsuite.core.jobs.models import JobMixin
 from opsuite.core.jobs.periodic import PERIODIC_PREFIX, default_holder
+from opsuite.core.jobs.queue import JobQueue, JobRunner
 from opsuite.core.jobs.registry import TaskRegistry, UnknownTaskError
-from opsuite.core.jobs.runner import (
-    InProcessRunner,
-    JobRunner,
-    _unbind_if,
-    bind_runner,
-    bound_runner,
-    run_job,
-)
-from opsuite.core.jobs.service import enqueue_args
+from opsuite.core.jobs.runner import InProcessRunner, run_job
 from opsuite.core.jobs.settings import JobSettings
 from opsuite.core.jobs.setup import JobSetup
 from opsuite.core.settings import CoreSettings
@@ -88,8 +80,8 @@ class CeleryEngine:
                     raise ValueError(f"setup of {setup.system!r} given to the Celery app of {self.system!r}")
                 self._setup, self._pid = setup, os.getpid()
                 # Jobs enqueued by a task on a worker must reach the broker too.
-                if bound_runner(setup.job_model) is None:
-                    bind_runner(setup.job_model, CeleryRunner(self.app, setup.job_model))
+                if setup.queue.runner is None:
+                    CeleryRunner(self.app, setup.queue).start()
             return self._setup
 
     def register_functions(self) -> list[str]:
@@ -179,6 +171,7 @@ def make_celery(
             ttl=timedelta(seconds=settings.maintenance_every) / 2,
             now=setup.clock.now(),
             stale_after=timedelta(seconds=settings.stale_after),
+            runner=setup.queue.runner,
             lost_after=liveness.lost_after,
         )
         if report is None:
@@ -227,8 +220,8 @@ def fire_periodic(
         ):
             log.info("periodic %s not fired: fired less than %s ago", name, periodic.every * ttl_fraction)
             return None
-        job = enqueue_args(session, setup.job_model, name, periodic.kwargs, now=now)
-    return job.id
+        job_id: str = setup.queue.enqueue_args(session, name, periodic.kwargs, now=now).id
+    return job_id
 
 
 def schedule_entries(system: str, registry: TaskRegistry, maintenance_every: timedelta) -> dict[str, Any]:
@@ -270,11 +263,12 @@ class RegistryScheduler(PersistentScheduler):  # type: ignore[misc]
 
 
 class CeleryRunner:
-    """The JobRunner that sends jobs to Celery workers; also sends a setup's plain `functions`."""
+    """The JobRunner that sends the jobs of `queue` to Celery workers; also sends a setup's `functions`."""
 
-    def __init__(self, app: Celery, job_model: type[JobMixin]) -> None:
+    def __init__(self, app: Celery, queue: JobQueue[Any]) -> None:
         self.app = app
-        self.job_model = job_model
+        self.queue = queue
+        self.job_model = queue.job_model
         self.system = engine_of(app).system
 
     def submit(self, job_id: str) -> None:
@@ -286,12 +280,12 @@ class CeleryRunner:
         self.app.send_task(task_name(self.system, f"fn.{name}"), kwargs=dict(kwargs), countdown=countdown)
 
     def start(self) -> None:
-        """Bind this runner to its job model."""
-        bind_runner(self.job_model, self)
+        """Attach this runner to its queue."""
+        self.queue.attach(self)
 
     def shutdown(self, wait: bool = True) -> None:
-        """Unbind; jobs already sent stay in the broker for the workers."""
-        _unbind_if(self.job_model, self)
+        """Detach; jobs already sent stay in the broker for the workers."""
+        self.queue.detach(self)
 
 
 def build_runner(
@@ -300,10 +294,10 @@ def build_runner(
     """A CeleryRunner when `redis_url` is set, else the in-process thread pool beating per `settings`."""
     if uses_celery(redis_url):
         assert redis_url is not None
-        return CeleryRunner(make_celery(setup.system, redis_url, lambda: setup), setup.job_model)
+        return CeleryRunner(make_celery(setup.system, redis_url, lambda: setup), setup.queue)
     return InProcessRunner(
         setup.database,
-        setup.job_model,
+        setup.queue,
         setup.registry,
         max_workers=max_workers,
         clock=setup.clock,

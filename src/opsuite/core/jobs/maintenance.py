@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from opsuite.core.db import Database
 from opsuite.core.jobs.leases import acquire_lease
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, LeaseMixin, affected
+from opsuite.core.jobs.queue import JobRunner, submit
 from opsuite.core.jobs.registry import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_RESULT_TTL,
@@ -26,8 +27,7 @@ from opsuite.core.jobs.registry import (
     LostHook,
     TaskRegistry,
 )
-from opsuite.core.jobs.runner import JobRunner
-from opsuite.core.jobs.service import purge_expired, resubmit_stale, submit
+from opsuite.core.jobs.service import purge_expired, resubmit_stale
 from opsuite.core.jobs.settings import DEFAULT_LOST_AFTER
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ def reap_lost(
         if task is not None and task.on_lost is not None:
             _tidy_up(task.on_lost, job_id, args)
     for job_id in retried:
-        submit(job_model, job_id, runner)
+        submit(runner, job_id)
     return Reaped(retried=retried, failed=failed)
 
 

@@ -8,14 +8,15 @@ import socket
 import threading
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.jobs.leases import acquire_lease
 from opsuite.core.jobs.maintenance import DEFAULT_STALE_AFTER, MAINTENANCE_LEASE, maintain_under_lease
-from opsuite.core.jobs.models import JobMixin, LeaseMixin
+from opsuite.core.jobs.models import LeaseMixin
+from opsuite.core.jobs.queue import JobQueue
 from opsuite.core.jobs.registry import TaskRegistry
-from opsuite.core.jobs.service import enqueue_args
 from opsuite.core.jobs.settings import JobSettings
 
 log = logging.getLogger(__name__)
@@ -38,12 +39,12 @@ def default_holder() -> str:
 
 
 class PeriodicScheduler:
-    """Enqueues due periodic tasks under database leases, and keeps the jobs table tidy."""
+    """Enqueues due periodic tasks on `queue` under database leases, and keeps the jobs table tidy."""
 
     def __init__(
         self,
         database: Database,
-        job_model: type[JobMixin],
+        queue: JobQueue[Any],
         lease_model: type[LeaseMixin],
         registry: TaskRegistry,
         *,
@@ -55,7 +56,7 @@ class PeriodicScheduler:
         settings: JobSettings | None = None,
     ) -> None:
         self.database = database
-        self.job_model = job_model
+        self.queue = queue
         self.lease_model = lease_model
         self.registry = registry
         self.clock = clock
@@ -83,7 +84,7 @@ class PeriodicScheduler:
                     now=now,
                 ):
                     continue
-                job = enqueue_args(session, self.job_model, periodic.name, periodic.kwargs, now=now)
+                job = self.queue.enqueue_args(session, periodic.name, periodic.kwargs, now=now)
                 fired.append(job.id)
         if self.maintenance_every is not None:
             self.maintain(self.maintenance_every)
@@ -94,13 +95,14 @@ class PeriodicScheduler:
         system-wide."""
         report = maintain_under_lease(
             self.database,
-            self.job_model,
+            self.queue.job_model,
             self.lease_model,
             self.registry,
             holder=self.holder,
             ttl=every,
             now=self.clock.now(),
             stale_after=self.stale_after,
+            runner=self.queue.runner,
             lost_after=self.lost_after,
         )
         return report is not None

@@ -1,4 +1,4 @@
-"""Runners: the protocol an engine implements, the in-process thread pool, and `run_job` that both call."""
+"""Runners: the in-process thread pool, the inline runner, and `run_job` that every engine calls."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -16,48 +16,11 @@ from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.jobs.heartbeat import Heartbeat
 from opsuite.core.jobs.models import ACTIVE_STATES, JobMixin, JobState, affected
+from opsuite.core.jobs.queue import JobQueue
 from opsuite.core.jobs.registry import DEFAULT_RESULT_TTL, JobRevoked, TaskContext, TaskRegistry
 from opsuite.core.jobs.settings import DEFAULT_HEARTBEAT_EVERY
 
 log = logging.getLogger(__name__)
-
-
-class JobRunner(Protocol):
-    """An engine that runs jobs by id; the job row carries everything else."""
-
-    def submit(self, job_id: str) -> None:
-        """Schedule the job to run; must not block on the job itself."""
-
-    def start(self) -> None:
-        """Start the engine and bind it as its job model's runner."""
-
-    def shutdown(self, wait: bool = True) -> None:
-        """Stop accepting jobs; with `wait`, let the running ones finish."""
-
-
-_bound: dict[type[JobMixin], JobRunner] = {}
-_bound_lock = threading.Lock()
-
-
-def bind_runner(job_model: type[JobMixin], runner: JobRunner | None) -> None:
-    """Make `runner` the one that committed jobs of `job_model` are submitted to in this process."""
-    with _bound_lock:
-        if runner is None:
-            _bound.pop(job_model, None)
-        else:
-            _bound[job_model] = runner
-
-
-def bound_runner(job_model: type[JobMixin]) -> JobRunner | None:
-    """The runner bound to `job_model` in this process, if any."""
-    with _bound_lock:
-        return _bound.get(job_model)
-
-
-def _unbind_if(job_model: type[JobMixin], runner: JobRunner) -> None:
-    with _bound_lock:
-        if _bound.get(job_model) is runner:
-            del _bound[job_model]
 
 
 def run_job(
@@ -147,12 +110,12 @@ def _finish(
 
 
 class InProcessRunner:
-    """Runs jobs on a thread pool in this process; the default engine."""
+    """Runs the jobs of `queue` on a thread pool in this process; the default engine."""
 
     def __init__(
         self,
         database: Database,
-        job_model: type[JobMixin],
+        queue: JobQueue[Any],
         registry: TaskRegistry,
         *,
         max_workers: int = 4,
@@ -160,7 +123,8 @@ class InProcessRunner:
         heartbeat_every: timedelta = DEFAULT_HEARTBEAT_EVERY,
     ) -> None:
         self.database = database
-        self.job_model = job_model
+        self.queue = queue
+        self.job_model = queue.job_model
         self.registry = registry
         self.max_workers = max_workers
         self.clock = clock
@@ -170,11 +134,11 @@ class InProcessRunner:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Create the pool and bind this runner to its job model."""
+        """Create the pool and attach this runner to its queue."""
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self.max_workers, thread_name_prefix="opsuite-job")
-        bind_runner(self.job_model, self)
+        self.queue.attach(self)
 
     def submit(self, job_id: str) -> None:
         """Queue the job on the pool."""
@@ -192,8 +156,8 @@ class InProcessRunner:
         return not wait_futures(pending, timeout=timeout).not_done
 
     def shutdown(self, wait: bool = True) -> None:
-        """Unbind and stop the pool; without `wait`, queued jobs stay PENDING for the sweeper."""
-        _unbind_if(self.job_model, self)
+        """Detach and stop the pool; without `wait`, queued jobs stay PENDING for the sweeper."""
+        self.queue.detach(self)
         with self._lock:
             executor, self._executor = self._executor, None
         if executor is not None:
@@ -220,29 +184,30 @@ class InProcessRunner:
 
 
 class InlineRunner:
-    """Runs each job synchronously at submit time: for tests and one-shot CLI commands."""
+    """Runs each job of `queue` synchronously at submit time: for tests and one-shot CLI commands."""
 
     def __init__(
         self,
         database: Database,
-        job_model: type[JobMixin],
+        queue: JobQueue[Any],
         registry: TaskRegistry,
         *,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.database = database
-        self.job_model = job_model
+        self.queue = queue
+        self.job_model = queue.job_model
         self.registry = registry
         self.clock = clock
 
     def start(self) -> None:
-        """Bind this runner to its job model."""
-        bind_runner(self.job_model, self)
+        """Attach this runner to its queue."""
+        self.queue.attach(self)
 
     def submit(self, job_id: str) -> None:
         """Run the job now, in the caller's thread."""
         run_job(self.database, self.job_model, self.registry, job_id, clock=self.clock)
 
     def shutdown(self, wait: bool = True) -> None:
-        """Unbind this runner."""
-        _unbind_if(self.job_model, self)
+        """Detach this runner from its queue."""
+        self.queue.detach(self)

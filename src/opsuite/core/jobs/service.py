@@ -1,69 +1,20 @@
-"""Job service: enqueue after commit, look up, revoke, purge expired results, resubmit stale jobs."""
+"""Job service: look up, revoke, purge expired results, resubmit stale jobs."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from opsuite.core.aftercommit import AfterCommit
 from opsuite.core.clock import utcnow
 from opsuite.core.db import Database
-from opsuite.core.jobs.models import UNFINISHED_STATES, JobMixin, JobState, affected, new_job_id
+from opsuite.core.jobs.models import UNFINISHED_STATES, JobMixin, JobState, affected
+from opsuite.core.jobs.queue import JobRunner, submit
 from opsuite.core.jobs.registry import DEFAULT_RESULT_TTL
-from opsuite.core.jobs.runner import JobRunner, bound_runner
-
-log = logging.getLogger(__name__)
 
 J = TypeVar("J", bound=JobMixin)
-
-
-def _submit_all(jobs: list[tuple[type[JobMixin], str]]) -> None:
-    for job_model, job_id in jobs:
-        submit(job_model, job_id)
-
-
-_to_submit: AfterCommit[tuple[type[JobMixin], str]] = AfterCommit("opsuite.jobs.to_submit", _submit_all)
-
-
-def enqueue(session: Session, job_model: type[J], name: str, /, **kwargs: Any) -> J:
-    """Add a PENDING job in the caller's transaction; it is submitted only once that transaction commits."""
-    return enqueue_args(session, job_model, name, kwargs)
-
-
-def enqueue_args(
-    session: Session, job_model: type[J], name: str, args: dict[str, Any], *, now: datetime | None = None
-) -> J:
-    """`enqueue` with the arguments as a dict and an explicit creation time."""
-    job = job_model()
-    job.id = new_job_id()
-    job.name = name
-    job.state = JobState.PENDING
-    job.args = dict(args)
-    job.progress_current = 0
-    job.attempts = 0
-    job.created_at = now or utcnow()
-    session.add(job)
-    _to_submit.add(session, (job_model, job.id))
-    return job
-
-
-def submit(job_model: type[JobMixin], job_id: str, runner: JobRunner | None = None) -> bool:
-    """Hand a committed job to `runner` or the bound one; False leaves it PENDING for the sweeper."""
-    runner = runner or bound_runner(job_model)
-    if runner is None:
-        log.debug("no runner bound for %s; job %s stays PENDING", job_model.__name__, job_id)
-        return False
-    try:
-        runner.submit(job_id)
-    except Exception:
-        # The job row is committed already; the sweeper will submit it again.
-        log.exception("could not submit job %s", job_id)
-        return False
-    return True
 
 
 def get_job(session: Session, job_model: type[J], job_id: str) -> J | None:
@@ -122,4 +73,4 @@ def resubmit_stale(
                 .order_by(job.created_at)
             )
         )
-    return [job_id for job_id in ids if submit(job_model, job_id, runner)]
+    return [job_id for job_id in ids if submit(runner, job_id)]

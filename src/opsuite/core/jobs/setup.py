@@ -1,4 +1,4 @@
-"""What an engine needs to run a system's jobs: its database, tables, tasks and plain worker functions."""
+"""What an engine needs to run a system's jobs: its database, job queue, tables, tasks, worker functions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.jobs.models import JobMixin, LeaseMixin
+from opsuite.core.jobs.queue import JobQueue
 from opsuite.core.jobs.registry import TaskRegistry
 
 
@@ -22,8 +23,13 @@ class JobSetup:
 
     system: str
     database: Database
-    job_model: type[JobMixin]
+    queue: JobQueue[Any]
     lease_model: type[LeaseMixin]
     registry: TaskRegistry
     clock: Clock = SYSTEM_CLOCK
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+
+    @property
+    def job_model(self) -> type[JobMixin]:
+        """The jobs table of the queue."""
+        return self.queue.job_model

@@ -2,8 +2,8 @@
 
 A system mixes `OutboxMixin` into a table, builds one `Outbox` (database, model, resolver of targets) and
 runs an engine: `InProcessDispatcher` by default, or `CallDispatcher(celery_runner)` with `Outbox.deliver`
-registered as the worker function `outbox.deliver`. Business code calls `prepare` + `add` inside its
-transaction; the bound dispatcher gets the ids once it commits.
+registered as the worker function `outbox.deliver`. Business code calls `prepare` + `Outbox.add` inside its
+transaction; the dispatcher attached to that outbox gets the ids once it commits.
 """
 
 from opsuite.core.outbox.delivery import (
@@ -18,16 +18,7 @@ from opsuite.core.outbox.delivery import (
 )
 from opsuite.core.outbox.engine import CallDispatcher, FunctionCaller, InProcessDispatcher
 from opsuite.core.outbox.models import RESPONSE_BODY_LIMIT, DeliveryStatus, OutboxMixin
-from opsuite.core.outbox.service import (
-    Dispatcher,
-    add,
-    bind_dispatcher,
-    bound_dispatcher,
-    clock_of,
-    dispatch,
-    prepare,
-    unbind_dispatcher,
-)
+from opsuite.core.outbox.service import Dispatcher, prepare
 
 __all__ = [
     "RESPONSE_BODY_LIMIT",
@@ -44,12 +35,6 @@ __all__ = [
     "Resolver",
     "RetryPolicy",
     "Target",
-    "add",
-    "bind_dispatcher",
-    "bound_dispatcher",
-    "clock_of",
-    "dispatch",
     "prepare",
     "signature",
-    "unbind_dispatcher",
 ]

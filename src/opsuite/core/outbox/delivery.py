@@ -7,8 +7,9 @@ import hashlib
 import hmac
 import logging
 import random
+import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -17,12 +18,13 @@ import httpx
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
+from opsuite.core.aftercommit import AfterCommit
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.guarded_http import guarded_client
 from opsuite.core.netguard import AddressPolicy, AddressRefused, url_has_credentials
 from opsuite.core.outbox.models import RESPONSE_BODY_LIMIT, DeliveryStatus, OutboxMixin
-from opsuite.core.outbox.service import Dispatcher, bound_dispatcher
+from opsuite.core.outbox.service import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +65,26 @@ class RetryPolicy:
         return min(self.cap, raw * random.uniform(1 - self.jitter, 1 + self.jitter))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Messages:
-    """Texts written to `error_message`; `exhausted` takes `{error}`, `refused` the policy's `{reason}`.
+    """Texts written to `error_message`, in the system's language.
 
+    `exhausted` takes `{error}`; `timeout` the attempt's `{timeout}` in seconds; `http_status` the reply's
+    `{status}`; `refused` the address policy's `{reason}`. `no_target` fails a row its resolver does not
+    answer for, `lock_expired` a row whose last claim expired, `credentials` a URL with a user or password.
     `unreachable` stands for every failure to connect or to speak HTTP (name not found, refused, reset, TLS,
     not HTTP): the log a subscriber reads must not tell a closed port from a filtered one or name the
     service behind it. The details go to the server's own log.
     """
 
-    exhausted: str = "Все попытки исчерпаны: {error}"
-    no_target: str = "Получатель доставки не найден"
-    lock_expired: str = "отправка прервана: обработчик не завершил попытку"
-    timeout: str = "нет ответа за {timeout:g} с"
-    http_status: str = "HTTP {status}"
-    unreachable: str = "получатель недоступен"
-    refused: str = "адрес получателя запрещён ({reason})"
-    credentials: str = "URL получателя содержит учётные данные: отправка запрещена"
+    exhausted: str
+    no_target: str
+    lock_expired: str
+    timeout: str
+    http_status: str
+    unreachable: str
+    refused: str
+    credentials: str
 
 
 @dataclass(frozen=True)
@@ -113,12 +118,17 @@ class Outcome:
 
 
 def signature(secret: str, body: bytes) -> str:
-    """`sha256=<hex HMAC-SHA256(secret, body)>`, the `X-Webhook-Signature` value."""
+    """`sha256=<hex HMAC-SHA256(secret, body)>`, the `<prefix>-Signature` header's value."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 class Outbox(Generic[M]):
-    """The delivery machinery of one outbox table; engines (in-process, Celery) call its methods."""
+    """The delivery machinery of one outbox table; engines (in-process, Celery) call its methods.
+
+    Business code `add`s prepared rows in its transaction; once it commits their ids go to the dispatcher
+    attached (an engine attaches itself when it starts), or, with none, wait for the sweeper.
+    Headers are named `<header_prefix>-Signature`, `-Event`, `-Id` and `-Timestamp`.
+    """
 
     def __init__(
         self,
@@ -126,12 +136,12 @@ class Outbox(Generic[M]):
         model: type[M],
         resolver: Resolver,
         *,
+        header_prefix: str,
+        messages: Messages,
         clock: Clock = SYSTEM_CLOCK,
         policy: RetryPolicy | None = None,
         lock_for: float = 90.0,
         early: float = 1.0,
-        header_prefix: str = "X-Webhook",
-        messages: Messages | None = None,
         claim_chunk: int = 500,
         address_policy: AddressPolicy | None = None,
         response_excerpt: int = RESPONSE_BODY_LIMIT,
@@ -147,7 +157,7 @@ class Outbox(Generic[M]):
         # A timer firing a little early still finds its row due.
         self.early = timedelta(seconds=early)
         self.header_prefix = header_prefix
-        self.messages = messages or Messages()
+        self.messages = messages
         self.claim_chunk = claim_chunk
         # Where attempts may connect; the default refuses loopback, link-local, private and reserved targets.
         self.address_policy = address_policy or AddressPolicy()
@@ -158,6 +168,49 @@ class Outbox(Generic[M]):
             raise ValueError("per_target must be positive")
         self.per_target = per_target
         self._table: Table = model.__table__  # type: ignore[attr-defined]
+        self._dispatcher: Dispatcher | None = None
+        self._lock = threading.Lock()
+
+    # -- where committed deliveries go ---------------------------------------------------------------------
+
+    @property
+    def dispatcher(self) -> Dispatcher | None:
+        """The dispatcher committed deliveries go to, if one is attached."""
+        with self._lock:
+            return self._dispatcher
+
+    def attach(self, dispatcher: Dispatcher) -> None:
+        """Send committed deliveries and retries to `dispatcher` from now on."""
+        with self._lock:
+            self._dispatcher = dispatcher
+
+    def detach(self, dispatcher: Dispatcher) -> None:
+        """Stop sending to `dispatcher`, if it is still the attached one."""
+        with self._lock:
+            if self._dispatcher is dispatcher:
+                self._dispatcher = None
+
+    def add(self, session: Session, deliveries: Iterable[M]) -> None:
+        """Add prepared deliveries in the caller's transaction; they are dispatched only once it commits."""
+        for delivery in deliveries:
+            session.add(delivery)
+            _to_dispatch.add(session, (self, str(delivery.id)))
+
+    def dispatch(self, ids: Sequence[str], delay: float = 0.0) -> bool:
+        """Hand committed deliveries to the attached dispatcher; False leaves them to the sweeper."""
+        dispatcher = self.dispatcher
+        if dispatcher is None:
+            log.debug(
+                "no dispatcher for %s; %d deliveries wait for the sweeper", self.model.__name__, len(ids)
+            )
+            return False
+        try:
+            dispatcher.dispatch(list(ids), delay)
+        except Exception:
+            # The rows are committed; the sweeper will dispatch them again.
+            log.exception("could not dispatch %d deliveries of %s", len(ids), self.model.__name__)
+            return False
+        return True
 
     # -- database work: each call is one short transaction for a whole batch -------------------------------
 
@@ -433,7 +486,7 @@ class Outbox(Generic[M]):
             return list(await asyncio.gather(*(one(attempt) for attempt in attempts)))
 
     def deliver(self, ids: Sequence[str], dispatcher: Dispatcher | None = None) -> dict[str, int]:
-        """Claim, send and record `ids` in this thread; retries go to `dispatcher` (or the bound one).
+        """Claim, send and record `ids` in this thread; retries go to `dispatcher` (or the attached one).
 
         The plain function a Celery worker runs (`outbox.deliver`). Without a dispatcher a retry waits for
         the sweeper.
@@ -441,7 +494,7 @@ class Outbox(Generic[M]):
         attempts = self.claim(ids)
         outcomes = asyncio.run(self.send_all(attempts)) if attempts else []
         retries = self.record(outcomes)
-        dispatcher = dispatcher or bound_dispatcher(self.model)
+        dispatcher = dispatcher or self.dispatcher
         if dispatcher is not None:
             for delivery_id, delay in retries:
                 try:
@@ -453,6 +506,17 @@ class Outbox(Generic[M]):
             "succeeded": sum(outcome.ok for outcome in outcomes),
             "retrying": len(retries),
         }
+
+
+def _dispatch_all(entries: list[tuple[Outbox[Any], str]]) -> None:
+    by_outbox: dict[Outbox[Any], list[str]] = {}
+    for outbox, delivery_id in entries:
+        by_outbox.setdefault(outbox, []).append(delivery_id)
+    for outbox, ids in by_outbox.items():
+        outbox.dispatch(ids)
+
+
+_to_dispatch: AfterCommit[tuple[Outbox[Any], str]] = AfterCommit("opsuite.outbox.to_dispatch", _dispatch_all)
 
 
 def origin_of(url: str) -> str:

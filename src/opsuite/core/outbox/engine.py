@@ -13,7 +13,6 @@ from typing import Any, Protocol
 import httpx
 
 from opsuite.core.outbox.delivery import Attempt, Outbox, Outcome, origin_of
-from opsuite.core.outbox.service import bind_dispatcher, unbind_dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +67,14 @@ class InProcessDispatcher:
     # -- public, any thread -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the loop thread and bind this dispatcher to the outbox's model."""
+        """Start the loop thread and attach this dispatcher to its outbox."""
         if self._thread is not None:
             return
         ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(ready,), name="outbox-loop", daemon=True)
         self._thread.start()
         ready.wait()
-        bind_dispatcher(self.outbox.model, self, clock=self.outbox.clock)
+        self.outbox.attach(self)
 
     def dispatch(self, ids: Sequence[str], delay: float = 0.0) -> None:
         """Schedule an attempt of each id now, or after `delay` seconds."""
@@ -99,7 +98,7 @@ class InProcessDispatcher:
     def shutdown(self, wait: bool = True, timeout: float = 10.0) -> None:
         """Stop: attempts in flight finish and are recorded (with `wait`); queued and timed ones are left
         to the sweeper of whichever process runs next."""
-        unbind_dispatcher(self.outbox.model, self)
+        self.outbox.detach(self)
         loop, thread = self._loop, self._thread
         if loop is None or thread is None or self._closed:
             return

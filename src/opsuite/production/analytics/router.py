@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from opsuite.production.analytics import service
+from opsuite.production.common.schemas import examples
 from opsuite.production.deps import RuntimeDep
 
 router = APIRouter(prefix="/analytics", tags=["Analytics"])
@@ -17,18 +18,14 @@ router = APIRouter(prefix="/analytics", tags=["Analytics"])
 class DashboardOut(BaseModel):
     """Figures refreshed every 5 minutes; `cached_at` says when."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "total_batches": 100,
-                    "active_batches": 45,
-                    "total_products": 500,
-                    "aggregated_products": 400,
-                    "aggregation_rate": 80.0,
-                    "cached_at": "2025-01-15T10:30:00Z",
-                }
-            ]
+    model_config = examples(
+        {
+            "total_batches": 100,
+            "active_batches": 45,
+            "total_products": 500,
+            "aggregated_products": 400,
+            "aggregation_rate": 80.0,
+            "cached_at": "2025-01-15T10:30:00Z",
         }
     )
 

@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import ConfigDict, Field
 from sqlalchemy import Select
 
+from opsuite.core.fields import MAX_ID
 from opsuite.production.batches.models import Batch
-from opsuite.production.common.schemas import In
+from opsuite.production.common.schemas import In, examples
 
 
 class BatchFilters(In):
@@ -18,13 +19,11 @@ class BatchFilters(In):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [{"is_closed": False, "batch_date_from": "2025-01-01", "batch_date_to": "2025-01-31"}]
-        },
+        **examples({"is_closed": False, "batch_date_from": "2025-01-01", "batch_date_to": "2025-01-31"}),
     )
 
     is_closed: bool | None = None
-    batch_number: int | None = Field(default=None, gt=0, le=2_147_483_647)
+    batch_number: int | None = Field(default=None, gt=0, le=MAX_ID)
     batch_date: date | None = None
     batch_date_from: date | None = None
     batch_date_to: date | None = None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from opsuite.core.jobs import enqueue
+from opsuite.core.fields import MAX_ID
 from opsuite.production.batches import service
 from opsuite.production.batches.filters import BatchFilters
 from opsuite.production.batches.models import Batch
@@ -21,26 +21,24 @@ from opsuite.production.batches.schemas import (
     CloseIn,
     ProductIn,
 )
-from opsuite.production.batches.tasks import AGGREGATE
 from opsuite.production.common.paging import (
     Page,
     PageDep,
-    SortDirectionDep,
     Sorting,
-    check_sort_field,
     page_of,
+    sorting_by,
 )
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
-from opsuite.production.jobs.models import Job
-from opsuite.production.tasks.schemas import TaskAccepted
+from opsuite.production.jobs.schemas import TaskAccepted
 
+SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/batches", tags=["Batches"])
 
 
 def batch_filters(
     is_closed: bool | None = None,
-    batch_number: Annotated[int | None, Query(gt=0, le=2_147_483_647)] = None,
+    batch_number: Annotated[int | None, Query(gt=0, le=MAX_ID)] = None,
     batch_date: date | None = None,
     batch_date_from: date | None = None,
     batch_date_to: date | None = None,
@@ -65,7 +63,7 @@ FiltersDep = Annotated[BatchFilters, Depends(batch_filters)]
 @router.post("", status_code=201, response_model=BatchOut, responses=error_responses(404, 409, 422))
 def create_batch(body: BatchCreate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Создание партии."""
-    return service.create_batch(session, data=body, now=runtime.clock.now())
+    return service.create_batch(session, outbox=runtime.outbox, data=body, now=runtime.clock.now())
 
 
 @router.get("", response_model=Page[BatchOut], responses=error_responses(422))
@@ -73,11 +71,9 @@ def list_batches(
     session: SessionDep,
     page: PageDep,
     filters: FiltersDep,
-    direction: SortDirectionDep,
-    sort_field: Annotated[str, Query(description=", ".join(service.SORT_FIELDS))] = "created_at",
+    sorting: SortingDep,
 ) -> Page[BatchOut]:
     """Список партий с фильтрами, пагинацией и сортировкой."""
-    sorting = Sorting(check_sort_field("batches", sort_field, service.SORT_FIELDS), direction)
     items, total = service.list_page(session, filters=filters, page=page, sorting=sorting)
     return page_of(BatchOut, items, total, page)
 
@@ -92,14 +88,19 @@ def get_batch(batch_id: uuid.UUID, session: SessionDep) -> Batch:
 def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Обновление партии; `is_closed` закрывает или открывает её."""
     return service.update_batch(
-        session, batch_id=batch_id, data=body, now=runtime.clock.now(), strict=runtime.settings.strict_close
+        session,
+        outbox=runtime.outbox,
+        batch_id=batch_id,
+        data=body,
+        now=runtime.clock.now(),
+        strict=runtime.settings.strict_close,
     )
 
 
 @router.delete("/{batch_id}", status_code=204, responses=error_responses(404, 409, 422))
-def delete_batch(batch_id: uuid.UUID, session: SessionDep) -> Response:
+def delete_batch(batch_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Удаление закрытой партии вместе с продуктами."""
-    service.delete(session, batch_id=batch_id)
+    service.delete(session, outbox=runtime.outbox, batch_id=batch_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -107,7 +108,11 @@ def delete_batch(batch_id: uuid.UUID, session: SessionDep) -> Response:
 def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Добавление продукта в партию (200 с партией, как в документе)."""
     return service.add_product(
-        session, batch_id=batch_id, unique_code=body.unique_code, now=runtime.clock.now()
+        session,
+        outbox=runtime.outbox,
+        batch_id=batch_id,
+        unique_code=body.unique_code,
+        now=runtime.clock.now(),
     )
 
 
@@ -118,7 +123,9 @@ def remove_product(
     batch_id: uuid.UUID, product_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep
 ) -> Batch:
     """Удаление продукта из партии (строка продукта удаляется)."""
-    return service.remove_product(session, batch_id=batch_id, product_id=product_id, now=runtime.clock.now())
+    return service.remove_product(
+        session, outbox=runtime.outbox, batch_id=batch_id, product_id=product_id, now=runtime.clock.now()
+    )
 
 
 @router.patch("/{batch_id}/close", response_model=BatchOut, responses=error_responses(404, 409, 422))
@@ -132,6 +139,7 @@ def close_batch(
     closed_at = body.closed_at if body else None
     return service.close(
         session,
+        outbox=runtime.outbox,
         batch_id=batch_id,
         closed_at=closed_at,
         now=runtime.clock.now(),
@@ -153,7 +161,13 @@ def aggregate_batch(
 ) -> Batch:
     """Агрегация всех продуктов партии (выполняется сразу; 202 с партией, как в документе)."""
     aggregated_at = body.aggregated_at if body else None
-    return service.aggregate(session, batch_id=batch_id, aggregated_at=aggregated_at, now=runtime.clock.now())
+    return service.aggregate(
+        session,
+        outbox=runtime.outbox,
+        batch_id=batch_id,
+        aggregated_at=aggregated_at,
+        now=runtime.clock.now(),
+    )
 
 
 @router.patch(
@@ -169,14 +183,13 @@ def aggregate_batch_async(
     body: Annotated[AggregateAsyncIn | None, Body()] = None,
 ) -> TaskAccepted:
     """Агрегация партии фоновой задачей: все продукты или только `unique_codes`."""
-    service.check_can_aggregate_async(session, batch_id=batch_id)
-    aggregated_at = (body.aggregated_at if body else None) or runtime.clock.now()
-    job = enqueue(
+    request = body or AggregateAsyncIn()
+    job = service.start_aggregation(
         session,
-        Job,
-        AGGREGATE,
-        batch_id=str(batch_id),
-        aggregated_at=aggregated_at.isoformat(),
-        unique_codes=(body.unique_codes if body else None) or None,
+        jobs=runtime.jobs,
+        batch_id=batch_id,
+        aggregated_at=request.aggregated_at,
+        unique_codes=request.unique_codes,
+        now=runtime.clock.now(),
     )
     return TaskAccepted(task_id=job.id, message="Aggregation task started")

@@ -6,13 +6,13 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from opsuite.production.common.schemas import TEXT, EntityOut, In, UTCInput, non_blank
+from opsuite.core.fields import MAX_ID
+from opsuite.production.common.schemas import TEXT, EntityOut, In, UTCInput, examples, non_blank
 from opsuite.production.products.schemas import ProductOut
 
 SHIFT_ORDER = "Время окончания смены должно быть позже времени начала"
-MAX_INT = 2_147_483_647
 
 TaskDescription = Annotated[str, TEXT, non_blank("Описание задачи не может быть пустым")]
 Shift = Annotated[str, TEXT, non_blank("Смена не может быть пустой")]
@@ -45,12 +45,12 @@ def _positive(value: int | None) -> int | None:
 class BatchCreate(In):
     """A new batch."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [CREATE_EXAMPLE]})
+    model_config = examples(CREATE_EXAMPLE)
 
     task_description: TaskDescription
     shift: Shift
     team: Team
-    batch_number: int = Field(le=MAX_INT)
+    batch_number: int = Field(le=MAX_ID)
     batch_date: date
     nomenclature: Nomenclature
     ekn_code: EknCode
@@ -70,30 +70,26 @@ class BatchCreate(In):
 class BatchUpdate(In):
     """A partial change; `is_closed` closes or reopens."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    **CREATE_EXAMPLE,
-                    "task_description": "Обновленное описание задания",
-                    "shift": "2",
-                    "team": "Бригада Б",
-                    "batch_number": 1002,
-                    "batch_date": "2025-01-25",
-                    "nomenclature": "Обновленная номенклатура",
-                    "ekn_code": "EKN-002",
-                    "shift_start": "2025-01-25T08:00:00Z",
-                    "shift_end": "2025-01-25T20:00:00Z",
-                    "is_closed": False,
-                }
-            ]
+    model_config = examples(
+        {
+            **CREATE_EXAMPLE,
+            "task_description": "Обновленное описание задания",
+            "shift": "2",
+            "team": "Бригада Б",
+            "batch_number": 1002,
+            "batch_date": "2025-01-25",
+            "nomenclature": "Обновленная номенклатура",
+            "ekn_code": "EKN-002",
+            "shift_start": "2025-01-25T08:00:00Z",
+            "shift_end": "2025-01-25T20:00:00Z",
+            "is_closed": False,
         }
     )
 
     task_description: TaskDescription | None = None
     shift: Shift | None = None
     team: Team | None = None
-    batch_number: int | None = Field(default=None, le=MAX_INT)
+    batch_number: int | None = Field(default=None, le=MAX_ID)
     batch_date: date | None = None
     nomenclature: Nomenclature | None = None
     ekn_code: EknCode | None = None
@@ -114,7 +110,7 @@ class BatchUpdate(In):
 class CloseIn(In):
     """When the batch was closed (default: now)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"closed_at": "2025-01-20T20:00:00Z"}]})
+    model_config = examples({"closed_at": "2025-01-20T20:00:00Z"})
 
     closed_at: UTCInput | None = None
 
@@ -122,7 +118,7 @@ class CloseIn(In):
 class AggregateIn(In):
     """When the products were aggregated (default: now)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"aggregated_at": "2025-01-20T18:00:00Z"}]})
+    model_config = examples({"aggregated_at": "2025-01-20T18:00:00Z"})
 
     aggregated_at: UTCInput | None = None
 
@@ -130,10 +126,8 @@ class AggregateIn(In):
 class AggregateAsyncIn(In):
     """When, and which codes (default: every product of the batch)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"aggregated_at": "2025-01-20T18:00:00Z", "unique_codes": ["PROD-001", "PROD-002"]}]
-        }
+    model_config = examples(
+        {"aggregated_at": "2025-01-20T18:00:00Z", "unique_codes": ["PROD-001", "PROD-002"]}
     )
 
     aggregated_at: UTCInput | None = None
@@ -143,7 +137,7 @@ class AggregateAsyncIn(In):
 class ProductIn(In):
     """The marking code of the product to add."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"unique_code": "PROD-001"}]})
+    model_config = examples({"unique_code": "PROD-001"})
 
     unique_code: UniqueCode
 
@@ -158,30 +152,26 @@ class ShiftRange(BaseModel):
 class BatchOut(EntityOut):
     """A batch with its products."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = examples(
+        {
+            "uuid": EXAMPLE_ID,
+            "created_at": "2025-01-15T10:30:00Z",
+            "updated_at": "2025-01-15T11:00:00Z",
+            "is_closed": False,
+            "closed_at": None,
+            **{k: v for k, v in CREATE_EXAMPLE.items() if k not in ("shift_start", "shift_end")},
+            "shift_time_range": {"start": "2025-01-20T08:00:00Z", "end": "2025-01-20T20:00:00Z"},
+            "products": [
                 {
-                    "uuid": EXAMPLE_ID,
-                    "created_at": "2025-01-15T10:30:00Z",
-                    "updated_at": "2025-01-15T11:00:00Z",
-                    "is_closed": False,
-                    "closed_at": None,
-                    **{k: v for k, v in CREATE_EXAMPLE.items() if k not in ("shift_start", "shift_end")},
-                    "shift_time_range": {"start": "2025-01-20T08:00:00Z", "end": "2025-01-20T20:00:00Z"},
-                    "products": [
-                        {
-                            "uuid": "660e8400-e29b-41d4-a716-446655440001",
-                            "created_at": "2025-01-15T10:35:00Z",
-                            "updated_at": None,
-                            "unique_code": "PROD-001",
-                            "batch_id": EXAMPLE_ID,
-                            "is_aggregated": False,
-                            "aggregated_at": None,
-                        }
-                    ],
+                    "uuid": "660e8400-e29b-41d4-a716-446655440001",
+                    "created_at": "2025-01-15T10:35:00Z",
+                    "updated_at": None,
+                    "unique_code": "PROD-001",
+                    "batch_id": EXAMPLE_ID,
+                    "is_aggregated": False,
+                    "aggregated_at": None,
                 }
-            ]
+            ],
         }
     )
 

@@ -11,15 +11,21 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from opsuite.core.jobs import JobQueue, TaskContext
 from opsuite.production.batches.filters import BatchFilters, filter_statement
 from opsuite.production.batches.models import Batch
 from opsuite.production.batches.schemas import SHIFT_ORDER, BatchCreate, BatchUpdate
 from opsuite.production.common.paging import PageParams, Sorting, fetch_page, ordered
 from opsuite.production.errors import AlreadyExists, InvalidState, InvalidValue, NotFound
 from opsuite.production.events import service as events_service
+from opsuite.production.jobs.models import Job
 from opsuite.production.products.models import Product
+from opsuite.production.runtime import Runtime
+from opsuite.production.webhooks.delivery import WebhookOutbox
 from opsuite.production.work_centers import service as work_centers_service
 
+AGGREGATE = "batches.aggregate"
+CHUNK = 500
 SORT_FIELDS = ("created_at", "updated_at", "batch_number", "batch_date", "shift", "team", "is_closed")
 
 CLOSED_NO_ADD = "Нельзя добавлять продукты в закрытую партию"
@@ -60,10 +66,12 @@ def list_page(
 ) -> tuple[list[Batch], int]:
     """A page of batches with their products."""
     statement = filter_statement(select(Batch), filters).options(selectinload(Batch.products))
-    return fetch_page(session, ordered(statement, Batch, sorting), page)
+    return fetch_page(
+        session, ordered(statement, Batch, sorting, resource="batches", allowed=SORT_FIELDS), page
+    )
 
 
-def create_batch(session: Session, *, data: BatchCreate, now: datetime) -> Batch:
+def create_batch(session: Session, *, outbox: WebhookOutbox, data: BatchCreate, now: datetime) -> Batch:
     """A new open batch; 404 for an unknown work center, 409 for a taken (number, date)."""
     work_centers_service.get(session, data.work_center_id)
     _check_unique(session, data.batch_number, data.batch_date, exclude=None)
@@ -73,6 +81,7 @@ def create_batch(session: Session, *, data: BatchCreate, now: datetime) -> Batch
     _flush_unique(session, batch)
     events_service.emit(
         session,
+        outbox,
         "batch.created",
         {
             "batch_id": str(batch.uuid),
@@ -85,7 +94,13 @@ def create_batch(session: Session, *, data: BatchCreate, now: datetime) -> Batch
 
 
 def update_batch(
-    session: Session, *, batch_id: uuid.UUID, data: BatchUpdate, now: datetime, strict: bool = False
+    session: Session,
+    *,
+    outbox: WebhookOutbox,
+    batch_id: uuid.UUID,
+    data: BatchUpdate,
+    now: datetime,
+    strict: bool = False,
 ) -> Batch:
     """Change any field; `is_closed` closes (as /close) or reopens; PATCH to the current state: no-op."""
     batch = get(session, batch_id, for_update=True)
@@ -108,9 +123,9 @@ def update_batch(
     for field, value in changes.items():
         setattr(batch, field, value)
     if target_closed is True and not batch.is_closed:
-        _close(session, batch, closed_at=now, now=now, strict=strict)
+        _close(session, outbox, batch, closed_at=now, now=now, strict=strict)
     elif target_closed is False and batch.is_closed:
-        _reopen(session, batch, now=now)
+        _reopen(session, outbox, batch, now=now)
     elif changed:
         batch.updated_at = now
     _flush_unique(session, batch)
@@ -118,7 +133,13 @@ def update_batch(
 
 
 def close(
-    session: Session, *, batch_id: uuid.UUID, closed_at: datetime | None, now: datetime, strict: bool = False
+    session: Session,
+    *,
+    outbox: WebhookOutbox,
+    batch_id: uuid.UUID,
+    closed_at: datetime | None,
+    now: datetime,
+    strict: bool = False,
 ) -> Batch:
     """Close an open batch at `closed_at` (default now); 409 when closed already.
 
@@ -128,11 +149,13 @@ def close(
     batch = get(session, batch_id, for_update=True)
     if batch.is_closed:
         raise InvalidState(ALREADY_CLOSED)
-    _close(session, batch, closed_at=closed_at or now, now=now, strict=strict)
+    _close(session, outbox, batch, closed_at=closed_at or now, now=now, strict=strict)
     return batch
 
 
-def _close(session: Session, batch: Batch, *, closed_at: datetime, now: datetime, strict: bool) -> None:
+def _close(
+    session: Session, outbox: WebhookOutbox, batch: Batch, *, closed_at: datetime, now: datetime, strict: bool
+) -> None:
     if strict and (not batch.products or not all(p.is_aggregated for p in batch.products)):
         raise InvalidState(CANNOT_CLOSE)
     batch.is_closed = True
@@ -141,24 +164,26 @@ def _close(session: Session, batch: Batch, *, closed_at: datetime, now: datetime
     session.flush()
     events_service.emit(
         session,
+        outbox,
         "batch.closed",
         {"batch_id": str(batch.uuid), "batch_number": batch.batch_number, "closed_at": _iso(closed_at)},
     )
 
 
-def _reopen(session: Session, batch: Batch, *, now: datetime) -> None:
+def _reopen(session: Session, outbox: WebhookOutbox, batch: Batch, *, now: datetime) -> None:
     batch.is_closed = False
     batch.closed_at = None
     batch.updated_at = now
     session.flush()
     events_service.emit(
         session,
+        outbox,
         "batch.opened",
         {"batch_id": str(batch.uuid), "batch_number": batch.batch_number, "opened_at": _iso(now)},
     )
 
 
-def delete(session: Session, *, batch_id: uuid.UUID) -> None:
+def delete(session: Session, *, outbox: WebhookOutbox, batch_id: uuid.UUID) -> None:
     """Delete a closed batch with its products; 409 for an open one."""
     batch = get(session, batch_id, for_update=True)
     if not batch.is_closed:
@@ -166,10 +191,12 @@ def delete(session: Session, *, batch_id: uuid.UUID) -> None:
     number = batch.batch_number
     session.delete(batch)
     session.flush()
-    events_service.emit(session, "batch.deleted", {"batch_id": str(batch_id), "batch_number": number})
+    events_service.emit(session, outbox, "batch.deleted", {"batch_id": str(batch_id), "batch_number": number})
 
 
-def add_product(session: Session, *, batch_id: uuid.UUID, unique_code: str, now: datetime) -> Batch:
+def add_product(
+    session: Session, *, outbox: WebhookOutbox, batch_id: uuid.UUID, unique_code: str, now: datetime
+) -> Batch:
     """Add a product by its marking code; 409 on a closed batch or a code already used anywhere."""
     batch = get(session, batch_id, for_update=True)
     if batch.is_closed:
@@ -178,7 +205,7 @@ def add_product(session: Session, *, batch_id: uuid.UUID, unique_code: str, now:
     batch.updated_at = now
     session.flush()
     session.refresh(batch, ["products"])
-    events_service.emit(session, "batch.product_added", _product_event(batch, product))
+    events_service.emit(session, outbox, "batch.product_added", product_event(batch, product))
     return batch
 
 
@@ -196,7 +223,9 @@ def new_product(session: Session, *, batch: Batch, unique_code: str, now: dateti
     return product
 
 
-def remove_product(session: Session, *, batch_id: uuid.UUID, product_id: uuid.UUID, now: datetime) -> Batch:
+def remove_product(
+    session: Session, *, outbox: WebhookOutbox, batch_id: uuid.UUID, product_id: uuid.UUID, now: datetime
+) -> Batch:
     """Delete a product of an open batch; 404 when it is not in this batch."""
     batch = get(session, batch_id, for_update=True)
     if batch.is_closed:
@@ -204,16 +233,21 @@ def remove_product(session: Session, *, batch_id: uuid.UUID, product_id: uuid.UU
     product = next((p for p in batch.products if p.uuid == product_id), None)
     if product is None:
         raise NotFound(PRODUCT_NOT_IN_BATCH)
-    event = _product_event(batch, product)
+    event = product_event(batch, product)
     batch.products.remove(product)
     batch.updated_at = now
     session.flush()
-    events_service.emit(session, "batch.product_removed", event)
+    events_service.emit(session, outbox, "batch.product_removed", event)
     return batch
 
 
 def aggregate(
-    session: Session, *, batch_id: uuid.UUID, aggregated_at: datetime | None, now: datetime
+    session: Session,
+    *,
+    outbox: WebhookOutbox,
+    batch_id: uuid.UUID,
+    aggregated_at: datetime | None,
+    now: datetime,
 ) -> Batch:
     """Aggregate every product of an open batch not yet aggregated; 409 on a closed or empty batch."""
     batch = get(session, batch_id, for_update=True)
@@ -223,12 +257,13 @@ def aggregate(
         raise InvalidState(EMPTY_NO_AGGREGATE)
     moment = aggregated_at or now
     fresh = [product for product in batch.products if not product.is_aggregated]
-    mark_aggregated(session, batch, fresh, aggregated_at=moment, now=now)
+    mark_aggregated(session, outbox, batch, fresh, aggregated_at=moment, now=now)
     return batch
 
 
 def mark_aggregated(
     session: Session,
+    outbox: WebhookOutbox,
     batch: Batch,
     products: Sequence[Product],
     *,
@@ -250,6 +285,7 @@ def mark_aggregated(
     for product in products:
         events_service.emit(
             session,
+            outbox,
             "product.aggregated",
             {
                 "product_id": str(product.uuid),
@@ -259,13 +295,16 @@ def mark_aggregated(
             },
         )
     if announce_batch:
-        announce_aggregated(session, batch, aggregated_at=aggregated_at, count=len(products))
+        announce_aggregated(session, outbox, batch, aggregated_at=aggregated_at, count=len(products))
 
 
-def announce_aggregated(session: Session, batch: Batch, *, aggregated_at: datetime, count: int) -> None:
+def announce_aggregated(
+    session: Session, outbox: WebhookOutbox, batch: Batch, *, aggregated_at: datetime, count: int
+) -> None:
     """Emit `batch.aggregated` for `count` newly aggregated products."""
     events_service.emit(
         session,
+        outbox,
         "batch.aggregated",
         {
             "batch_id": str(batch.uuid),
@@ -282,6 +321,102 @@ def check_can_aggregate_async(session: Session, *, batch_id: uuid.UUID) -> Batch
     if batch.is_closed:
         raise InvalidState(CLOSED_NO_AGGREGATE)
     return batch
+
+
+def start_aggregation(
+    session: Session,
+    *,
+    jobs: JobQueue[Job],
+    batch_id: uuid.UUID,
+    aggregated_at: datetime | None,
+    unique_codes: list[str] | None,
+    now: datetime,
+) -> Job:
+    """Queue the aggregation of the batch's products (or only `unique_codes`) at `aggregated_at` (default
+    now); 404 for a missing batch, 409 for a closed one."""
+    check_can_aggregate_async(session, batch_id=batch_id)
+    return jobs.enqueue(
+        session,
+        AGGREGATE,
+        batch_id=str(batch_id),
+        aggregated_at=(aggregated_at or now).isoformat(),
+        unique_codes=unique_codes or None,
+    )
+
+
+def aggregate_job(
+    ctx: TaskContext,
+    runtime: Runtime,
+    *,
+    batch_id: str,
+    aggregated_at: str | None,
+    unique_codes: list[str] | None,
+) -> dict[str, Any]:
+    """Aggregate the batch's products (or the given codes) in chunks, reporting progress per chunk.
+
+    Per-code reasons: "not found", "wrong batch", "already aggregated". Each chunk commits on its own, so
+    a re-run after a crash skips what is done (already aggregated codes of the whole-batch form are not
+    errors). A batch closed meanwhile fails the job.
+    """
+    key = uuid.UUID(batch_id)
+    with ctx.database.session(write=False) as session:
+        check_can_aggregate_async(session, batch_id=key)
+        explicit = bool(unique_codes)
+        codes = (
+            list(dict.fromkeys(unique_codes or []))
+            if explicit
+            else list(
+                session.scalars(
+                    select(Product.unique_code).where(Product.batch_id == key).order_by(Product.created_at)
+                )
+            )
+        )
+    total = len(codes)
+    # The route passes the request's moment; without one (a direct call), the time the job started.
+    moment = datetime.fromisoformat(aggregated_at) if aggregated_at else runtime.clock.now()
+    errors: list[dict[str, str]] = []
+    aggregated = 0
+    ctx.progress(0, total)
+    for start in range(0, total, CHUNK):
+        chunk = codes[start : start + CHUNK]
+        with ctx.database.session() as session:
+            now = runtime.clock.now()
+            batch = get(session, key, for_update=True)
+            if batch.is_closed:
+                raise InvalidState(CLOSED_NO_AGGREGATE)
+            found = {
+                p.unique_code: p
+                for p in session.scalars(select(Product).where(Product.unique_code.in_(chunk)))
+            }
+            fresh = []
+            for code in chunk:
+                product = found.get(code)
+                if product is None:
+                    errors.append({"code": code, "reason": "not found"})
+                elif product.batch_id != key:
+                    errors.append({"code": code, "reason": "wrong batch"})
+                elif product.is_aggregated:
+                    if explicit:
+                        errors.append({"code": code, "reason": "already aggregated"})
+                else:
+                    fresh.append(product)
+            mark_aggregated(
+                session, runtime.outbox, batch, fresh, aggregated_at=moment, now=now, announce_batch=False
+            )
+            aggregated += len(fresh)
+        ctx.progress(min(start + CHUNK, total), total)
+    if aggregated:
+        with ctx.database.session() as session:
+            announce_aggregated(
+                session, runtime.outbox, get(session, key), aggregated_at=moment, count=aggregated
+            )
+    return {
+        "success": not errors,
+        "total": total,
+        "aggregated": aggregated,
+        "failed": len(errors),
+        "errors": errors,
+    }
 
 
 def _check_unique(session: Session, number: int, day: Any, *, exclude: uuid.UUID | None) -> None:
@@ -301,7 +436,8 @@ def _flush_unique(session: Session, batch: Batch) -> None:
         raise _duplicate(batch.batch_number, batch.batch_date) from None
 
 
-def _product_event(batch: Batch, product: Product) -> dict[str, Any]:
+def product_event(batch: Batch, product: Product) -> dict[str, Any]:
+    """The data of `batch.product_added` and `batch.product_removed`."""
     return {
         "batch_id": str(batch.uuid),
         "batch_number": batch.batch_number,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
@@ -67,23 +67,35 @@ SortDirectionDep = Annotated[SortDirection, Depends(sort_direction)]
 
 @dataclass(frozen=True)
 class Sorting:
-    """A whitelisted field and a direction."""
+    """The requested sort field (checked by `ordered` against the resource's whitelist) and direction."""
 
     field: str
     direction: SortDirection
 
 
-def check_sort_field(resource: str, field: str, allowed: Sequence[str]) -> str:
-    """`field` when allowed, else 422 naming the allowed values (the original's text)."""
-    if field not in allowed:
+def sorting_by(fields: Sequence[str]) -> Callable[..., Sorting]:
+    """The dependency reading `sort_direction` and `sort_field`, whose description lists `fields`."""
+
+    # A default, not an annotation: annotations are strings here, and `fields` lives only in this closure.
+    def sorting(
+        direction: SortDirectionDep,
+        sort_field: str = Query("created_at", description=", ".join(fields)),
+    ) -> Sorting:
+        return Sorting(sort_field, direction)
+
+    return sorting
+
+
+def ordered(
+    statement: Select[Any], model: Any, sorting: Sorting, *, resource: str, allowed: Sequence[str]
+) -> Select[Any]:
+    """`statement` ordered by the sort field (nulls last on both backends), then by uuid for stable pages;
+    422 naming the `allowed` fields (the original's text) for any other."""
+    if sorting.field not in allowed:
         raise InvalidValue(
-            f"Недопустимое поле сортировки для {resource}: {field}. Допустимые значения: {', '.join(allowed)}"
+            f"Недопустимое поле сортировки для {resource}: {sorting.field}. "
+            f"Допустимые значения: {', '.join(allowed)}"
         )
-    return field
-
-
-def ordered(statement: Select[Any], model: Any, sorting: Sorting) -> Select[Any]:
-    """`statement` ordered by the sort field (nulls last on both backends), then by uuid for stable pages."""
     column = getattr(model, sorting.field)
     if sorting.direction is SortDirection.ASC:
         return statement.order_by(column.asc().nulls_last(), model.uuid.asc())

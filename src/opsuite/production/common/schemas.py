@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
@@ -13,6 +14,11 @@ TEXT_MAX_LENGTH = 255
 
 UTCInput = UTCMoment
 """Naive input is UTC, aware input is converted to UTC; the year lies in core's moment range."""
+
+
+def examples(*items: Any) -> ConfigDict:
+    """A model config whose JSON schema shows `items` as its examples (Swagger UI's sample bodies)."""
+    return ConfigDict(json_schema_extra={"examples": list(items)})
 
 
 class In(RulesModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from opsuite.production.common.schemas import EntityOut
+from opsuite.production.common.schemas import EntityOut, examples
 
 
 class EventTypeOut(EntityOut):
@@ -19,31 +19,27 @@ class EventTypeOut(EntityOut):
 class EventTypeList(BaseModel):
     """Every event type, by name (no pagination)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = examples(
+        {
+            "items": [
                 {
-                    "items": [
-                        {
-                            "uuid": "aa0e8400-e29b-41d4-a716-446655440000",
-                            "created_at": "2025-01-15T10:30:00Z",
-                            "updated_at": None,
-                            "name": "batch.created",
-                            "version": 1,
-                            "webhook_enabled": True,
-                            "description": "Событие создания партии",
-                        },
-                        {
-                            "uuid": "bb0e8400-e29b-41d4-a716-446655440001",
-                            "created_at": "2025-01-15T10:30:00Z",
-                            "updated_at": None,
-                            "name": "batch.closed",
-                            "version": 1,
-                            "webhook_enabled": True,
-                            "description": "Событие закрытия партии",
-                        },
-                    ]
-                }
+                    "uuid": "aa0e8400-e29b-41d4-a716-446655440000",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "updated_at": None,
+                    "name": "batch.created",
+                    "version": 1,
+                    "webhook_enabled": True,
+                    "description": "Событие создания партии",
+                },
+                {
+                    "uuid": "bb0e8400-e29b-41d4-a716-446655440001",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "updated_at": None,
+                    "name": "batch.closed",
+                    "version": 1,
+                    "webhook_enabled": True,
+                    "description": "Событие закрытия партии",
+                },
             ]
         }
     )

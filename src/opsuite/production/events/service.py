@@ -11,8 +11,9 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsuite.core import outbox
+from opsuite.core.outbox import prepare
 from opsuite.production.events.models import EventType
+from opsuite.production.webhooks.delivery import WebhookOutbox
 from opsuite.production.webhooks.models import (
     WebhookDelivery,
     WebhookSubscription,
@@ -36,7 +37,7 @@ def envelope_bytes(event_type: str, timestamp: datetime, delivery_id: uuid.UUID,
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def emit(session: Session, event_type: str, data: dict[str, Any]) -> None:
+def emit(session: Session, outbox: WebhookOutbox, event_type: str, data: dict[str, Any]) -> None:
     """Write one pending delivery per active subscription to `event_type`, in the caller's transaction.
 
     Nothing is sent before the transaction commits; a rollback sends nothing. No subscriber costs one
@@ -50,14 +51,14 @@ def emit(session: Session, event_type: str, data: dict[str, Any]) -> None:
     if not subscribers:
         return
     payload = to_jsonable_python(data)
-    now = outbox.clock_of(WebhookDelivery).now()
+    now = outbox.clock.now()
     deliveries = []
     for subscription_id, retry_count, timeout in subscribers:
         delivery = WebhookDelivery(
             id=uuid.uuid4(), subscription_id=subscription_id, event_type=event_type, payload=payload
         )
         delivery.body = envelope_bytes(event_type, now, delivery.id, payload)
-        deliveries.append(outbox.prepare(delivery, now=now, max_attempts=retry_count + 1, timeout=timeout))
+        deliveries.append(prepare(delivery, now=now, max_attempts=retry_count + 1, timeout=timeout))
     outbox.add(session, deliveries)
 
 

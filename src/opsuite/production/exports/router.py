@@ -8,10 +8,10 @@ from fastapi import APIRouter, Body, Query
 
 from opsuite.production.batches import router as batches_router
 from opsuite.production.batches.filters import BatchFilters
-from opsuite.production.deps import SessionDep
+from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.exports import service
-from opsuite.production.tasks.schemas import TaskAccepted
+from opsuite.production.jobs.schemas import TaskAccepted
 
 router = APIRouter(prefix="/batches", tags=["Batches"])
 
@@ -25,14 +25,12 @@ router = APIRouter(prefix="/batches", tags=["Batches"])
 )
 def export_batches(
     session: SessionDep,
+    runtime: RuntimeDep,
     fmt: Annotated[service.ExportFormat, Query(alias="format", description="xlsx или csv")],
     query_filters: batches_router.FiltersDep,
     body: Annotated[BatchFilters | None, Body()] = None,
 ) -> TaskAccepted:
     """Фильтры — в JSON-теле (как в документе) или в query; поля тела важнее. Результат задачи:
     `{file_id, download_url, format, total}`."""
-    filters = query_filters
-    if body is not None:
-        filters = query_filters.model_copy(update=body.model_dump(exclude_unset=True))
-    job = service.start_export(session, fmt=fmt, filters=filters)
+    job = service.start_export(session, jobs=runtime.jobs, fmt=fmt, filters=query_filters, overrides=body)
     return TaskAccepted(task_id=job.id, message="Export task started")

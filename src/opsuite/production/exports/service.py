@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from opsuite.core.files import TEMP_PREFIX, FileStore
-from opsuite.core.jobs import TaskContext, enqueue
+from opsuite.core.jobs import JobQueue, TaskContext
 from opsuite.core.tabular import open_csv_writer, stream_partitions, write_csv, write_xlsx
 from opsuite.production.batches.filters import BatchFilters, filter_statement
 from opsuite.production.batches.models import Batch
@@ -53,10 +53,20 @@ WIDTHS = (12, 12, 30, 14, 8, 16, 30, 22, 22, 20, 24, 40, 38, 22, 22, 10, 22)
 _IS_CLOSED = COLUMNS.index("is_closed")
 
 
-def start_export(session: Session, *, fmt: ExportFormat, filters: BatchFilters) -> Job:
-    """Queue an export job; it runs after the caller's transaction commits."""
-    return enqueue(
-        session, Job, EXPORT, format=fmt, filters=filters.model_dump(mode="json", exclude_none=True)
+def start_export(
+    session: Session,
+    *,
+    jobs: JobQueue[Job],
+    fmt: ExportFormat,
+    filters: BatchFilters,
+    overrides: BatchFilters | None = None,
+) -> Job:
+    """Queue an export job on `jobs` of the batches `filters` select, the fields set in `overrides` winning;
+    it runs after the caller's transaction commits."""
+    if overrides is not None:
+        filters = filters.model_copy(update=overrides.model_dump(exclude_unset=True))
+    return jobs.enqueue(
+        session, EXPORT, format=fmt, filters=filters.model_dump(mode="json", exclude_none=True)
     )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from opsuite.core.jobs import TaskContext, enqueue
+from opsuite.core.jobs import TaskContext
 from opsuite.core.tabular import TableTooLarge, XlsxLimits, read_table, sniff
 from opsuite.production.batches import service as batches_service
 from opsuite.production.batches.models import Batch
@@ -34,6 +34,7 @@ from opsuite.production.imports.parsing import REQUIRED, ImportedRow, RowError, 
 from opsuite.production.jobs.models import Job
 from opsuite.production.products.models import Product
 from opsuite.production.runtime import Runtime
+from opsuite.production.webhooks.delivery import WebhookOutbox
 from opsuite.production.work_centers import service as work_centers_service
 from opsuite.production.work_centers.models import WorkCenter
 from opsuite.production.work_centers.schemas import WorkCenterCreate
@@ -89,7 +90,9 @@ def start_import(
         now=runtime.clock.now(),
         retention_days=runtime.settings.files_retention_days,
     )
-    return enqueue(session, Job, IMPORT, file_id=str(file_id), format=fmt, update_existing=update_existing)
+    return runtime.jobs.enqueue(
+        session, IMPORT, file_id=str(file_id), format=fmt, update_existing=update_existing
+    )
 
 
 class _Outcome:
@@ -190,6 +193,7 @@ def _finish(ctx: TaskContext, runtime: Runtime, outcome: _Outcome) -> dict[str, 
     with ctx.database.session() as session:
         events_service.emit(
             session,
+            runtime.outbox,
             "batch.import_completed",
             {
                 "aggregate_id": ctx.job_id,
@@ -264,16 +268,23 @@ def apply_row(session: Session, runtime: Runtime, row: ImportedRow, *, update_ex
             fields["is_closed"] = False  # reopen first, so that the shift and products may change
         changes = BatchUpdate.model_validate(fields)
         batch = batches_service.update_batch(
-            session, batch_id=existing.uuid, data=changes, now=now, strict=strict
+            session, outbox=runtime.outbox, batch_id=existing.uuid, data=changes, now=now, strict=strict
         )
         created = False
     else:
         data = BatchCreate.model_validate({**row.batch_fields(), "work_center_id": center.uuid})
-        batch = batches_service.create_batch(session, data=data, now=now)
+        batch = batches_service.create_batch(session, outbox=runtime.outbox, data=data, now=now)
         created = True
-    _add_products(session, batch, row, now=now)
+    _add_products(session, runtime.outbox, batch, row, now=now)
     if row.is_closed and not batch.is_closed:
-        batches_service.close(session, batch_id=batch.uuid, closed_at=row.closed_at, now=now, strict=strict)
+        batches_service.close(
+            session,
+            outbox=runtime.outbox,
+            batch_id=batch.uuid,
+            closed_at=row.closed_at,
+            now=now,
+            strict=strict,
+        )
     return created
 
 
@@ -287,7 +298,9 @@ def _work_center(session: Session, row: ImportedRow, *, now: datetime) -> WorkCe
     return center
 
 
-def _add_products(session: Session, batch: Batch, row: ImportedRow, *, now: datetime) -> None:
+def _add_products(
+    session: Session, outbox: WebhookOutbox, batch: Batch, row: ImportedRow, *, now: datetime
+) -> None:
     if not row.products:
         return
     have = set(session.scalars(select(Product.unique_code).where(Product.batch_id == batch.uuid)))
@@ -303,14 +316,7 @@ def _add_products(session: Session, batch: Batch, row: ImportedRow, *, now: date
     for item in fresh:
         product = batches_service.new_product(session, batch=batch, unique_code=item.unique_code, now=now)
         events_service.emit(
-            session,
-            "batch.product_added",
-            {
-                "batch_id": str(batch.uuid),
-                "batch_number": batch.batch_number,
-                "product_id": str(product.uuid),
-                "unique_code": product.unique_code,
-            },
+            session, outbox, "batch.product_added", batches_service.product_event(batch, product)
         )
         if item.is_aggregated:
             to_aggregate[item.aggregated_at or now].append(product)
@@ -318,5 +324,5 @@ def _add_products(session: Session, batch: Batch, row: ImportedRow, *, now: date
     session.flush()
     for moment, products in to_aggregate.items():
         batches_service.mark_aggregated(
-            session, batch, products, aggregated_at=moment, now=now, announce_batch=False
+            session, outbox, batch, products, aggregated_at=moment, now=now, announce_batch=False
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from opsuite.core.jobs import TaskContext, enqueue
+from opsuite.core.jobs import JobQueue, TaskContext
 from opsuite.production.files import service as files_service
 from opsuite.production.files.models import StoredFile
 from opsuite.production.jobs.models import Job
@@ -38,9 +38,11 @@ def check_address(value: str) -> str:
     return value
 
 
-def queue_report(session: Session, *, to: str, file_id: uuid.UUID, batch_id: uuid.UUID) -> Job:
-    """Queue the e-mail in the caller's transaction: it is sent only if the report is committed."""
-    return enqueue(session, Job, SEND_REPORT, to=to, file_id=str(file_id), batch_id=str(batch_id))
+def queue_report(
+    session: Session, *, jobs: JobQueue[Job], to: str, file_id: uuid.UUID, batch_id: uuid.UUID
+) -> Job:
+    """Queue the e-mail on `jobs` in the caller's transaction: it is sent only if the report is committed."""
+    return jobs.enqueue(session, SEND_REPORT, to=to, file_id=str(file_id), batch_id=str(batch_id))
 
 
 def send_report_job(

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Depends, Query
 
 from opsuite.production.batches.schemas import AggregateIn
 from opsuite.production.common.paging import (
     Page,
     PageDep,
-    SortDirectionDep,
     Sorting,
-    check_sort_field,
     page_of,
+    sorting_by,
 )
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
@@ -22,6 +21,7 @@ from opsuite.production.products import service
 from opsuite.production.products.models import Product
 from opsuite.production.products.schemas import ProductOut
 
+SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/products", tags=["Products"])
 
 
@@ -29,13 +29,11 @@ router = APIRouter(prefix="/products", tags=["Products"])
 def list_products(
     session: SessionDep,
     page: PageDep,
-    direction: SortDirectionDep,
-    sort_field: Annotated[str, Query(description=", ".join(service.SORT_FIELDS))] = "created_at",
+    sorting: SortingDep,
     batch_id: Annotated[uuid.UUID | None, Query(description="Только продукты этой партии")] = None,
     is_aggregated: Annotated[bool | None, Query(description="Только (не)агрегированные")] = None,
 ) -> Page[ProductOut]:
     """Список продуктов."""
-    sorting = Sorting(check_sort_field("products", sort_field, service.SORT_FIELDS), direction)
     items, total = service.list_page(
         session, page=page, sorting=sorting, batch_id=batch_id, is_aggregated=is_aggregated
     )
@@ -58,5 +56,9 @@ def aggregate_product(
     """Агрегация продукта; `aggregated_at` по умолчанию — текущее время."""
     aggregated_at = body.aggregated_at if body else None
     return service.aggregate(
-        session, product_id=product_id, aggregated_at=aggregated_at, now=runtime.clock.now()
+        session,
+        outbox=runtime.outbox,
+        product_id=product_id,
+        aggregated_at=aggregated_at,
+        now=runtime.clock.now(),
     )

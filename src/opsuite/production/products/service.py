@@ -13,6 +13,7 @@ from opsuite.production.batches.models import Batch
 from opsuite.production.common.paging import PageParams, Sorting, fetch_page, ordered
 from opsuite.production.errors import InvalidState, NotFound
 from opsuite.production.products.models import Product
+from opsuite.production.webhooks.delivery import WebhookOutbox
 
 SORT_FIELDS = ("created_at", "updated_at", "unique_code", "is_aggregated", "aggregated_at")
 ALREADY_AGGREGATED = "Продукт уже агрегирован"
@@ -41,11 +42,18 @@ def list_page(
         statement = statement.where(Product.batch_id == batch_id)
     if is_aggregated is not None:
         statement = statement.where(Product.is_aggregated == is_aggregated)
-    return fetch_page(session, ordered(statement, Product, sorting), page)
+    return fetch_page(
+        session, ordered(statement, Product, sorting, resource="products", allowed=SORT_FIELDS), page
+    )
 
 
 def aggregate(
-    session: Session, *, product_id: uuid.UUID, aggregated_at: datetime | None, now: datetime
+    session: Session,
+    *,
+    outbox: WebhookOutbox,
+    product_id: uuid.UUID,
+    aggregated_at: datetime | None,
+    now: datetime,
 ) -> Product:
     """Aggregate one product; 409 when it is aggregated already or its batch is closed."""
     product = get(session, product_id)
@@ -57,7 +65,7 @@ def aggregate(
     if product.is_aggregated:
         raise InvalidState(ALREADY_AGGREGATED)
     batches_service.mark_aggregated(
-        session, batch, [product], aggregated_at=aggregated_at or now, now=now, announce_batch=False
+        session, outbox, batch, [product], aggregated_at=aggregated_at or now, now=now, announce_batch=False
     )
     session.refresh(product)
     return product

@@ -47,9 +47,12 @@ def generate(
     url = files_service.download_url(file_id)
     events_service.emit(
         session,
+        runtime.outbox,
         "batch.report_generated",
         {"batch_id": str(batch.uuid), "file_id": str(file_id), "format": fmt, "download_url": url},
     )
     if user_email:
-        mail_service.queue_report(session, to=user_email, file_id=file_id, batch_id=batch.uuid)
+        mail_service.queue_report(
+            session, jobs=runtime.jobs, to=user_email, file_id=file_id, batch_id=batch.uuid
+        )
     return {"report_path": f"/reports/{file_id}.{fmt}", "download_url": url}

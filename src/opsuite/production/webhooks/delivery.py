@@ -9,12 +9,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opsuite.core.outbox import Outbox, RetryPolicy, Target
-from opsuite.production.runtime import Runtime
+from opsuite.core.clock import Clock
+from opsuite.core.db import Database
+from opsuite.core.outbox import Messages, Outbox, RetryPolicy, Target
+from opsuite.production.settings import ProductionSettings
 from opsuite.production.webhooks.models import WebhookDelivery, WebhookSubscription
 
-_EXTRA_KEY = "webhooks.outbox"
 CONCURRENCY = 64
+HEADER_PREFIX = "X-Webhook"
+MESSAGES = Messages(
+    exhausted="Все попытки исчерпаны: {error}",
+    no_target="Получатель доставки не найден",
+    lock_expired="отправка прервана: обработчик не завершил попытку",
+    timeout="нет ответа за {timeout:g} с",
+    http_status="HTTP {status}",
+    unreachable="получатель недоступен",
+    refused="адрес получателя запрещён ({reason})",
+    credentials="URL получателя содержит учётные данные: отправка запрещена",
+)
+
+WebhookOutbox = Outbox[WebhookDelivery]
 
 
 def resolve(session: Session, rows: Sequence[Any]) -> dict[uuid.UUID, Target | str]:
@@ -43,22 +57,18 @@ def resolve(session: Session, rows: Sequence[Any]) -> dict[uuid.UUID, Target | s
     return answer
 
 
-def outbox_of(runtime: Runtime) -> Outbox[WebhookDelivery]:
-    """The runtime's webhook outbox, built once."""
-    existing = runtime.extras.get(_EXTRA_KEY)
-    if isinstance(existing, Outbox):
-        return existing
-    settings = runtime.settings
-    outbox: Outbox[WebhookDelivery] = Outbox(
-        runtime.database,
+def build_outbox(database: Database, settings: ProductionSettings, clock: Clock) -> WebhookOutbox:
+    """The webhook outbox of one runtime: `X-Webhook-*` headers, Russian error texts, the settings' limits."""
+    return Outbox(
+        database,
         WebhookDelivery,
         resolve,
-        clock=runtime.clock,
+        header_prefix=HEADER_PREFIX,
+        messages=MESSAGES,
+        clock=clock,
         policy=RetryPolicy(base=settings.webhook_retry_base_seconds, cap=settings.webhook_retry_cap_seconds),
         lock_for=settings.webhook_max_timeout_seconds + settings.webhook_lock_margin_seconds,
         address_policy=settings.webhook_address_policy,
         response_excerpt=settings.webhook_response_excerpt_chars,
         per_target=settings.webhook_max_in_flight_per_target,
     )
-    runtime.extras[_EXTRA_KEY] = outbox
-    return outbox

@@ -8,11 +8,11 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from opsuite.core.logs import redact
 from opsuite.core.netguard import AddressRefused, literal_address, url_has_credentials
-from opsuite.production.common.schemas import TEXT, EntityOut, In, non_blank
+from opsuite.production.common.schemas import TEXT, EntityOut, In, examples, non_blank
 from opsuite.production.events.types import EVENT_TYPES
 
 EventName = StrEnum("EventName", {name: name for name in EVENT_TYPES})  # type: ignore[misc]
@@ -86,18 +86,14 @@ SUBSCRIPTION_EXAMPLE: dict[str, Any] = {
 class WebhookCreate(In):
     """A new subscription."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "url": "https://example.com/webhook",
-                    "events": ["batch.created", "batch.closed"],
-                    "secret_key": "webhook_secret_key",
-                    "is_active": True,
-                    "retry_count": 3,
-                    "timeout": 10,
-                }
-            ]
+    model_config = examples(
+        {
+            "url": "https://example.com/webhook",
+            "events": ["batch.created", "batch.closed"],
+            "secret_key": "webhook_secret_key",
+            "is_active": True,
+            "retry_count": 3,
+            "timeout": 10,
         }
     )
 
@@ -112,7 +108,7 @@ class WebhookCreate(In):
 class WebhookOut(EntityOut):
     """A subscription; its secret is never shown."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [SUBSCRIPTION_EXAMPLE]})
+    model_config = examples(SUBSCRIPTION_EXAMPLE)
 
     url: Redacted
     events: list[str]
@@ -124,24 +120,20 @@ class WebhookOut(EntityOut):
 class DeliveryOut(EntityOut):
     """One delivery and the outcome of its latest attempt."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "uuid": "990e8400-e29b-41d4-a716-446655440000",
-                    "created_at": "2025-01-15T11:00:00Z",
-                    "updated_at": "2025-01-15T11:00:05Z",
-                    "subscription_id": "880e8400-e29b-41d4-a716-446655440000",
-                    "event_type": "batch.created",
-                    "payload": {"batch_id": "550e8400-e29b-41d4-a716-446655440000", "batch_number": 1001},
-                    "status": "success",
-                    "attempts": 1,
-                    "response_status": 200,
-                    "response_body": "OK",
-                    "error_message": None,
-                    "delivered_at": "2025-01-15T11:00:05Z",
-                }
-            ]
+    model_config = examples(
+        {
+            "uuid": "990e8400-e29b-41d4-a716-446655440000",
+            "created_at": "2025-01-15T11:00:00Z",
+            "updated_at": "2025-01-15T11:00:05Z",
+            "subscription_id": "880e8400-e29b-41d4-a716-446655440000",
+            "event_type": "batch.created",
+            "payload": {"batch_id": "550e8400-e29b-41d4-a716-446655440000", "batch_number": 1001},
+            "status": "success",
+            "attempts": 1,
+            "response_status": 200,
+            "response_body": "OK",
+            "error_message": None,
+            "delivered_at": "2025-01-15T11:00:05Z",
         }
     )
 
@@ -161,18 +153,14 @@ class TestReceived(BaseModel):
 
     __test__ = False  # not a pytest class
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "status": "received",
-                    "received_at": "2025-01-15T11:00:00Z",
-                    "event": "batch.created",
-                    "signature_valid": True,
-                    "headers": {"x-webhook-signature": "sha256=...", "x-webhook-event": "batch.created"},
-                    "payload": {"batch_id": "550e8400-e29b-41d4-a716-446655440000"},
-                }
-            ]
+    model_config = examples(
+        {
+            "status": "received",
+            "received_at": "2025-01-15T11:00:00Z",
+            "event": "batch.created",
+            "signature_valid": True,
+            "headers": {"x-webhook-signature": "sha256=...", "x-webhook-event": "batch.created"},
+            "payload": {"batch_id": "550e8400-e29b-41d4-a716-446655440000"},
         }
     )
 

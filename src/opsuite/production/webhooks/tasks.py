@@ -9,8 +9,7 @@ from typing import Any
 from opsuite.core import outbox as core_outbox
 from opsuite.core.jobs import TaskContext, TaskRegistry
 from opsuite.production.runtime import Runtime
-from opsuite.production.webhooks.delivery import CONCURRENCY, outbox_of
-from opsuite.production.webhooks.models import WebhookDelivery
+from opsuite.production.webhooks.delivery import CONCURRENCY
 
 SWEEP_TASK = "webhooks.sweep"
 DELIVER_FUNCTION = "outbox.deliver"
@@ -18,9 +17,8 @@ DELIVER_FUNCTION = "outbox.deliver"
 
 def sweep(runtime: Runtime) -> dict[str, int]:
     """Dispatch again the pending deliveries left behind (crash, lost timer, expired claim)."""
-    outbox = outbox_of(runtime)
-    ids = outbox.sweep(older_than=runtime.settings.webhook_sweep_after_seconds)
-    dispatched = core_outbox.dispatch(WebhookDelivery, ids) if ids else False
+    ids = runtime.outbox.sweep(older_than=runtime.settings.webhook_sweep_after_seconds)
+    dispatched = runtime.outbox.dispatch(ids) if ids else False
     return {"found": len(ids), "dispatched": len(ids) if dispatched else 0}
 
 
@@ -34,14 +32,14 @@ def register(registry: TaskRegistry, runtime: Runtime) -> None:
 
 
 def in_process_engine(runtime: Runtime) -> core_outbox.InProcessDispatcher:
-    """The default engine: started by the app's lifespan, bound to the deliveries table."""
-    return core_outbox.InProcessDispatcher(outbox_of(runtime), concurrency=CONCURRENCY)
+    """The default engine: started by the app's lifespan, it attaches itself to the runtime's outbox."""
+    return core_outbox.InProcessDispatcher(runtime.outbox, concurrency=CONCURRENCY)
 
 
 def functions(runtime: Runtime) -> dict[str, Callable[..., Any]]:
     """Plain worker functions (Celery: `opsuite.production.fn.outbox.deliver`)."""
 
     def deliver(ids: list[str]) -> dict[str, int]:
-        return outbox_of(runtime).deliver(ids)
+        return runtime.outbox.deliver(ids)
 
     return {DELIVER_FUNCTION: deliver}

@@ -5,15 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from opsuite.production.common.paging import (
     Page,
     PageDep,
-    SortDirectionDep,
     Sorting,
-    check_sort_field,
     page_of,
+    sorting_by,
 )
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
@@ -21,6 +20,7 @@ from opsuite.production.work_centers import service
 from opsuite.production.work_centers.models import WorkCenter
 from opsuite.production.work_centers.schemas import WorkCenterCreate, WorkCenterOut, WorkCenterUpdate
 
+SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/work_centers", tags=["Work centers"])
 
 
@@ -36,12 +36,10 @@ def create_work_center(body: WorkCenterCreate, session: SessionDep, runtime: Run
 def list_work_centers(
     session: SessionDep,
     page: PageDep,
-    direction: SortDirectionDep,
-    sort_field: Annotated[str, Query(description=", ".join(service.SORT_FIELDS))] = "created_at",
+    sorting: SortingDep,
     identifier: Annotated[str | None, Query(max_length=255)] = None,
 ) -> Page[WorkCenterOut]:
     """Список рабочих центров."""
-    sorting = Sorting(check_sort_field("work_centers", sort_field, service.SORT_FIELDS), direction)
     items, total = service.list_page(session, page=page, sorting=sorting, identifier=identifier)
     return page_of(WorkCenterOut, items, total, page)
 
@@ -63,7 +61,7 @@ def update_work_center(
 @router.delete(
     "/{work_center_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404, 409, 422)
 )
-def delete_work_center(work_center_id: uuid.UUID, session: SessionDep) -> Response:
+def delete_work_center(work_center_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Удаление рабочего центра (409, пока на него ссылаются партии)."""
-    service.delete(session, work_center_id=work_center_id)
+    service.delete(session, outbox=runtime.outbox, work_center_id=work_center_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

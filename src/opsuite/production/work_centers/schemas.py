@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import ConfigDict
-
-from opsuite.production.common.schemas import TEXT, EntityOut, In, non_blank
+from opsuite.production.common.schemas import TEXT, EntityOut, In, examples, non_blank
 
 Identifier = Annotated[str, TEXT, non_blank("Идентификатор рабочего центра не может быть пустым")]
 Name = Annotated[str, TEXT, non_blank("Название рабочего центра не может быть пустым")]
@@ -15,7 +13,7 @@ Name = Annotated[str, TEXT, non_blank("Название рабочего цен�
 class WorkCenterCreate(In):
     """A new work center."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"identifier": "WC-001", "name": "Цех №1"}]})
+    model_config = examples({"identifier": "WC-001", "name": "Цех №1"})
 
     identifier: Identifier
     name: Name
@@ -24,9 +22,7 @@ class WorkCenterCreate(In):
 class WorkCenterUpdate(In):
     """A partial change; every field optional."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"identifier": "WC-002", "name": "Обновленное имя"}]}
-    )
+    model_config = examples({"identifier": "WC-002", "name": "Обновленное имя"})
 
     identifier: Identifier | None = None
     name: Name | None = None
@@ -35,17 +31,13 @@ class WorkCenterUpdate(In):
 class WorkCenterOut(EntityOut):
     """A work center."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "uuid": "770e8400-e29b-41d4-a716-446655440000",
-                    "created_at": "2025-01-15T10:30:00Z",
-                    "updated_at": None,
-                    "identifier": "WC-001",
-                    "name": "Цех №1",
-                }
-            ]
+    model_config = examples(
+        {
+            "uuid": "770e8400-e29b-41d4-a716-446655440000",
+            "created_at": "2025-01-15T10:30:00Z",
+            "updated_at": None,
+            "identifier": "WC-001",
+            "name": "Цех №1",
         }
     )
 

@@ -13,6 +13,7 @@ from opsuite.production.batches.models import Batch
 from opsuite.production.common.paging import PageParams, Sorting, fetch_page, ordered
 from opsuite.production.errors import AlreadyExists, InvalidState, NotFound
 from opsuite.production.events import service as events_service
+from opsuite.production.webhooks.delivery import WebhookOutbox
 from opsuite.production.work_centers.models import WorkCenter
 from opsuite.production.work_centers.schemas import WorkCenterCreate, WorkCenterUpdate
 
@@ -53,7 +54,9 @@ def list_page(
     statement = select(WorkCenter)
     if identifier is not None:
         statement = statement.where(WorkCenter.identifier == identifier)
-    return fetch_page(session, ordered(statement, WorkCenter, sorting), page)
+    return fetch_page(
+        session, ordered(statement, WorkCenter, sorting, resource="work_centers", allowed=SORT_FIELDS), page
+    )
 
 
 def update(
@@ -76,7 +79,7 @@ def update(
     return center
 
 
-def delete(session: Session, *, work_center_id: uuid.UUID) -> None:
+def delete(session: Session, *, outbox: WebhookOutbox, work_center_id: uuid.UUID) -> None:
     """Delete an unused work center; 409 while batches refer to it (the original silently cascaded)."""
     center = get(session, work_center_id, for_update=True)
     if session.scalar(select(exists().where(Batch.work_center_id == center.uuid))):
@@ -84,7 +87,10 @@ def delete(session: Session, *, work_center_id: uuid.UUID) -> None:
     session.delete(center)
     session.flush()
     events_service.emit(
-        session, "work_center.deleted", {"work_center_id": str(center.uuid), "identifier": center.identifier}
+        session,
+        outbox,
+        "work_center.deleted",
+        {"work_center_id": str(center.uuid), "identifier": center.identifier},
     )
 
 

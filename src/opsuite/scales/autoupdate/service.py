@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from opsuite.core.jobs import enqueue
+from opsuite.core.jobs import JobQueue
 from opsuite.scales.autoupdate.models import AutoUpdateSchedule
 from opsuite.scales.autoupdate.schemas import AutoUpdateIn
 from opsuite.scales.autoupdate.timing import next_run
@@ -83,8 +83,8 @@ def configure(
     return schedule
 
 
-def claim_due(session: Session, *, now: dt.datetime, zone: ZoneInfo) -> list[int]:
-    """Advance every due schedule and enqueue one run job for each; returns the device ids."""
+def claim_due(session: Session, *, jobs: JobQueue[Job], now: dt.datetime, zone: ZoneInfo) -> list[int]:
+    """Advance every due schedule and enqueue one run job for each on `jobs`; returns the device ids."""
     due = session.scalars(
         select(AutoUpdateSchedule).where(
             AutoUpdateSchedule.enabled.is_(True), AutoUpdateSchedule.next_run_at <= now
@@ -105,7 +105,7 @@ def claim_due(session: Session, *, now: dt.datetime, zone: ZoneInfo) -> list[int
             .execution_options(synchronize_session=False)
         )
         if getattr(moved, "rowcount", 0):
-            enqueue(session, Job, RUN_TASK, device_id=schedule.device_id)
+            jobs.enqueue(session, RUN_TASK, device_id=schedule.device_id)
             claimed.append(schedule.device_id)
     return claimed
 

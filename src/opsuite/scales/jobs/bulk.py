@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from opsuite.core.jobs import enqueue, get_job
+from opsuite.core.jobs import JobQueue, get_job
 from opsuite.scales.errors import NotFound, ScalesError, status_of
 from opsuite.scales.fleet import service as fleet_service
 from opsuite.scales.fleet.operation import device_operation
@@ -21,12 +21,12 @@ _JOB_ID = re.compile(r"[0-9a-f]{32}")
 MAX_PARALLEL = 8
 
 
-def start(session: Session, *, user_id: int, device_ids: list[int]) -> Job:
-    """Enqueue a bulk upload of the user's devices (404 on the first that is not theirs)."""
+def start(session: Session, *, jobs: JobQueue[Job], user_id: int, device_ids: list[int]) -> Job:
+    """Enqueue a bulk upload of the user's devices on `jobs` (404 on the first that is not theirs)."""
     unique = list(dict.fromkeys(device_ids))
     for device_id in unique:
         fleet_service.owned(session, user_id=user_id, device_id=device_id)
-    return enqueue(session, Job, TASK, user_id=user_id, device_ids=unique)
+    return jobs.enqueue(session, TASK, user_id=user_id, device_ids=unique)
 
 
 def get(session: Session, *, user_id: int, job_id: str) -> Job:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from opsuite.core.fields import Id
 from opsuite.core.text import RulesModel
 from opsuite.core.web.deps import SessionDep
-from opsuite.scales.deps import UserId
+from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import error_responses
 from opsuite.scales.jobs import bulk
 
@@ -39,8 +39,8 @@ class JobOut(BaseModel):
     responses=error_responses(401, 404),
     summary="Upload to many devices",
 )
-def bulk_upload(body: BulkUploadIn, session: SessionDep, user_id: UserId) -> JobOut:
-    job = bulk.start(session, user_id=user_id, device_ids=body.device_ids)
+def bulk_upload(body: BulkUploadIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> JobOut:
+    job = bulk.start(session, jobs=runtime.jobs, user_id=user_id, device_ids=body.device_ids)
     return JobOut(id=job.id, state=str(job.state))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from opsuite.core.jobs import JobSetup, TaskContext, TaskRegistry
 from opsuite.scales.autoupdate import service as autoupdate_service
 from opsuite.scales.jobs import bulk
-from opsuite.scales.jobs.models import Job, Lease
+from opsuite.scales.jobs.models import Lease
 from opsuite.scales.runtime import Runtime, worker_runtime
 from opsuite.scales.settings import ScalesSettings
 
@@ -23,7 +23,9 @@ def build_registry(runtime: Runtime) -> TaskRegistry:
     @registry.periodic(TICK_TASK, every=every, result_ttl=timedelta(minutes=10))
     def tick(_ctx: TaskContext) -> dict[str, Any]:
         with runtime.database.session() as session:
-            claimed = autoupdate_service.claim_due(session, now=runtime.clock.now(), zone=runtime.zone)
+            claimed = autoupdate_service.claim_due(
+                session, jobs=runtime.jobs, now=runtime.clock.now(), zone=runtime.zone
+            )
         return {"devices": claimed}
 
     @registry.task(autoupdate_service.RUN_TASK)
@@ -43,7 +45,7 @@ def job_setup(runtime: Runtime) -> JobSetup:
     return JobSetup(
         system="scales",
         database=runtime.database,
-        job_model=Job,
+        queue=runtime.jobs,
         lease_model=Lease,
         registry=build_registry(runtime),
         clock=runtime.clock,

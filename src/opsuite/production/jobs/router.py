@@ -1,4 +1,4 @@
-"""Background task status."""
+"""`GET /api/background_tasks/{task_id}`: the jobs table seen through the document's Celery words."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path
 
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
-from opsuite.production.tasks import service
-from opsuite.production.tasks.schemas import TaskOut
+from opsuite.production.jobs import service
+from opsuite.production.jobs.schemas import TaskOut
 
 router = APIRouter(tags=["Background tasks"])
 
