@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from opsuite.core.db import Database
 from opsuite.core.runtime import Runtime
 from opsuite.core.settings import SystemSettings
-from opsuite.core.web import Part, build_app
+from opsuite.core.web import Lifetime, Part, WireErrors, build_app
 
 
 class ToySettings(SystemSettings):
@@ -23,18 +23,10 @@ def _no_handlers(_app: Any) -> None:
     return None
 
 
-def _app(tmp_path: Path, **options: Any) -> Any:
+def _app(tmp_path: Path, lifetime: Lifetime = Lifetime(), **options: Any) -> Any:
     settings = ToySettings(core={"var_dir": tmp_path})
     runtime = Runtime(settings=settings, database=Database(settings.db_url))
-    return build_app(
-        runtime,
-        system="toy",
-        description="A toy.",
-        install_errors=_no_handlers,
-        busy="busy",
-        down="down",
-        **options,
-    )
+    return build_app(runtime, "toy", "A toy.", WireErrors(_no_handlers, "busy", "down"), lifetime, **options)
 
 
 class Recorder:
@@ -65,12 +57,12 @@ def test_the_lifespan_starts_parts_in_order_and_stops_them_in_reverse_even_when_
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     recorder = Recorder()
-    app = _app(
-        tmp_path,
+    lifetime = Lifetime(
+        simulators=[recorder.part("simulator")],
         runner=recorder,
         parts=[recorder.part("engine", fail_stop=True)],
-        simulators=[recorder.part("simulator")],
     )
+    app = _app(tmp_path, lifetime)
     with TestClient(app):
         assert recorder.events == ["start simulator", "start runner", "start engine"]
     assert recorder.events[3:] == ["stop engine", "stop runner", "stop simulator"]

@@ -9,11 +9,12 @@ from starlette.middleware import Middleware
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.jobs import PeriodicScheduler, build_runner, uses_celery
-from opsuite.core.web import Part, build_app, include_flat, unavailable_response
+from opsuite.core.web import Lifetime, Part, build_app, include_flat, unavailable_response
+from opsuite.core.web.app import DOC_PATHS
 from opsuite.production.apikeys import service as apikeys_service
 from opsuite.production.apikeys.guard import ActiveKeys, ApiKeyGuard
 from opsuite.production.apikeys.openapi import install_openapi
-from opsuite.production.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
+from opsuite.production.errors import DATABASE_BUSY, DATABASE_DOWN, WIRE_ERRORS
 from opsuite.production.jobs.models import Lease
 from opsuite.production.jobs.setup import broker_dispatcher, build_setup
 from opsuite.production.runtime import build_runtime
@@ -86,20 +87,15 @@ def create_app(
     )
     schedule_here = settings.scheduler_enabled and not scaled_out
 
-    parts = [Part("job runner", runner.start, runner.shutdown)]
     if webhook_engine is not None:
-        parts.append(Part("webhook engine", webhook_engine.start, webhook_engine.shutdown))
+        delivery = Part("webhook engine", webhook_engine.start, webhook_engine.shutdown)
     else:
         dispatcher = broker_dispatcher(runtime)
-        parts.append(
-            Part(
-                "broker dispatcher",
-                lambda: runtime.outbox.attach(dispatcher),
-                lambda: runtime.outbox.detach(dispatcher),
-            )
+        delivery = Part(
+            "broker dispatcher",
+            lambda: runtime.outbox.attach(dispatcher),
+            lambda: runtime.outbox.detach(dispatcher),
         )
-    if schedule_here:
-        parts.append(Part("scheduler", scheduler.start, scheduler.stop))
     open_paths = unguarded_paths()
 
     def load_active_keys() -> frozenset[str]:
@@ -112,16 +108,8 @@ def create_app(
         open_paths=open_paths,
         unavailable=lambda exc: unavailable_response(database, exc, busy=DATABASE_BUSY, down=DATABASE_DOWN),
     )
-    app = build_app(
-        runtime,
-        system="production",
-        description=DESCRIPTION,
-        install_errors=install_error_handlers,
-        busy=DATABASE_BUSY,
-        down=DATABASE_DOWN,
-        parts=parts,
-        middleware=[guard],
-    )
+    lifetime = Lifetime(runner=runner, scheduler=scheduler if schedule_here else None, parts=[delivery])
+    app = build_app(runtime, "production", DESCRIPTION, WIRE_ERRORS, lifetime, middleware=[guard])
     app.state.registry = registry
     app.state.runner = runner
     app.state.scheduler = scheduler
@@ -133,15 +121,13 @@ def create_app(
     return app
 
 
-DOC_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
-
-
 def unguarded_paths() -> frozenset[str]:
-    """Paths answered without an API key: health, the API document and its UI, the webhook test sink."""
+    """Paths answered without an API key: health, the API document and its pages (and `/`, which leads
+    there), the webhook test sink; the pages' assets too (`ApiKeyGuard`)."""
     from opsuite.production.health.router import router as health
 
     # The sink receives signed deliveries, which carry no key; it stores and reads nothing.
     api_paths = [route.path for route in health.routes if isinstance(route, APIRoute)] + ["/webhooks/test"]
     return frozenset(
-        ["/health", *DOC_PATHS] + [prefix + path for prefix in ("/api", "/api/v1") for path in api_paths]
+        ["/", "/health", *DOC_PATHS] + [prefix + path for prefix in ("/api", "/api/v1") for path in api_paths]
     )

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opsuite.core.limits import BodyTooLarge
 from opsuite.core.text import SafeJSONResponse
+from opsuite.core.web import WireErrors
 
 log = logging.getLogger(__name__)
 
@@ -141,3 +142,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
 # Inputs echoed back in validation errors may be bytes (multipart) or other oddities.
 _SAFE: dict[Any, Any] = {bytes: lambda value: value.decode("utf-8", "replace")}
+
+
+WIRE_ERRORS = WireErrors(install_error_handlers, DATABASE_BUSY, DATABASE_DOWN)

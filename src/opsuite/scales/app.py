@@ -8,10 +8,10 @@ from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.jobs import PeriodicScheduler, build_runner, uses_celery
 from opsuite.core.throttle import build_login_throttle
-from opsuite.core.web import build_app, include_flat
+from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.scales.autoupdate.router import router as autoupdate_router
 from opsuite.scales.devices.interface import ScaleFactory
-from opsuite.scales.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
+from opsuite.scales.errors import WIRE_ERRORS
 from opsuite.scales.fleet.router import router as fleet_router
 from opsuite.scales.jobs.models import Lease
 from opsuite.scales.jobs.router import router as jobs_router
@@ -54,18 +54,9 @@ def create_app(
         tick=min(settings.scheduler_tick_seconds, 5.0),
     )
     schedule_here = settings.scheduler_enabled and not uses_celery(settings.core.redis_url)
-    app = build_app(
-        runtime,
-        system="scales",
-        description=DESCRIPTION,
-        install_errors=install_error_handlers,
-        busy=DATABASE_BUSY,
-        down=DATABASE_DOWN,
-        runner=runner,
-        scheduler=scheduler if schedule_here else None,
-        simulators=[simulator_part(settings)],
-        devices=runtime.devices,
-    )
+    scheduled = scheduler if schedule_here else None
+    lifetime = Lifetime([simulator_part(settings)], runtime.devices, runner, scheduled)
+    app = build_app(runtime, "scales", DESCRIPTION, WIRE_ERRORS, lifetime)
     app.state.signing_key = settings.signing_key
     app.state.login_throttle = build_login_throttle(
         system="scales",

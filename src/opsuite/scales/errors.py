@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from opsuite.core.text import SafeJSONResponse
+from opsuite.core.web import WireErrors
 
 DATABASE_BUSY = "The server is busy; retry later"
 DATABASE_DOWN = "The database is unavailable; retry later"
@@ -179,3 +180,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # FastAPI's own 422 body; only the rendering differs, so an echoed lone surrogate cannot crash it.
         return SafeJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+
+
+WIRE_ERRORS = WireErrors(install_error_handlers, DATABASE_BUSY, DATABASE_DOWN)

@@ -8,7 +8,7 @@ from opsuite.core.db import Database
 from opsuite.core.web import build_app, include_flat
 from opsuite.waybills.auth.router import router as auth_router
 from opsuite.waybills.auth.service import read_token
-from opsuite.waybills.errors import DATABASE_BUSY, DATABASE_DOWN, install_error_handlers
+from opsuite.waybills.errors import wire_errors
 from opsuite.waybills.fleet.router import router as fleet_router
 from opsuite.waybills.openapi import ERROR_RESPONSES, install_openapi
 from opsuite.waybills.reports.router import router as reports_router
@@ -37,19 +37,8 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
     """Build the waybills app on `settings` (and an existing `database`, as tests do)."""
     runtime = build_runtime(settings or WaybillsSettings(), database)
 
-    def install_errors(app: FastAPI) -> None:
-        install_error_handlers(
-            app, lambda request: read_token(request.headers.get("authorization"), runtime.tokens)
-        )
-
-    app = build_app(
-        runtime,
-        system="waybills",
-        description=DESCRIPTION,
-        install_errors=install_errors,
-        busy=DATABASE_BUSY,
-        down=DATABASE_DOWN,
-    )
+    errors = wire_errors(lambda request: read_token(request.headers.get("authorization"), runtime.tokens))
+    app = build_app(runtime, "waybills", DESCRIPTION, errors)
 
     api = APIRouter()
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opsuite.core.limits import BodyTooLarge
+from opsuite.core.web import WireErrors
 from opsuite.waybills import messages
 
 FASTAPI_BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's 400 (JSON nested too deep, say)
@@ -163,3 +164,10 @@ def drf_errors(errors: Any) -> dict[str, list[str]]:
         if text not in out[field]:
             out[field].append(text)
     return out
+
+
+def wire_errors(check_credentials: Callable[[Request], object]) -> WireErrors:
+    """The DRF envelope of every error; a 403 becomes 401 when `check_credentials` refuses the caller."""
+    return WireErrors(
+        lambda app: install_error_handlers(app, check_credentials), DATABASE_BUSY, DATABASE_DOWN
+    )

@@ -1,6 +1,6 @@
 """The web layer every system shares: app builder, request context, flat routes, database errors, sockets."""
 
-from opsuite.core.web.app import build_app, install_common
+from opsuite.core.web.app import Lifetime, WireErrors, build_app, install_common
 from opsuite.core.web.context import REQUEST_ID_HEADER, Metrics, RequestContextMiddleware
 from opsuite.core.web.database import (
     DatabaseStartupCheck,
@@ -19,9 +19,11 @@ __all__ = [
     "DatabaseStartupCheck",
     "DatabaseUnavailable",
     "FlatRoute",
+    "Lifetime",
     "Metrics",
     "Part",
     "RequestContextMiddleware",
+    "WireErrors",
     "authenticate_websocket",
     "build_app",
     "database_problem",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
@@ -64,46 +65,64 @@ def install_common(
     return metrics
 
 
+@dataclass(frozen=True)
+class WireErrors:
+    """How a system answers errors: the handlers of its envelope, its words for a busy and a down database."""
+
+    install: Callable[[FastAPI], None]
+    busy: str
+    down: str
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """What lives as long as a system's app: started in this order, stopped in reverse.
+
+    Simulators first and the device host next, so devices find their simulators listening and jobs find the
+    devices; then the job runner, the periodic scheduler and the system's other parts. No job loses its
+    device host while it runs.
+    """
+
+    simulators: Sequence[Part] = ()
+    devices: DeviceHost | None = None
+    runner: JobRunner | None = None
+    scheduler: PeriodicScheduler | None = None
+    parts: Sequence[Part] = ()
+
+    def in_order(self) -> list[Part]:
+        """Every part, in the order they start."""
+        return [
+            *self.simulators,
+            *([Part("device host", self.devices.start, self.devices.stop)] if self.devices else []),
+            *([Part("job runner", self.runner.start, self.runner.shutdown)] if self.runner else []),
+            *([Part("scheduler", self.scheduler.start, self.scheduler.stop)] if self.scheduler else []),
+            *self.parts,
+        ]
+
+
 def build_app(
     runtime: Runtime,
-    *,
     system: str,
     description: str,
-    install_errors: Callable[[FastAPI], None],
-    busy: str,
-    down: str,
-    runner: JobRunner | None = None,
-    scheduler: PeriodicScheduler | None = None,
-    parts: Sequence[Part] = (),
-    simulators: Sequence[Part] = (),
-    devices: DeviceHost | None = None,
+    errors: WireErrors,
+    lifetime: Lifetime = Lifetime(),
+    *,
     middleware: Sequence[Middleware] = (),
     root_redirect: bool = True,
 ) -> FastAPI:
     """A system's app with what core gives every system.
 
-    The lifespan starts the device `simulators`, the device host, the job `runner`, the periodic `scheduler`
-    and the system's other `parts`, and stops them in reverse, the database last. The app gets the system's
-    error handlers, `middleware` inside the request context, request id, CORS, body limit, `/metrics`,
-    `/health`, and 503 (`busy`/`down`, in the system's language) when the database cannot answer.
-    `GET /` redirects to `/docs` unless the system serves a page there (`root_redirect=False`).
+    The lifespan starts the `lifetime`'s parts and stops them in reverse, the database last. The app gets the
+    system's error handlers, `middleware` inside the request context, request id, CORS, body limit,
+    `/metrics`, `/health`, and 503 (in the system's words) when the database cannot answer. `GET /`
+    redirects to `/docs` unless the system serves a page there (`root_redirect=False`).
     """
     database = runtime.database
-    # Simulators first and the device host next, so devices find their simulators listening and jobs find
-    # the devices; stopped in reverse, so no job loses its device host while it runs.
-    lifetime = [
-        *simulators,
-        *([Part("device host", devices.start, devices.stop)] if devices else []),
-        *([Part("job runner", runner.start, runner.shutdown)] if runner else []),
-        *([Part("scheduler", scheduler.start, scheduler.stop)] if scheduler else []),
-        *parts,
-    ]
-    # Swagger UI and ReDoc from assets shipped in a package: `/docs` works on an offline laptop.
     app = FastAPIOffline(
         title=f"opsuite · {system}",
         version="1.0.0",
         description=description,
-        lifespan=lifespan_of(system, database, lifetime),
+        lifespan=lifespan_of(system, database, lifetime.in_order()),
         static_url=DOCS_ASSETS,
     )
     if root_redirect:
@@ -114,7 +133,7 @@ def build_app(
 
     app.state.runtime = runtime
     app.state.settings = runtime.settings
-    install_errors(app)
+    errors.install(app)
     # Added before install_common, so they run inside the request-id and CORS layers.
     for layer in middleware:
         app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
@@ -125,5 +144,5 @@ def build_app(
         cors_origins=runtime.settings.cors_origins,
         body_limit=runtime.settings.body_limit_bytes,
     )
-    install_database_errors(app, lambda: database, busy=busy, down=down)
+    install_database_errors(app, lambda: database, busy=errors.busy, down=errors.down)
     return app

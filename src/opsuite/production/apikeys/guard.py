@@ -10,6 +10,7 @@ import anyio.to_thread
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from opsuite.core.web.app import DOCS_ASSETS
 from opsuite.production.apikeys.service import hash_key
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,8 @@ class ApiKeyGuard:
         self.unavailable = unavailable or _unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.open_paths:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in self.open_paths or path.startswith(f"{DOCS_ASSETS}/"):
             await self.app(scope, receive, send)
             return
         try:
