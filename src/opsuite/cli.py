@@ -197,8 +197,8 @@ def serve(
         system_settings = _migrated(system)
         servers.append((_server(system.create_app(system_settings), listener.name), sock))
         banner.append(f"[bold]{listener.name}[/] on {url}/docs — log in: {system.login_hint}")
-        if system.access_line is not None:
-            banner.append(f"{listener.name}: {system.access_line(system_settings)}")
+        if system.api_keys is not None:
+            banner.append(f"{listener.name}: {system.api_keys.access_line(system_settings)}")
     for line in banner:
         console.print(line)
     asyncio.run(serve_all(servers))

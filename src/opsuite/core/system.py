@@ -37,6 +37,8 @@ class ApiKeys(Generic[S]):
     """Every key: id, name, shown prefix, created at, revoked at."""
     revoke: Callable[[S, str], str]
     """(settings, id, prefix or name) -> what was revoked."""
+    access_line: Callable[[S], str]
+    """Who may call the API now, printed by `serve`."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,6 @@ class System(Generic[S]):
 
     name: str
     port: int
-    package: str
-    """Where its `migrations/` live."""
     settings: Callable[[], S]
     create_app: Callable[[S], FastAPI]
     create_admin: Callable[[S, str, str], str]
@@ -61,9 +61,12 @@ class System(Generic[S]):
     """The background jobs, for `opsuite worker` and `opsuite beat`."""
     simulate: Callable[[SimulateOptions], Coroutine[Any, Any, None]] | None = None
     """Run this system's device simulators until cancelled."""
-    access_line: Callable[[S], str] | None = None
-    """Who may call the API, printed by `serve`."""
     api_keys: ApiKeys[S] | None = None
+
+    @property
+    def package(self) -> str:
+        """Its package, where its `migrations/` live."""
+        return f"opsuite.{self.name}"
 
     def migrate(self, settings: S) -> None:
         """Apply this system's migrations."""

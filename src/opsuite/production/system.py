@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from opsuite.core.jobs import JobSetup
 
 
-def _create_app(config: ProductionSettings) -> FastAPI:
+def _app(config: ProductionSettings) -> FastAPI:
     from opsuite.production.app import create_app
 
     return create_app(config)
@@ -26,11 +26,11 @@ def _jobs(config: ProductionSettings) -> JobSetup:
     return worker_setup(config)
 
 
-def _create_admin(_config: ProductionSettings, _username: str, _password: str) -> str:
+def _admin(_config: ProductionSettings, _username: str, _password: str) -> str:
     return "production has no users: its API needs no authentication"
 
 
-def _load_demo(config: ProductionSettings, if_empty: bool) -> str:
+def _demo(config: ProductionSettings, if_empty: bool) -> str:
     from opsuite.production import demo
     from opsuite.production.runtime import build_runtime
 
@@ -43,16 +43,12 @@ def _load_demo(config: ProductionSettings, if_empty: bool) -> str:
         runtime.database.dispose()
 
 
+def _access(config: ProductionSettings) -> str:
+    return admin.access_line(config, config.api_key_cache_seconds)
+
+
+LOGIN_HINT = "an API key once any exists (opsuite apikey create production --name ...)"
+KEYS = ApiKeys(admin.create, admin.rows, admin.revoke, _access)
 SYSTEM: System[ProductionSettings] = System(
-    name="production",
-    port=8003,
-    package="opsuite.production",
-    settings=ProductionSettings,
-    create_app=_create_app,
-    create_admin=_create_admin,
-    load_demo=_load_demo,
-    login_hint="an API key once any exists (opsuite apikey create production --name ...)",
-    jobs=_jobs,
-    access_line=lambda config: admin.access_line(config, config.api_key_cache_seconds),
-    api_keys=ApiKeys(create=admin.create, rows=admin.rows, revoke=admin.revoke),
+    "production", 8003, ProductionSettings, _app, _admin, _demo, LOGIN_HINT, _jobs, api_keys=KEYS
 )

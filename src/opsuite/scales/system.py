@@ -14,13 +14,13 @@ if TYPE_CHECKING:
     from opsuite.core.jobs import JobSetup
 
 
-def _create_app(config: ScalesSettings) -> FastAPI:
+def _app(config: ScalesSettings) -> FastAPI:
     from opsuite.scales.app import create_app
 
     return create_app(config)
 
 
-def _create_admin(config: ScalesSettings, username: str, password: str) -> str:
+def _admin(config: ScalesSettings, username: str, password: str) -> str:
     """Register (or reset the password of) the user with e-mail `username`; scales has no roles."""
     from opsuite.scales.users import service
 
@@ -30,7 +30,7 @@ def _create_admin(config: ScalesSettings, username: str, password: str) -> str:
     return f"{'created' if created else 'password reset for'} user {username}"
 
 
-def _load_demo(config: ScalesSettings, if_empty: bool) -> str:
+def _demo(config: ScalesSettings, if_empty: bool) -> str:
     from opsuite.scales import demo
     from opsuite.scales.crypto import DeviceCipher
 
@@ -54,15 +54,7 @@ async def _simulate(options: SimulateOptions) -> None:
     await serve_simulators(options.count, options.base_port, host=options.host, on_ready=ready)
 
 
+LOGIN_HINT = "POST /auth/login form username=demo@example.com password=demo1234 (demo data)"
 SYSTEM: System[ScalesSettings] = System(
-    name="scales",
-    port=8004,
-    package="opsuite.scales",
-    settings=ScalesSettings,
-    create_app=_create_app,
-    create_admin=_create_admin,
-    load_demo=_load_demo,
-    login_hint="POST /auth/login form username=demo@example.com password=demo1234 (demo data)",
-    jobs=_jobs,
-    simulate=_simulate,
+    "scales", 8004, ScalesSettings, _app, _admin, _demo, LOGIN_HINT, jobs=_jobs, simulate=_simulate
 )

@@ -14,13 +14,13 @@ if TYPE_CHECKING:
 LOGIN_HINT = 'POST /api/auth/login/ {"login": "admin", "password": "admin123", "client": "web"} (demo data)'
 
 
-def _create_app(config: WaybillsSettings) -> FastAPI:
+def _app(config: WaybillsSettings) -> FastAPI:
     from opsuite.waybills.app import create_app
 
     return create_app(config)
 
 
-def _create_admin(config: WaybillsSettings, username: str, password: str) -> str:
+def _admin(config: WaybillsSettings, username: str, password: str) -> str:
     from opsuite.waybills.users import admin
 
     return in_one_session(
@@ -28,19 +28,10 @@ def _create_admin(config: WaybillsSettings, username: str, password: str) -> str
     )
 
 
-def _load_demo(config: WaybillsSettings, if_empty: bool) -> str:
+def _demo(config: WaybillsSettings, if_empty: bool) -> str:
     from opsuite.waybills import demo
 
     return in_one_session(config.db_url, lambda session: demo.load(session, if_empty=if_empty))
 
 
-SYSTEM: System[WaybillsSettings] = System(
-    name="waybills",
-    port=8005,
-    package="opsuite.waybills",
-    settings=WaybillsSettings,
-    create_app=_create_app,
-    create_admin=_create_admin,
-    load_demo=_load_demo,
-    login_hint=LOGIN_HINT,
-)
+SYSTEM: System[WaybillsSettings] = System("waybills", 8005, WaybillsSettings, _app, _admin, _demo, LOGIN_HINT)

@@ -135,17 +135,8 @@ def _unused(*_args: Any) -> Any:
     raise NotImplementedError("the toy system only runs Celery workers and beat")
 
 
-SYSTEM = System(
-    name="toy",
-    port=0,
-    package=__name__,
-    settings=settings,  # type: ignore[arg-type]  # a toy config, not a system's settings
-    create_app=_unused,
-    create_admin=_unused,
-    load_demo=_unused,
-    login_hint="",
-    jobs=jobs,  # type: ignore[arg-type]
-)
+# A toy config, not a system's settings: only the Celery commands read it.
+SYSTEM = System("toy", 0, settings, _unused, _unused, _unused, "", jobs)  # type: ignore[arg-type]
 
 
 def main(argv: list[str]) -> None:
