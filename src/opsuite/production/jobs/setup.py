@@ -13,14 +13,8 @@ from opsuite.production.webhooks import tasks as webhooks_tasks
 
 def build_setup(runtime: Runtime) -> JobSetup:
     """Tasks, periodic entries and the worker functions (webhook delivery) of one runtime."""
-    return JobSetup(
-        system="production",
-        database=runtime.database,
-        queue=runtime.jobs,
-        lease_model=Lease,
-        registry=build_registry(runtime),
-        clock=runtime.clock,
-        functions=webhooks_tasks.functions(runtime),
+    return JobSetup.of(
+        runtime, "production", Lease, build_registry(runtime), webhooks_tasks.functions(runtime)
     )
 
 

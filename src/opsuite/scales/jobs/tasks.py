@@ -42,14 +42,7 @@ def build_registry(runtime: Runtime) -> TaskRegistry:
 
 def job_setup(runtime: Runtime) -> JobSetup:
     """The scales job machinery on one runtime: for the app's runner and for Celery workers and beat."""
-    return JobSetup(
-        system="scales",
-        database=runtime.database,
-        queue=runtime.jobs,
-        lease_model=Lease,
-        registry=build_registry(runtime),
-        clock=runtime.clock,
-    )
+    return JobSetup.of(runtime, "scales", Lease, build_registry(runtime))
 
 
 def worker_setup(config: ScalesSettings) -> JobSetup:
