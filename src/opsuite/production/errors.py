@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from opsuite.core.errors import DomainError, status_in
 from opsuite.core.limits import BodyTooLarge
 from opsuite.core.text import SafeJSONResponse
 from opsuite.core.web import WireErrors
@@ -27,12 +28,8 @@ DATABASE_BUSY = "Сервер перегружен, повторите запр�
 DATABASE_DOWN = "База данных недоступна, повторите запрос позже"
 
 
-class ProductionError(Exception):
+class ProductionError(DomainError):
     """A failure the client can act on; its class decides the status through `STATUS`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class NotFound(ProductionError):
@@ -73,10 +70,7 @@ STATUS: dict[type[ProductionError], int] = {
 
 def status_of(error: ProductionError) -> int:
     """The HTTP status of a domain error (the nearest mapped class wins)."""
-    for cls in type(error).__mro__:
-        if cls in STATUS:
-            return STATUS[cls]
-    return 400
+    return status_in(STATUS, error)
 
 
 class ErrorOut(BaseModel):

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from opsuite.core.errors import DomainError, status_in
 from opsuite.core.text import SafeJSONResponse
 from opsuite.core.web import WireErrors
 
@@ -17,12 +18,8 @@ DATABASE_BUSY = "The server is busy; retry later"
 DATABASE_DOWN = "The database is unavailable; retry later"
 
 
-class ScalesError(Exception):
+class ScalesError(DomainError):
     """A failure the client can act on; its class decides the status through `STATUS`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class NotFound(ScalesError):
@@ -119,8 +116,8 @@ STATUS: dict[type[ScalesError], int] = {
 
 
 def status_of(error: ScalesError) -> int:
-    """The HTTP status of a domain error."""
-    return next(STATUS[cls] for cls in type(error).__mro__ if cls in STATUS)
+    """The HTTP status of a domain error (the nearest mapped class wins)."""
+    return status_in(STATUS, error)
 
 
 def body_of(error: ScalesError) -> dict[str, Any]:
