@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from opsuite.core.db import Database
 
@@ -40,6 +41,13 @@ def database_url(template: Any) -> Iterator[str]:
     url = template.new()
     yield url
     template.drop(url)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    """An HTTP client of the system's `app` (each system's conftest builds it), its lifespan started."""
+    with TestClient(app) as test_client:
+        yield test_client
 
 
 @pytest.fixture

@@ -50,13 +50,6 @@ def app(settings: ProductionSettings, database: Database, clock: FakeClock) -> A
 
 
 @pytest.fixture
-def client(app: Any) -> Iterator[TestClient]:
-    """An HTTP client of the app (lifespan started: the job runner runs)."""
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture
 def api(client: TestClient) -> Api:
     """Shortcuts over the client."""
     return Api(client)

@@ -91,13 +91,6 @@ def app(settings: ScalesSettings, database: Database, scales: Scales, clock: Fak
 
 
 @pytest.fixture
-def client(app: Any) -> Iterator[TestClient]:
-    """An HTTP client of the app."""
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture
 def alice(client: TestClient) -> Api:
     """Alice, logged in."""
     return Api(client, login(client, *ALICE))

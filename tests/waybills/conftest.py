@@ -43,13 +43,6 @@ def app(settings: WaybillsSettings, database: Database) -> Any:
 
 
 @pytest.fixture
-def client(app: Any) -> Iterator[TestClient]:
-    """An HTTP client of the app."""
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture
 def api(client: TestClient) -> Api:
     """The API helper, logged in as the administrator."""
     return Api(client)
