@@ -96,9 +96,8 @@ def _worker(mode: str, url: str, var_dir: str, source: str) -> None:
     from opsuite.production.app import create_app
     from opsuite.production.settings import ProductionSettings
 
-    # 100k exported rows make a file of about 30 MB, over the document's 10 MB import limit: raised here.
-    # The benchmark imports what it exported (100,000 rows: 13 MB packed, over 100 MB and 1.1 million cells
-    # unpacked), above the default import limits that guard a shared server.
+    # The benchmark imports what it exported (100,000 rows: over the document's 10 MB, over 100 MB and 1.1
+    # million cells unpacked), above the default import limits that guard a shared server: raised here.
     limits = {"import_max_bytes": 1 << 30, "import_max_unpacked_bytes": 1 << 30, "import_max_cells": 1 << 26}
     settings = ProductionSettings(
         database_url=url, scheduler_enabled=False, core={"var_dir": var_dir}, **limits
