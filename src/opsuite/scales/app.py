@@ -14,8 +14,8 @@ from opsuite.scales.devices.interface import ScaleFactory
 from opsuite.scales.errors import WIRE_ERRORS
 from opsuite.scales.fleet.router import router as fleet_router
 from opsuite.scales.jobs.models import Lease
+from opsuite.scales.jobs.registry import job_setup
 from opsuite.scales.jobs.router import router as jobs_router
-from opsuite.scales.jobs.tasks import job_setup
 from opsuite.scales.products.router import router as products_router
 from opsuite.scales.runtime import build_runtime
 from opsuite.scales.settings import ScalesSettings

@@ -39,7 +39,7 @@ def _demo(config: ScalesSettings, if_empty: bool) -> str:
 
 
 def _jobs(config: ScalesSettings) -> JobSetup:
-    from opsuite.scales.jobs.tasks import worker_setup
+    from opsuite.scales.jobs.registry import worker_setup
 
     return worker_setup(config)
 
