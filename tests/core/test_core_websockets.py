@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,9 +25,11 @@ from opsuite.core.db import Database
 from opsuite.core.logs import RequestIdFilter, request_id_var
 from opsuite.core.realtime import MemoryHub
 from opsuite.core.security import TokenCache, encode_token
-from opsuite.core.web import authenticate_websocket, include_flat, install_common
+from opsuite.core.web import authenticate_websocket, include_flat, install_common, stream_frames
 
 KEY = "test-signing-key-" + "x" * 40
+LIVE_ENDED = threading.Event()
+"""Set when a `/live` route has returned."""
 USERS = {"alice"}
 
 
@@ -70,6 +73,14 @@ def build_app(database: Database, hub: MemoryHub) -> FastAPI:
             for _ in range(3):
                 await websocket.send_text((await frames.get()).text)
         await websocket.close()
+
+    @router.websocket("/live/{topic}")
+    async def live(websocket: WebSocket, topic: str) -> None:
+        await websocket.accept()
+        with hub.subscribe(topic) as frames:
+            await websocket.send_text("subscribed")
+            await stream_frames(websocket, frames)
+        LIVE_ENDED.set()
 
     app = FastAPI()
     install_common(app, system="demo", database=lambda: database, cors_origins=[])
@@ -128,9 +139,11 @@ def test_include_flat_copies_websocket_routes_under_each_prefix(app: FastAPI) ->
         ("/api/echo", "echo"),
         ("/api/wait", "wait"),
         ("/api/feed/{topic}", "feed"),
+        ("/api/live/{topic}", "live"),
         ("/v0/echo", "/v0:echo"),
         ("/v0/wait", "/v0:wait"),
         ("/v0/feed/{topic}", "/v0:feed"),
+        ("/v0/live/{topic}", "/v0:live"),
     ]
     with TestClient(app).websocket_connect(f"/v0/echo?token={token('alice')}") as socket:
         socket.send_text("old path")
@@ -262,4 +275,22 @@ def test_a_live_feed_over_a_real_socket(
     assert [line[:4] for line in ws_lines(access)] == [
         ("WS /api/feed/weight 1000", "/api/feed/weight", 101, 1000),
         ("WS /api/feed/weight 1008", "/api/feed/weight", 403, 1008),
+    ]
+
+
+def test_a_streamed_feed_notices_a_client_that_leaves_without_waiting_for_a_frame(
+    app: FastAPI, hub: MemoryHub, access: pytest.LogCaptureFixture
+) -> None:
+    LIVE_ENDED.clear()
+    with serve(app) as base:
+        url = base.replace("http://", "ws://") + "/api/live/weight"
+        with connect(url, additional_headers={"X-Request-ID": "leaves-1"}) as socket:
+            assert socket.recv(timeout=10) == "subscribed"
+            hub.publish("weight", {"kg": 24500.0})
+            assert socket.recv(timeout=10) == '{"kg":24500.0}'
+        # No frame is published after the client left: the route ends on the client's close alone.
+        assert LIVE_ENDED.wait(timeout=10)
+        hub.publish("weight", {"kg": 1.0})  # nobody is subscribed any more; nothing to deliver
+    assert [line[:4] for line in ws_lines(access)] == [
+        ("WS /api/live/weight 1000", "/api/live/weight", 101, 1000)
     ]

@@ -12,7 +12,7 @@ from opsuite.core.web.database import (
 )
 from opsuite.core.web.lifespan import Part, lifespan_of
 from opsuite.core.web.routes import FlatRoute, include_flat, path_methods
-from opsuite.core.web.sockets import authenticate_websocket
+from opsuite.core.web.sockets import authenticate_websocket, stream_frames
 
 __all__ = [
     "REQUEST_ID_HEADER",
@@ -33,5 +33,6 @@ __all__ = [
     "install_database_errors",
     "lifespan_of",
     "path_methods",
+    "stream_frames",
     "unavailable_response",
 ]
