@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
+from starlette.middleware import Middleware
 
 from opsuite.core.db import Database
 from opsuite.core.web import build_app, include_flat
+from opsuite.core.web.redirects import RedirectBodyMiddleware
+from opsuite.waybills import messages
 from opsuite.waybills.auth.router import router as auth_router
 from opsuite.waybills.auth.service import read_token
 from opsuite.waybills.errors import wire_errors
@@ -38,7 +41,11 @@ def create_app(settings: WaybillsSettings | None = None, database: Database | No
     runtime = build_runtime(settings or WaybillsSettings(), database)
 
     errors = wire_errors(lambda request: read_token(request.headers.get("authorization"), runtime.tokens))
-    app = build_app(runtime, "waybills", DESCRIPTION, errors)
+    # A POST without its trailing slash is redirected by the router with an empty 307: say where to go.
+    moved = Middleware(
+        RedirectBodyMiddleware, body=lambda location: {"detail": messages.MOVED.format(location=location)}
+    )
+    app = build_app(runtime, "waybills", DESCRIPTION, errors, middleware=[moved])
 
     api = APIRouter()
 

@@ -143,3 +143,4 @@ def for_pydantic_error(error: dict[str, Any]) -> str:
 
 # Reports (drivers report filter).
 BAD_DRIVER = "Параметр driver должен быть числом"
+MOVED = "Ресурс находится по адресу {location}: повторите запрос по нему (адреса API оканчиваются на «/»)."
