@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
+from tests.core.jobs.recording import RecordingRunner
 
 from opsuite.core.jobs import (
     WORKER_LOST,
@@ -24,20 +25,6 @@ from opsuite.core.jobs import (
 )
 
 LOST_AFTER = timedelta(seconds=30)
-
-
-class RecordingRunner:
-    def __init__(self) -> None:
-        self.submitted: list[str] = []
-
-    def submit(self, job_id: str) -> None:
-        self.submitted.append(job_id)
-
-    def start(self) -> None:
-        pass
-
-    def shutdown(self, wait: bool = True) -> None:
-        pass
 
 
 def _registry(tidied: list[tuple[str, dict]]) -> TaskRegistry:

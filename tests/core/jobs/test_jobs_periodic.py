@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 from sqlalchemy import select
+from tests.core.jobs.recording import RecordingRunner
 
 from opsuite.core.jobs import (
     JobQueue,
@@ -185,20 +186,11 @@ def test_periodic_job_runs_like_any_job(database, job_model, lease_model, clock)
 def test_maintenance_purges_and_resubmits_once_across_processes(
     make_database, job_model, lease_model, clock
 ) -> None:
-    submitted = []
-
-    class Recorder:
-        def start(self):
-            pass
-
-        def submit(self, job_id):
-            submitted.append(job_id)
-
-        def shutdown(self, wait=True):
-            pass
+    recorder = RecordingRunner()
+    submitted = recorder.submitted
 
     queue = JobQueue(job_model)
-    queue.attach(Recorder())
+    queue.attach(recorder)
     registry = TaskRegistry()
     a, b = (
         PeriodicScheduler(

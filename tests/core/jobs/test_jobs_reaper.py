@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import update
+from tests.core.jobs.recording import RecordingRunner
 
 from opsuite.core.jobs import (
     DEFAULT_TIMEOUT,
@@ -20,20 +21,6 @@ from opsuite.core.jobs import (
 )
 
 TIMEOUT = timedelta(minutes=2)
-
-
-class RecordingRunner:
-    def __init__(self) -> None:
-        self.submitted: list[str] = []
-
-    def submit(self, job_id: str) -> None:
-        self.submitted.append(job_id)
-
-    def start(self) -> None:
-        pass
-
-    def shutdown(self, wait: bool = True) -> None:
-        pass
 
 
 def _registry(results=None):
