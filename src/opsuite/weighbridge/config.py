@@ -93,6 +93,14 @@ class BridgeConfig(BaseModel):
     """Below this the platform is empty: never stable for capture, and the process may return to IDLE."""
     confirm_tolerance_kg: float = Field(20.0, ge=0, le=10_000)
     """How far `confirmed_weight` may differ from the live stable weight."""
+    leave_after_s: float = Field(3.0, gt=0, le=600)
+    """Seconds under `min_weight_kg` after a truck was on the platform before it counts as gone unweighed."""
+
+    # Which gates the process drives (the document numbers 1-4; the live frame shows gates 1 and 2).
+    entry_gate: int = Field(1, ge=1, le=4)
+    """Opened by `POST /process/start`."""
+    exit_gate: int = Field(2, ge=1, le=4)
+    """Opened by a confirmed weighing."""
 
     # The Modbus I/O module.
     io_transport: Literal["tcp", "rtu"] = "tcp"
@@ -125,6 +133,8 @@ class BridgeConfig(BaseModel):
     camera_password: SecretStr = SecretStr("admin12345")
     camera_auth: Literal["digest", "basic"] = "digest"
     camera_timeout_s: float = Field(4.0, gt=0, le=30)
+    camera_probe_s: float = Field(15.0, ge=1, le=3600)
+    """How often each camera is asked for a snapshot, to report `camera_1`/`camera_2` in the status."""
 
     @field_validator("camera_in_ip", "camera_out_ip")
     @classmethod
