@@ -151,6 +151,14 @@ class Bridge:
             commands = self.machine.end_confirm(claim, recorded=recorded)
         self._carry_out(commands)
 
+    def abandon(self, truck_id: int) -> None:
+        """Undo a start whose visit was not saved: reset, unless another weighing has begun since."""
+        with self._lock:
+            if self.machine.truck_id != truck_id:
+                return
+            commands = self.machine.reset()
+        self._carry_out(commands)
+
     def reset(self) -> None:
         """Abort to IDLE and close the process's gates."""
         with self._lock:
