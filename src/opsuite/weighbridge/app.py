@@ -9,9 +9,14 @@ from opsuite.core.db import Database
 from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.weighbridge.errors import WIRE_ERRORS
+from opsuite.weighbridge.hardware.router import router as hardware_router
+from opsuite.weighbridge.process.anpr_router import router as anpr_router
+from opsuite.weighbridge.process.equip import equip
+from opsuite.weighbridge.process.router import router as process_router
 from opsuite.weighbridge.products.router import router as products_router
 from opsuite.weighbridge.runtime import WeighbridgeRuntime, build_runtime
 from opsuite.weighbridge.settings import WeighbridgeSettings
+from opsuite.weighbridge.simulation.router import router as simulator_router
 from opsuite.weighbridge.users.models import LoginThrottle
 from opsuite.weighbridge.users.router import router as users_router
 
@@ -25,7 +30,14 @@ DESCRIPTION = """
 FastAPI. Веса — в килограммах.
 """
 
-ROUTERS: list[APIRouter] = [users_router, products_router]
+ROUTERS: list[APIRouter] = [
+    users_router,
+    products_router,
+    process_router,
+    hardware_router,
+    anpr_router,
+    simulator_router,
+]
 """The document's routers, mounted under API_PREFIX."""
 
 
@@ -40,6 +52,9 @@ def create_app(
     """Build the weighbridge app; tests pass a database and a clock (or a whole runtime)."""
     settings = settings or WeighbridgeSettings()
     runtime = runtime or build_runtime(settings, database, clock=clock)
+    lifetime = equip(
+        runtime, lifetime
+    )  # the live hub; the bridge and its devices where this process owns them
     # `/` is the operator page's (weighbridge/page), not a redirect to /docs.
     app = build_app(runtime, "weighbridge", DESCRIPTION, WIRE_ERRORS, lifetime, root_redirect=False)
     app.state.login_throttle = build_login_throttle(
