@@ -22,8 +22,9 @@ QUICK = {"stable_duration_s": 0.3, "camera_timeout_s": 1.0}
 
 @pytest.fixture
 def app(settings: WeighbridgeSettings, database: Database) -> Any:
-    """The app on the test's database, its devices and simulators on the real clock."""
-    return create_app(settings, database, clock=SYSTEM_CLOCK)
+    """The app on the test's database, owning the devices of its simulated site, on the real clock."""
+    owner = settings.model_copy(update={"devices": True, "simulators": True})
+    return create_app(owner, database, clock=SYSTEM_CLOCK)
 
 
 @pytest.fixture
@@ -57,6 +58,5 @@ def until() -> Callable[[Callable[[], bool]], None]:
 @pytest.fixture
 def no_devices_client(settings: WeighbridgeSettings, database: Database) -> Iterator[TestClient]:
     """An API worker that owns no devices (and so runs no simulators)."""
-    quiet = settings.model_copy(update={"devices": False, "simulators": False})
-    with TestClient(create_app(quiet, database, clock=SYSTEM_CLOCK)) as client:
+    with TestClient(create_app(settings, database, clock=SYSTEM_CLOCK)) as client:
         yield client
