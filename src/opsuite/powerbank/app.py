@@ -12,6 +12,7 @@ from opsuite.powerbank.auth.router import router as auth_router
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.runtime import build_runtime
 from opsuite.powerbank.settings import PowerbankSettings
+from opsuite.powerbank.users.approval_router import router as approval_router
 from opsuite.powerbank.users.models import LoginThrottle
 from opsuite.powerbank.users.router import router as users_router
 
@@ -43,6 +44,6 @@ def create_app(
         database=runtime.database,
         model=LoginThrottle,
     )
-    for router in (auth_router, users_router):
+    for router in (auth_router, approval_router, users_router):
         include_flat(app, router)
     return app

@@ -47,7 +47,7 @@ Email = Annotated[str, Field(max_length=254), AfterValidator(check_email)]
 Password = Annotated[str, Field(min_length=PASSWORD_LENGTH[0], max_length=PASSWORD_LENGTH[1])]
 """A new password: 6..36 characters, as the original allowed."""
 
-OptionalUnitId = Annotated[int | None, BeforeValidator(_empty_as_none), Field(default=None, ge=1, le=MAX_ID)]
+OptionalUnitId = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_empty_as_none)]
 """An org unit id, or none; `''` counts as none."""
 
 UserIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Id пользователя")]

@@ -1,54 +1,68 @@
-"""Routes of user administration: pending users, approval and rejection (`/api/admin/...`)."""
+"""Routes of user administration: `/api/users` list, create, read, replace, delete."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Query
 
-from opsuite.powerbank.access import Caller, Permission
-from opsuite.powerbank.deps import RuntimeDep, SessionDep, allowed_to
-from opsuite.powerbank.envelope import mirrored
+from opsuite.powerbank.deps import CallerDep, RuntimeDep, SessionDep
+from opsuite.powerbank.envelope import PageDep, mirrored, ok, paginated
 from opsuite.powerbank.errors import error_responses
-from opsuite.powerbank.users import service
-from opsuite.powerbank.users.present import pending_out
-from opsuite.powerbank.users.schemas import ApproveRequest, RejectRequest
+from opsuite.powerbank.fields import UserIdPath
+from opsuite.powerbank.users import directory
+from opsuite.powerbank.users.present import user_row
+from opsuite.powerbank.users.schemas import UserWrite
+from opsuite.powerbank.vocab import Role, UserStatus
 
-router = APIRouter(prefix="/api/admin", tags=["Административные функции"])
-
-Approver = Annotated[Caller, Depends(allowed_to(Permission.APPROVE_USERS))]
+router = APIRouter(prefix="/api/users", tags=["Управление пользователями"])
 
 
-@router.get(
-    "/pending-users", responses=error_responses(401, 403), summary="Пользователи, ожидающие одобрения"
+@router.get("", responses=error_responses(400, 401, 403), summary="Список пользователей")
+def list_users(
+    session: SessionDep,
+    caller: CallerDep,
+    runtime: RuntimeDep,
+    page: PageDep,
+    status: Annotated[UserStatus | None, Query()] = None,
+    role: Annotated[Role | None, Query()] = None,
+) -> dict[str, Any]:
+    views, total = directory.list_users(session, caller=caller, page=page, status=status, role=role)
+    return paginated([user_row(view, runtime.zone) for view in views], total, page)
+
+
+@router.post(
+    "", status_code=201, responses=error_responses(400, 401, 403, 404), summary="Создание пользователя"
 )
-def pending_users(session: SessionDep, caller: Approver, runtime: RuntimeDep) -> dict[str, Any]:
-    users = [pending_out(user, runtime.zone) for user in service.pending_users(session)]
-    return mirrored({"users": users, "count": len(users)})
-
-
-@router.post("/approve-user", responses=error_responses(400, 401, 403, 404), summary="Одобрение пользователя")
-def approve_user(
-    body: ApproveRequest, session: SessionDep, caller: Approver, runtime: RuntimeDep
+def create_user(
+    body: UserWrite, session: SessionDep, caller: CallerDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
-    user = service.approve(
-        session,
-        caller=caller,
-        user_id=body.user_id,
-        role=body.role,
-        org_unit_id=body.org_unit_id,
-        now=runtime.clock.now(),
-    )
-    return mirrored({"user_id": user.id, "status": user.status}, service.APPROVED)
+    view = directory.create_user(session, caller=caller, new=body, now=runtime.clock.now())
+    return mirrored(user_row(view, runtime.zone), directory.USER_CREATED, "user_id")
 
 
-@router.post("/reject-user", responses=error_responses(400, 401, 403, 404), summary="Отклонение пользователя")
-def reject_user(
-    body: RejectRequest, session: SessionDep, caller: Approver, runtime: RuntimeDep
+@router.get("/{user_id:int}", responses=error_responses(400, 401, 403, 404), summary="Пользователь по ID")
+def get_user(
+    user_id: UserIdPath, session: SessionDep, caller: CallerDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
-    user = service.reject(
-        session, caller=caller, user_id=body.user_id, reason=body.reason, now=runtime.clock.now()
-    )
-    return mirrored(
-        {"user_id": user.id, "status": user.status, "reason": user.reject_reason}, service.REJECTED
-    )
+    return ok(user_row(directory.view_user(session, caller=caller, user_id=user_id), runtime.zone))
+
+
+@router.put(
+    "/{user_id:int}", responses=error_responses(400, 401, 403, 404), summary="Обновление пользователя"
+)
+def replace_user(
+    user_id: UserIdPath, body: UserWrite, session: SessionDep, caller: CallerDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    view = directory.replace_user(session, caller=caller, user_id=user_id, new=body, now=runtime.clock.now())
+    return ok(user_row(view, runtime.zone), directory.USER_UPDATED)
+
+
+@router.delete(
+    "/{user_id:int}", responses=error_responses(400, 401, 403, 404), summary="Удаление пользователя"
+)
+def delete_user(
+    user_id: UserIdPath, session: SessionDep, caller: CallerDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    directory.delete_user(session, caller=caller, user_id=user_id, now=runtime.clock.now())
+    return ok({"user_id": user_id}, directory.USER_DELETED)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from opsuite.core.fields import Id, Text
 from opsuite.core.text import RulesModel
-from opsuite.powerbank.fields import OptionalUnitId
-from opsuite.powerbank.vocab import Role
+from opsuite.powerbank.fields import Email, OptionalUnitId, Password, Phone
+from opsuite.powerbank.vocab import Role, UserStatus
 
 
 class ApproveRequest(RulesModel):
@@ -25,3 +25,22 @@ class RejectRequest(RulesModel):
     user_id: Id
     reason: Text | None = Field(default=None, max_length=1000)
     admin_user_id: int | None = Field(default=None, description="Игнорируется: администратор — из токена")
+
+
+class UserWrite(RulesModel):
+    """`POST /api/users` and `PUT /api/users/{id}` (a full replace; `password` optional on PUT)."""
+
+    fio: Text | None = Field(default=None, max_length=255)
+    phone_e164: Phone
+    email: Email
+    role: Role = Role.USER
+    status: UserStatus = UserStatus.ACTIVE
+    password: Password | None = None
+    powerbank_limit: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        validation_alias=AliasChoices("powerbank_limit", "individual_limit"),
+        description="Личный лимит; null — лимит группы",
+    )
+    parent_org_unit_id: OptionalUnitId = None
