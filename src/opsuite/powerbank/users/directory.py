@@ -45,7 +45,7 @@ class UserView:
         return Role(self.membership.role) if self.membership is not None else Role.USER
 
 
-def _joined() -> Select[tuple[User, UserRole, OrgUnit]]:
+def _joined() -> Select[User, UserRole, OrgUnit]:
     return (
         select(User, UserRole, OrgUnit)
         .outerjoin(UserRole, UserRole.user_id == User.id)
@@ -88,7 +88,8 @@ def view_user(session: Session, *, caller: Caller, user_id: int) -> UserView:
     row = session.execute(_joined().where(User.id == user_id, _visible(session, caller))).first()
     if row is None:
         raise Forbidden(access.OUT_OF_SCOPE)
-    return UserView(*row)
+    user, membership, unit = row
+    return UserView(user, membership, unit)
 
 
 def _unit_for(session: Session, caller: Caller, role: Role, unit_id: int | None) -> int | None:
