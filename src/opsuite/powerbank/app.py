@@ -10,7 +10,9 @@ from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.powerbank.auth.router import router as auth_router
 from opsuite.powerbank.errors import WIRE_ERRORS
+from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.org_units.router import router as org_units_router
+from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import build_runtime
 from opsuite.powerbank.settings import PowerbankSettings
 from opsuite.powerbank.users.approval_router import router as approval_router
@@ -45,6 +47,7 @@ def create_app(
         database=runtime.database,
         model=LoginThrottle,
     )
-    for router in (auth_router, approval_router, users_router, org_units_router):
+    routers = (auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router)
+    for router in routers:
         include_flat(app, router)
     return app

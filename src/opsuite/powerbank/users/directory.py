@@ -92,7 +92,7 @@ def view_user(session: Session, *, caller: Caller, user_id: int) -> UserView:
     return UserView(user, membership, unit)
 
 
-def _unit_for(session: Session, caller: Caller, role: Role, unit_id: int | None) -> int | None:
+def unit_for(session: Session, caller: Caller, role: Role, unit_id: int | None) -> int | None:
     """The unit a new or replaced user goes to (the caller's own when none is given), checked for scope."""
     if unit_id is None and role is not Role.SERVICE_ADMIN and not caller.is_service_admin:
         unit_id = caller.org_unit_id
@@ -114,7 +114,7 @@ def create_user(session: Session, *, caller: Caller, new: UserWrite, now: dateti
     _require_may_set_status(caller, None, new.status)
     if new.password is None:
         raise BadRequest(PASSWORD_REQUIRED)
-    unit_id = _unit_for(session, caller, new.role, new.parent_org_unit_id)
+    unit_id = unit_for(session, caller, new.role, new.parent_org_unit_id)
     password_hash = hash_password(new.password)
     user = auth_service.add_user(
         session,
@@ -134,7 +134,7 @@ def create_user(session: Session, *, caller: Caller, new: UserWrite, now: dateti
     return view_user(session, caller=caller, user_id=user.id)
 
 
-def _managed(session: Session, caller: Caller, user_id: int) -> UserView:
+def managed_user(session: Session, caller: Caller, user_id: int) -> UserView:
     """A user the caller may change: visible, and holding a role the caller may give."""
     access.require(caller, Permission.MANAGE_USERS)
     current = view_user(session, caller=caller, user_id=user_id)
@@ -146,11 +146,11 @@ def replace_user(
     session: Session, *, caller: Caller, user_id: int, new: UserWrite, now: datetime
 ) -> UserView:
     """Replace a user's fields, role and unit; blocking or a new password ends the user's tokens."""
-    current = _managed(session, caller, user_id)
+    current = managed_user(session, caller, user_id)
     access.require_assignable(caller, new.role)
     user = current.user
     _require_may_set_status(caller, UserStatus(user.status), new.status)
-    unit_id = _unit_for(session, caller, new.role, new.parent_org_unit_id)
+    unit_id = unit_for(session, caller, new.role, new.parent_org_unit_id)
     if auth_service.taken(session, phone=new.phone_e164, email=new.email, except_id=user.id):
         raise BadRequest(auth_service.DUPLICATE_USER)
     if new.password is not None:
@@ -183,7 +183,7 @@ def delete_user(session: Session, *, caller: Caller, user_id: int, now: datetime
     """Delete a user with no orders (one with history is blocked instead); never oneself."""
     if user_id == caller.user_id:
         raise BadRequest(NOT_YOURSELF)
-    current = _managed(session, caller, user_id)
+    current = managed_user(session, caller, user_id)
     history = (
         exists().where(Order.user_id == user_id),
         exists().where(PowerbankErrorReport.user_id == user_id),
