@@ -259,11 +259,12 @@ def run() -> None:
     bare = asyncio.run(_measure("bare"))
     gateway = asyncio.run(_measure("gateway"))
     for name, m in (("bare asyncio protocol", bare), ("TcpCabinetGateway", gateway)):
+        ratio = m["per_connection"] / bare["per_connection"]
         print(
             f"  {name:22s} online {m['online']:>6,}/{CABINETS:,} (cabinets logged in {m['logged_in']:,}),"
-            f" {m['per_connection'] / 1024:5.1f} KB per connection ({m['per_connection'] / bare['per_connection']:.1f}x),"
-            f" CPU {m['cpu_share'] * 100:4.1f}% of a core while heart-beating, {m['heartbeats_echoed']:,} heartbeats echoed in all,"
-            f" all connected in {m['connect_s']:.1f} s"
+            f" {m['per_connection'] / 1024:5.1f} KB per connection ({ratio:.1f}x),"
+            f" CPU {m['cpu_share'] * 100:4.1f}% of a core while heart-beating,"
+            f" {m['heartbeats_echoed']:,} heartbeats echoed in all, all connected in {m['connect_s']:.1f} s"
         )
     verdict = "met" if gateway["online"] == CABINETS and gateway["per_connection"] <= AIM_BYTES else "MISSED"
     print(f"  aim: all {CABINETS:,} connected, at most {AIM_BYTES // 1024} KB each: {verdict}")
