@@ -11,6 +11,7 @@ from bench import (
     scales_transfer,
     waybills_api,
     waybills_chain,
+    weighbridge_ws,
 )
 
 
@@ -24,6 +25,7 @@ def main() -> None:
         production_webhooks.run,
         production_files.run,
         powerbank_gateway.run,
+        weighbridge_ws.run,
     ):
         benchmark()
         print()

@@ -253,6 +253,7 @@ def run() -> None:
     soft, hard = _descriptors()
     print(f"powerbank gateway: {CABINETS:,} simulated cabinets on loopback, heartbeat every {HEARTBEAT_S} s")
     print(f"  ulimit -n {soft} (hard {hard}); each process needs {CABINETS:,} + a few descriptors")
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if soft < CABINETS + 64:
         print(f"  SKIPPED: raise `ulimit -n` above {CABINETS + 64} to run this benchmark")
         return
