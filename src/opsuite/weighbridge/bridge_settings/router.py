@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from opsuite.weighbridge.bridge_settings import service
 from opsuite.weighbridge.config import BridgeConfig
@@ -17,16 +17,25 @@ router = APIRouter(prefix="/settings", tags=["settings"])
 EXAMPLE = {"gate_close_timeout": 10000, "camera_in_ip": "192.168.1.64"}
 
 
+class SettingsOut(BridgeConfig):
+    """The settings as `GET /settings` shows them: the camera password masked (as a plain string)."""
+
+    # Narrowed on purpose: SecretStr is write-only in the schema, so a shown mask would break the contract.
+    camera_password: str = Field(  # type: ignore[assignment]
+        description="Всегда `**********`; маска, отправленная обратно, пароль не меняет"
+    )
+
+
 class UpdatedOut(BaseModel):
     """The document's answer to a saved change."""
 
     status: str = "updated"
 
 
-@router.get("", response_model=BridgeConfig, responses=error_responses(401), summary="Текущие настройки")
-def read_settings(_user: CurrentUser, session: SessionDep) -> BridgeConfig:
+@router.get("", response_model=SettingsOut, responses=error_responses(401), summary="Текущие настройки")
+def read_settings(_user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     """Четыре ключа документа и настройки устройств; пароль камеры скрыт."""
-    return service.load_config(session)
+    return service.load_config(session).model_dump(mode="json")
 
 
 @router.put("", response_model=UpdatedOut, responses=error_responses(401, 403), summary="Обновление настроек")
