@@ -8,10 +8,14 @@ from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
+from opsuite.weighbridge.bridge_settings.router import router as settings_router
 from opsuite.weighbridge.errors import WIRE_ERRORS
+from opsuite.weighbridge.photos.router import router as photos_router
 from opsuite.weighbridge.products.router import router as products_router
+from opsuite.weighbridge.reports.router import router as reports_router
 from opsuite.weighbridge.runtime import WeighbridgeRuntime, build_runtime
 from opsuite.weighbridge.settings import WeighbridgeSettings
+from opsuite.weighbridge.trucks.router import router as trucks_router
 from opsuite.weighbridge.users.models import LoginThrottle
 from opsuite.weighbridge.users.router import router as users_router
 
@@ -25,7 +29,14 @@ DESCRIPTION = """
 FastAPI. Веса — в килограммах.
 """
 
-ROUTERS: list[APIRouter] = [users_router, products_router]
+ROUTERS: list[APIRouter] = [
+    users_router,
+    trucks_router,
+    products_router,
+    settings_router,
+    photos_router,
+    reports_router,
+]
 """The document's routers, mounted under API_PREFIX."""
 
 
