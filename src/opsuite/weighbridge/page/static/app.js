@@ -180,7 +180,9 @@ class LiveSocket {
     if (this.stopped) return;
     const socket = new WebSocket(socketUrl(window.location, API + this.path, state.token));
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.attempt = 0;
     };
     socket.onmessage = (message) => {
@@ -202,6 +204,8 @@ class LiveSocket {
         logout("Сеанс истёк, войдите снова");
         return;
       }
+      // A refused handshake (403) reaches the browser as a bare 1006: ask the API whether the token still holds.
+      if (!opened && !this.stopped) api("/users/me").catch(() => {});
       this.retry();
     };
   }
@@ -446,7 +450,7 @@ function renderHistory(trucks) {
       trash.type = "button";
       trash.className = "danger small";
       trash.title = "Удалить запись";
-      trash.textContent = "🗑";
+      trash.textContent = "удалить";
       trash.addEventListener("click", (event) => {
         event.stopPropagation();
         removeTruck(truck.id);
