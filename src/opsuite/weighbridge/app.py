@@ -1,0 +1,54 @@
+"""The weighbridge application: the document's routes under `/api/v1`, the operator page at `/`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from opsuite.core.clock import SYSTEM_CLOCK, Clock
+from opsuite.core.db import Database
+from opsuite.core.throttle import build_login_throttle
+from opsuite.core.web import Lifetime, build_app, include_flat
+from opsuite.weighbridge.errors import WIRE_ERRORS
+from opsuite.weighbridge.products.router import router as products_router
+from opsuite.weighbridge.runtime import WeighbridgeRuntime, build_runtime
+from opsuite.weighbridge.settings import WeighbridgeSettings
+from opsuite.weighbridge.users.models import LoginThrottle
+from opsuite.weighbridge.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Автовесы: двухпроходное взвешивание, шлагбаумы и датчики (Modbus), весовой терминал, камеры, журнал, отчёты.
+
+Войдите через `POST /api/v1/auth/login` (форма OAuth2, `username` — номер телефона) и передавайте
+`Authorization: Bearer <access_token>`; WebSocket — с `?token=`. Ошибки — `{"detail": "..."}`; 422 — список
+FastAPI. Веса — в килограммах.
+"""
+
+ROUTERS: list[APIRouter] = [users_router, products_router]
+"""The document's routers, mounted under API_PREFIX."""
+
+
+def create_app(
+    settings: WeighbridgeSettings | None = None,
+    database: Database | None = None,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    runtime: WeighbridgeRuntime | None = None,
+    lifetime: Lifetime = Lifetime(),
+) -> FastAPI:
+    """Build the weighbridge app; tests pass a database and a clock (or a whole runtime)."""
+    settings = settings or WeighbridgeSettings()
+    runtime = runtime or build_runtime(settings, database, clock=clock)
+    # `/` is the operator page's (weighbridge/page), not a redirect to /docs.
+    app = build_app(runtime, "weighbridge", DESCRIPTION, WIRE_ERRORS, lifetime, root_redirect=False)
+    app.state.login_throttle = build_login_throttle(
+        system="weighbridge",
+        limits=settings.login_limits(),
+        redis_url=settings.core.redis_url,
+        database=runtime.database,
+        model=LoginThrottle,
+    )
+    for router in ROUTERS:
+        include_flat(app, router, prefix=API_PREFIX)
+    return app
