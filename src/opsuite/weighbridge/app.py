@@ -9,6 +9,7 @@ from opsuite.core.db import Database
 from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.weighbridge.errors import WIRE_ERRORS
+from opsuite.weighbridge.page.router import router as page_router
 from opsuite.weighbridge.products.router import router as products_router
 from opsuite.weighbridge.runtime import WeighbridgeRuntime, build_runtime
 from opsuite.weighbridge.settings import WeighbridgeSettings
@@ -51,4 +52,5 @@ def create_app(
     )
     for router in ROUTERS:
         include_flat(app, router, prefix=API_PREFIX)
+    include_flat(app, page_router)
     return app

@@ -65,3 +65,14 @@ def test_every_script_import_is_a_shipped_file() -> None:
     imported = re.findall(r'from "\./([^"]+)"', app_js)
     assert imported == ["logic.js"]
     assert all((STATIC / name).is_file() for name in imported)
+
+
+def test_the_weighbridge_app_serves_the_page_at_its_root(client: TestClient) -> None:
+    page = client.get("/", follow_redirects=False)
+    assert page.status_code == 200
+    assert page.text == (STATIC / "index.html").read_text(encoding="utf-8")
+    assert client.get("/page/logic.js").content == (STATIC / "logic.js").read_bytes()
+    missing = client.get("/page/settings.py")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Нет такого файла страницы"})
+    paths = client.get("/openapi.json").json()["paths"]
+    assert [path for path in paths if not path.startswith("/api/v1/")] == ["/health"]
