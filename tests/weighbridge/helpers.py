@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
+
+from opsuite.core.db import Database
+from opsuite.core.plates import plate_key
+from opsuite.weighbridge.trucks.models import ENTRANCE, EXIT, Action, Truck
 
 SECRET = "test-secret-key-for-weighbridge-0123456789"
 ADMIN = ("+998901234567", "admin-pass-1")
@@ -42,3 +47,39 @@ def login(client: TestClient, phone: str, password: str) -> str:
     response = client.post(f"{API}/auth/login", data={"username": phone, "password": password})
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
+
+
+def add_visit(
+    database: Database,
+    number: str,
+    *,
+    at: datetime,
+    entrance: float | None = None,
+    exit_weight: float | None = None,
+    product_id: int | None = None,
+    operator_id: int | None = 2,
+) -> int:
+    """Seed a visit created at `at` with its weighings (ENTRANCE 2 min later, EXIT 40 min later); its id."""
+    with database.session() as session:
+        truck = Truck(
+            truck_number=number,
+            number_key=plate_key(number),
+            product_id=product_id,
+            is_finished=exit_weight is not None,
+            created_at=at,
+        )
+        weighings = [(ENTRANCE, entrance, 2), (EXIT, exit_weight, 40)]
+        truck.actions = [
+            Action(
+                action_type=kind,
+                weight=kg,
+                operator_id=operator_id,
+                product_id=product_id,
+                created_at=at + timedelta(minutes=minutes),
+            )
+            for kind, kg, minutes in weighings
+            if kg is not None
+        ]
+        session.add(truck)
+        session.flush()
+        return truck.id

@@ -123,5 +123,6 @@ def test_the_app_builds_with_default_runtime_and_serves_no_redirect_at_root(
     settings: WeighbridgeSettings,
 ) -> None:
     with TestClient(create_app(settings)) as client:
-        assert client.get("/", follow_redirects=False).status_code == 404
+        root = client.get("/", follow_redirects=False)  # the operator page (weighbridge/page), not a redirect
+        assert (root.status_code, root.headers["content-type"]) == (200, "text/html; charset=utf-8")
         assert client.get("/health").status_code == 200

@@ -5,6 +5,7 @@ The document's client is FastAPI's: every error is `{"detail": "..."}`, schema e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,6 +47,14 @@ class Conflict(WeighbridgeError):
     """The request clashes with the current state (a taken phone, a visit already open, a busy bridge)."""
 
 
+class Invalid(WeighbridgeError):
+    """A body that parsed but failed validation inside a service; answered as FastAPI's 422 list."""
+
+    def __init__(self, errors: Sequence[Any]) -> None:
+        super().__init__("Неверные данные")
+        self.errors = list(errors)
+
+
 class TooLarge(WeighbridgeError):
     """An upload over its cap."""
 
@@ -75,6 +84,7 @@ STATUS: dict[type[WeighbridgeError], int] = {
     NotFound: 404,
     Conflict: 409,
     TooLarge: 413,
+    Invalid: 422,
     TooManyAttempts: 429,
     DeviceUnavailable: 503,
     DeviceTimedOut: 504,
@@ -111,6 +121,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WeighbridgeError)
     async def weighbridge_error(_request: Request, exc: WeighbridgeError) -> JSONResponse:
         headers: dict[str, str] | None = None
+        if isinstance(exc, Invalid):
+            return SafeJSONResponse({"detail": jsonable_encoder(exc.errors)}, status_code=422)
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
         elif isinstance(exc, TooManyAttempts):

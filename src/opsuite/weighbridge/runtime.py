@@ -11,6 +11,7 @@ from opsuite.core.db import Database
 from opsuite.core.realtime import Hub
 from opsuite.core.runtime import Runtime as CoreRuntime
 from opsuite.core.security import TokenCache
+from opsuite.weighbridge.photos.storage import PhotoStore
 from opsuite.weighbridge.settings import WeighbridgeSettings
 
 if TYPE_CHECKING:
@@ -45,6 +46,11 @@ class WeighbridgeRuntime(CoreRuntime):
     def zone(self) -> ZoneInfo:
         """The site's time zone."""
         return ZoneInfo(self.settings.timezone)
+
+    @property
+    def photos(self) -> PhotoStore:
+        """Where photos of weighings are stored."""
+        return PhotoStore(self.settings.static_root, self.zone)
 
 
 def build_runtime(
