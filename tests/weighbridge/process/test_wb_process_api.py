@@ -162,3 +162,13 @@ def test_a_worker_without_devices_answers_503(no_devices_client: TestClient, dat
     assert api.post("/simulator/truck/leave").json() == {"detail": "Симуляторы не запущены в этом процессе"}
     with database.session(write=False) as session:
         assert session.scalar(select(func.count()).select_from(Truck)) == 0
+
+
+def test_put_settings_applies_at_once_and_keeps_the_simulated_site(
+    admin: Api, bridge: Bridge, site: SimulatedSite
+) -> None:
+    assert admin.put("/settings", json={"gate_close_timeout": 1500}).json() == {"status": "updated"}
+    assert bridge.config.gate_close_timeout == 1500
+    assert bridge.config.scale_port == site.indicator.url  # the default address still means the simulator
+    assert admin.post("/hardware/gates/2/open").status_code == 200
+    eventually(lambda: site.modbus.coils[1] is False)  # closed by itself after 1.5 s
