@@ -29,14 +29,15 @@ def eventually(predicate: Callable[[], bool]) -> None:
         time.sleep(0.002)
 
 
-def leave(socket: WebSocketTestSession, hub: MemoryHub, topic: str) -> None:
+def leave(socket: WebSocketTestSession, hub: Any, topic: str) -> None:
     """Close a test socket and wait until its route let go of the feed.
 
     Starlette's TestClient cancels the route when its `with` block ends; a route still waiting on a quiet
     feed then ends cancelled and the client raises CancelledError. A real server has no such race.
     """
     socket.close(1000)
-    eventually(lambda: topic not in hub._topics)
+    local = getattr(hub, "_local", hub)  # a RedisHub's subscribers live in its in-process hub
+    eventually(lambda: topic not in local._topics)
 
 
 @dataclass
