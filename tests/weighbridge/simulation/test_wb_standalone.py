@@ -9,6 +9,7 @@ import httpx
 from opsuite.core.system import SimulateOptions
 from opsuite.weighbridge.devices.simulators.camera import SAMPLE_JPEG
 from opsuite.weighbridge.simulation.standalone import simulate, site_ports
+from tests.weighbridge.process.rig import run_async
 
 
 def test_site_ports_follow_the_base_port() -> None:
@@ -35,5 +36,5 @@ def test_simulate_announces_sites_that_answer() -> None:
         await asyncio.gather(running, return_exceptions=True)
         return lines
 
-    lines = asyncio.run(asyncio.wait_for(scenario(), 20))
+    lines = run_async(asyncio.wait_for(scenario(), 20))
     assert [line.split(" scale_port=socket://127.0.0.1:")[0] for line in lines] == ["weighbridge site:"] * 2
