@@ -22,9 +22,10 @@ def chromium_path() -> Path:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole run."""
+    """One headless chromium per test module: sync Playwright keeps an event loop running in the main
+    thread while it is open, so it must close before tests of other modules call `asyncio.run`."""
     executable = chromium_path()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(executable), args=["--no-sandbox"])
