@@ -132,7 +132,9 @@ def write(session: Session, outbox: WebhookOutbox, rows: list[Fresh], *, now: da
         centers.update(
             session.execute(
                 select(WorkCenter.identifier, WorkCenter.uuid).where(WorkCenter.identifier.in_(part))
-            ).tuples().all()
+            )
+            .tuples()
+            .all()
         )
     new_centers = []
     for row in rows:
