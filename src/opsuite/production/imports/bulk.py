@@ -14,9 +14,9 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from opsuite.production.batches import service as batches_service
@@ -96,7 +96,7 @@ class Touched:
         # The per-row path validates a missing center (only) first, then the batch.
         fields = {"identifier": row.work_center_identifier, "name": row.work_center_name}
         if row.work_center_identifier in self.centers:
-            center = WorkCenterCreate.model_construct(**fields)
+            center = WorkCenterCreate.model_construct(None, **fields)
         else:
             center = WorkCenterCreate.model_validate(fields)
         batch = BatchCreate.model_validate({**row.batch_fields(), "work_center_id": _PLACEHOLDER})
@@ -170,10 +170,10 @@ def write(session: Session, outbox: WebhookOutbox, rows: list[Fresh], *, now: da
                 batches_service.product_event_data(batch_id, values["batch_number"], product_id, code)
             )
     if new_centers:
-        session.execute(insert(WorkCenter.__table__), new_centers)
-    session.execute(insert(Batch.__table__), batches)
+        session.execute(insert(_table(WorkCenter)), new_centers)
+    session.execute(insert(_table(Batch)), batches)
     if products:
-        session.execute(insert(Product.__table__), products)
+        session.execute(insert(_table(Product)), products)
     events_service.emit_many(session, outbox, "batch.created", created)
     events_service.emit_many(session, outbox, "batch.product_added", added)
 
@@ -182,3 +182,8 @@ def _parts(values: set[Any]) -> Iterable[list[Any]]:
     ordered = list(values)
     for start in range(0, len(ordered), _IN_LIMIT):
         yield ordered[start : start + _IN_LIMIT]
+
+
+def _table(model: Any) -> Table:
+    """A model's table, for Core multi-row inserts (no ORM bookkeeping per row)."""
+    return cast(Table, model.__table__)

@@ -35,7 +35,7 @@ async def _car_filters(
         str | None,
         Query(
             max_length=40,
-            description="Only the car with this number, however it is spelt (case, Cyrillic or Latin, spaces)",
+            description="Only the car with this number, spelt any way (case, Cyrillic or Latin, spaces)",
         ),
     ] = None,
 ) -> CarFilters:

@@ -84,8 +84,7 @@ def downgrade() -> None:
     # Fails, as it should, when two live cars share a number as typed.
     for table in TABLES:
         op.drop_index(f"uq_{table}_number_key_live", table_name=table)
-        op.create_index(
-            f"uq_{table}_number_live", table, ["number"], unique=True, sqlite_where=LIVE, postgresql_where=LIVE
-        )
+        name = f"uq_{table}_number_live"
+        op.create_index(name, table, ["number"], unique=True, sqlite_where=LIVE, postgresql_where=LIVE)
         op.drop_column(table, "duplicate_of")
         op.drop_column(table, "number_key")
