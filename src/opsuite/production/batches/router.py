@@ -60,13 +60,19 @@ def batch_filters(
 FiltersDep = Annotated[BatchFilters, Depends(batch_filters)]
 
 
-@router.post("", status_code=201, response_model=BatchOut, responses=error_responses(404, 409, 422))
+@router.post(
+    "",
+    summary="Создание партии",
+    status_code=201,
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
 def create_batch(body: BatchCreate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Создание партии."""
     return service.create_batch(session, outbox=runtime.outbox, data=body, now=runtime.clock.now())
 
 
-@router.get("", response_model=Page[BatchOut], responses=error_responses(422))
+@router.get("", summary="Список партий", response_model=Page[BatchOut], responses=error_responses(422))
 def list_batches(
     session: SessionDep,
     page: PageDep,
@@ -78,13 +84,20 @@ def list_batches(
     return page_of(BatchOut, items, total, page)
 
 
-@router.get("/{batch_id}", response_model=BatchOut, responses=error_responses(404, 422))
+@router.get(
+    "/{batch_id}", summary="Партия по ID", response_model=BatchOut, responses=error_responses(404, 422)
+)
 def get_batch(batch_id: uuid.UUID, session: SessionDep) -> Batch:
     """Получение партии по ID."""
     return service.get(session, batch_id)
 
 
-@router.patch("/{batch_id}", response_model=BatchOut, responses=error_responses(404, 409, 422))
+@router.patch(
+    "/{batch_id}",
+    summary="Изменение партии",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
 def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Обновление партии; `is_closed` закрывает или открывает её."""
     return service.update_batch(
@@ -97,14 +110,21 @@ def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, ru
     )
 
 
-@router.delete("/{batch_id}", status_code=204, responses=error_responses(404, 409, 422))
+@router.delete(
+    "/{batch_id}", summary="Удаление партии", status_code=204, responses=error_responses(404, 409, 422)
+)
 def delete_batch(batch_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Удаление закрытой партии вместе с продуктами."""
     service.delete(session, outbox=runtime.outbox, batch_id=batch_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{batch_id}/products", response_model=BatchOut, responses=error_responses(404, 409, 422))
+@router.post(
+    "/{batch_id}/products",
+    summary="Добавление продукта в партию",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
 def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Добавление продукта в партию (200 с партией, как в документе)."""
     return service.add_product(
@@ -117,7 +137,10 @@ def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runti
 
 
 @router.delete(
-    "/{batch_id}/products/{product_id}", response_model=BatchOut, responses=error_responses(404, 409, 422)
+    "/{batch_id}/products/{product_id}",
+    summary="Удаление продукта из партии",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
 )
 def remove_product(
     batch_id: uuid.UUID, product_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep
@@ -128,7 +151,12 @@ def remove_product(
     )
 
 
-@router.patch("/{batch_id}/close", response_model=BatchOut, responses=error_responses(404, 409, 422))
+@router.patch(
+    "/{batch_id}/close",
+    summary="Закрытие партии",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
 def close_batch(
     batch_id: uuid.UUID,
     session: SessionDep,
@@ -149,6 +177,7 @@ def close_batch(
 
 @router.patch(
     "/{batch_id}/aggregate",
+    summary="Агрегация партии",
     status_code=202,
     response_model=BatchOut,
     responses=error_responses(404, 409, 422),
@@ -172,6 +201,7 @@ def aggregate_batch(
 
 @router.patch(
     "/{batch_id}/aggregate_async",
+    summary="Асинхронная агрегация партии",
     status_code=202,
     response_model=TaskAccepted,
     responses=error_responses(404, 409, 422),

@@ -25,7 +25,7 @@ SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/products", tags=["Products"])
 
 
-@router.get("", response_model=Page[ProductOut], responses=error_responses(422))
+@router.get("", summary="Список продуктов", response_model=Page[ProductOut], responses=error_responses(422))
 def list_products(
     session: SessionDep,
     page: PageDep,
@@ -40,13 +40,20 @@ def list_products(
     return page_of(ProductOut, items, total, page)
 
 
-@router.get("/{product_id}", response_model=ProductOut, responses=error_responses(404, 422))
+@router.get(
+    "/{product_id}", summary="Продукт по ID", response_model=ProductOut, responses=error_responses(404, 422)
+)
 def get_product(product_id: uuid.UUID, session: SessionDep) -> Product:
     """Получение продукта по ID."""
     return service.get(session, product_id)
 
 
-@router.patch("/{product_id}/aggregate", response_model=ProductOut, responses=error_responses(404, 409, 422))
+@router.patch(
+    "/{product_id}/aggregate",
+    summary="Агрегация продукта",
+    response_model=ProductOut,
+    responses=error_responses(404, 409, 422),
+)
 def aggregate_product(
     product_id: uuid.UUID,
     session: SessionDep,

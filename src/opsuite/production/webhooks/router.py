@@ -39,14 +39,20 @@ _TEST_BODY = {
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=WebhookOut, responses=error_responses(422)
+    "",
+    summary="Создание подписки на вебхуки",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookOut,
+    responses=error_responses(422),
 )
 def create_webhook(body: WebhookCreate, session: SessionDep, runtime: RuntimeDep) -> WebhookSubscription:
     """Создание подписки на вебхук."""
     return service.create(session, data=body, settings=runtime.settings, now=runtime.clock.now())
 
 
-@router.get("", response_model=Page[WebhookOut], responses=error_responses(422))
+@router.get(
+    "", summary="Список подписок на вебхуки", response_model=Page[WebhookOut], responses=error_responses(422)
+)
 def list_webhooks(
     session: SessionDep,
     page: PageDep,
@@ -60,7 +66,13 @@ def list_webhooks(
 
 
 # Declared before `/{subscription_id}` routes so that `test` is never read as an id.
-@router.post("/test", response_model=TestReceived, responses=error_responses(422), openapi_extra=_TEST_BODY)
+@router.post(
+    "/test",
+    summary="Тестовый приёмник вебхуков",
+    response_model=TestReceived,
+    responses=error_responses(422),
+    openapi_extra=_TEST_BODY,
+)
 async def receive_test_webhook(
     request: Request,
     runtime: RuntimeDep,
@@ -87,14 +99,22 @@ async def receive_test_webhook(
     )
 
 
-@router.get("/{subscription_id}", response_model=WebhookOut, responses=error_responses(404, 422))
+@router.get(
+    "/{subscription_id}",
+    summary="Подписка по ID",
+    response_model=WebhookOut,
+    responses=error_responses(404, 422),
+)
 def get_webhook(subscription_id: uuid.UUID, session: SessionDep) -> WebhookSubscription:
     """Получение подписки по ID."""
     return service.get(session, subscription_id)
 
 
 @router.delete(
-    "/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404, 422)
+    "/{subscription_id}",
+    summary="Удаление подписки",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404, 422),
 )
 def delete_webhook(subscription_id: uuid.UUID, session: SessionDep) -> Response:
     """Удаление подписки (вместе с её доставками)."""
@@ -103,7 +123,10 @@ def delete_webhook(subscription_id: uuid.UUID, session: SessionDep) -> Response:
 
 
 @router.get(
-    "/{subscription_id}/deliveries", response_model=Page[DeliveryOut], responses=error_responses(404, 422)
+    "/{subscription_id}/deliveries",
+    summary="Доставки подписки",
+    response_model=Page[DeliveryOut],
+    responses=error_responses(404, 422),
 )
 def list_deliveries(subscription_id: uuid.UUID, session: SessionDep, page: PageDep) -> Page[DeliveryOut]:
     """Список доставок подписки (новые первыми)."""

@@ -25,14 +25,20 @@ router = APIRouter(prefix="/work_centers", tags=["Work centers"])
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=WorkCenterOut, responses=error_responses(409, 422)
+    "",
+    summary="Создание рабочего центра",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WorkCenterOut,
+    responses=error_responses(409, 422),
 )
 def create_work_center(body: WorkCenterCreate, session: SessionDep, runtime: RuntimeDep) -> WorkCenter:
     """Создание рабочего центра."""
     return service.create(session, data=body, now=runtime.clock.now())
 
 
-@router.get("", response_model=Page[WorkCenterOut], responses=error_responses(422))
+@router.get(
+    "", summary="Список рабочих центров", response_model=Page[WorkCenterOut], responses=error_responses(422)
+)
 def list_work_centers(
     session: SessionDep,
     page: PageDep,
@@ -44,13 +50,23 @@ def list_work_centers(
     return page_of(WorkCenterOut, items, total, page)
 
 
-@router.get("/{work_center_id}", response_model=WorkCenterOut, responses=error_responses(404, 422))
+@router.get(
+    "/{work_center_id}",
+    summary="Рабочий центр по ID",
+    response_model=WorkCenterOut,
+    responses=error_responses(404, 422),
+)
 def get_work_center(work_center_id: uuid.UUID, session: SessionDep) -> WorkCenter:
     """Получение рабочего центра по ID."""
     return service.get(session, work_center_id)
 
 
-@router.patch("/{work_center_id}", response_model=WorkCenterOut, responses=error_responses(404, 409, 422))
+@router.patch(
+    "/{work_center_id}",
+    summary="Изменение рабочего центра",
+    response_model=WorkCenterOut,
+    responses=error_responses(404, 409, 422),
+)
 def update_work_center(
     work_center_id: uuid.UUID, body: WorkCenterUpdate, session: SessionDep, runtime: RuntimeDep
 ) -> WorkCenter:
@@ -59,7 +75,10 @@ def update_work_center(
 
 
 @router.delete(
-    "/{work_center_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404, 409, 422)
+    "/{work_center_id}",
+    summary="Удаление рабочего центра",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404, 409, 422),
 )
 def delete_work_center(work_center_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
     """Удаление рабочего центра (409, пока на него ссылаются партии)."""

@@ -31,8 +31,15 @@ router = APIRouter()
 
 async def _car_filters(
     include_odometer: Annotated[bool, Query(description="Add each car's odometer/fuel history")] = False,
+    number: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="Only the car with this number, spelt any way (case, Cyrillic or Latin, spaces)",
+        ),
+    ] = None,
 ) -> CarFilters:
-    return CarFilters(include_odometer=include_odometer)
+    return CarFilters(include_odometer=include_odometer, number=number)
 
 
 async def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> ByCar:
@@ -117,7 +124,7 @@ _add_kind(
     PassengerCarNormIn,
     PassengerCarNormOut,
     {
-        "car": {"number": "A001AA54", "brand": "Toyota", "model": "Camry"},
+        "car": {"number": "A003AA54", "brand": "Toyota", "model": "Camry"},
         "norm": {
             "car": 1,
             "season": "summer",
