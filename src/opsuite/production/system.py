@@ -38,7 +38,7 @@ def _demo(config: ProductionSettings, if_empty: bool) -> str:
     runtime = build_runtime(config)
     try:
         with runtime.database.session() as session:
-            return demo.load(session, outbox=runtime.outbox, if_empty=if_empty)
+            return demo.load(session, outbox=runtime.outbox, settings=config, if_empty=if_empty)
     finally:
         runtime.database.dispose()
 

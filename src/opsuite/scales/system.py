@@ -35,7 +35,10 @@ def _demo(config: ScalesSettings, if_empty: bool) -> str:
     from opsuite.scales.crypto import DeviceCipher
 
     cipher = DeviceCipher(config.fernet_keys)
-    return in_one_session(config.db_url, lambda session: demo.load(session, cipher, if_empty=if_empty))
+    return in_one_session(
+        config.db_url,
+        lambda session: demo.load(session, cipher, if_empty=if_empty, port=config.simulator_port),
+    )
 
 
 def _jobs(config: ScalesSettings) -> JobSetup:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from opsuite.core.fields import MAX_ID
+from opsuite.production import demo_ids
 from opsuite.production.batches import service
 from opsuite.production.batches.filters import BatchFilters
 from opsuite.production.batches.models import Batch
@@ -21,6 +22,7 @@ from opsuite.production.batches.schemas import (
     CloseIn,
     ProductIn,
 )
+from opsuite.production.common.examples import demo_path
 from opsuite.production.common.paging import (
     Page,
     PageDep,
@@ -34,6 +36,11 @@ from opsuite.production.jobs.schemas import TaskAccepted
 
 SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/batches", tags=["Batches"])
+
+# Demo batches the examples name: 1002 and 1003 open, 1004 open until the close example closes it.
+Open1002 = Annotated[uuid.UUID, demo_path(demo_ids.batch_id(1002), "партия 1002 демо-данных (открыта)")]
+Open1003 = Annotated[uuid.UUID, demo_path(demo_ids.batch_id(1003), "партия 1003 демо-данных (открыта)")]
+Batch1004 = Annotated[uuid.UUID, demo_path(demo_ids.batch_id(1004), "партия 1004 демо-данных")]
 
 
 def batch_filters(
@@ -87,7 +94,7 @@ def list_batches(
 @router.get(
     "/{batch_id}", summary="Партия по ID", response_model=BatchOut, responses=error_responses(404, 422)
 )
-def get_batch(batch_id: uuid.UUID, session: SessionDep) -> Batch:
+def get_batch(batch_id: Open1002, session: SessionDep) -> Batch:
     """Получение партии по ID."""
     return service.get(session, batch_id)
 
@@ -98,7 +105,7 @@ def get_batch(batch_id: uuid.UUID, session: SessionDep) -> Batch:
     response_model=BatchOut,
     responses=error_responses(404, 409, 422),
 )
-def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
+def update_batch(batch_id: Open1002, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Обновление партии; `is_closed` закрывает или открывает её."""
     return service.update_batch(
         session,
@@ -113,8 +120,11 @@ def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, ru
 @router.delete(
     "/{batch_id}", summary="Удаление партии", status_code=204, responses=error_responses(404, 409, 422)
 )
-def delete_batch(batch_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
-    """Удаление закрытой партии вместе с продуктами."""
+def delete_batch(batch_id: Batch1004, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Удаление закрытой партии вместе с продуктами.
+
+    Пример удаляет партию 1004 демо-данных после примера закрытия (`PATCH /api/batches/{batch_id}/close`):
+    открытую партию удалить нельзя (409)."""
     service.delete(session, outbox=runtime.outbox, batch_id=batch_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -125,7 +135,7 @@ def delete_batch(batch_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) 
     response_model=BatchOut,
     responses=error_responses(404, 409, 422),
 )
-def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
+def add_product(batch_id: Open1002, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Добавление продукта в партию (200 с партией, как в документе)."""
     return service.add_product(
         session,
@@ -143,7 +153,12 @@ def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runti
     responses=error_responses(404, 409, 422),
 )
 def remove_product(
-    batch_id: uuid.UUID, product_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep
+    batch_id: Open1003,
+    product_id: Annotated[
+        uuid.UUID, demo_path(demo_ids.product_id(1003, 4), "продукт DEMO-1003-004 партии 1003")
+    ],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> Batch:
     """Удаление продукта из партии (строка продукта удаляется)."""
     return service.remove_product(
@@ -158,7 +173,7 @@ def remove_product(
     responses=error_responses(404, 409, 422),
 )
 def close_batch(
-    batch_id: uuid.UUID,
+    batch_id: Batch1004,
     session: SessionDep,
     runtime: RuntimeDep,
     body: Annotated[CloseIn | None, Body()] = None,
@@ -183,7 +198,7 @@ def close_batch(
     responses=error_responses(404, 409, 422),
 )
 def aggregate_batch(
-    batch_id: uuid.UUID,
+    batch_id: Open1002,
     session: SessionDep,
     runtime: RuntimeDep,
     body: Annotated[AggregateIn | None, Body()] = None,
@@ -207,7 +222,7 @@ def aggregate_batch(
     responses=error_responses(404, 409, 422),
 )
 def aggregate_batch_async(
-    batch_id: uuid.UUID,
+    batch_id: Open1003,
     session: SessionDep,
     runtime: RuntimeDep,
     body: Annotated[AggregateAsyncIn | None, Body()] = None,

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 
 from opsuite.core.text import JSONRefused, decode_json
+from opsuite.production import demo_ids
+from opsuite.production.common.examples import demo_path
 from opsuite.production.common.paging import Page, PageDep, page_of
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
@@ -24,6 +26,9 @@ from opsuite.production.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/webhooks", tags=["Webhooks"])
+DemoSubscription = Annotated[
+    uuid.UUID, demo_path(demo_ids.WEBHOOK, "неактивная подписка демо-данных на свой тестовый приёмник")
+]
 
 _TEST_BODY = {
     "requestBody": {
@@ -46,7 +51,12 @@ _TEST_BODY = {
     responses=error_responses(422),
 )
 def create_webhook(body: WebhookCreate, session: SessionDep, runtime: RuntimeDep) -> WebhookSubscription:
-    """Создание подписки на вебхук."""
+    """Создание подписки на вебхук.
+
+    Пример не выполняется как есть: адрес 127.0.0.1 закрыт для вебхуков по умолчанию (защита от SSRF).
+    Пример подписывает тестовый приёмник этой же системы, `http://127.0.0.1:8003/api/webhooks/test`;
+    откройте этот адрес — `OPSUITE_PRODUCTION_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.1/32"]'` — и пример
+    ответит 201."""
     return service.create(session, data=body, settings=runtime.settings, now=runtime.clock.now())
 
 
@@ -105,7 +115,7 @@ async def receive_test_webhook(
     response_model=WebhookOut,
     responses=error_responses(404, 422),
 )
-def get_webhook(subscription_id: uuid.UUID, session: SessionDep) -> WebhookSubscription:
+def get_webhook(subscription_id: DemoSubscription, session: SessionDep) -> WebhookSubscription:
     """Получение подписки по ID."""
     return service.get(session, subscription_id)
 
@@ -116,7 +126,7 @@ def get_webhook(subscription_id: uuid.UUID, session: SessionDep) -> WebhookSubsc
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(404, 422),
 )
-def delete_webhook(subscription_id: uuid.UUID, session: SessionDep) -> Response:
+def delete_webhook(subscription_id: DemoSubscription, session: SessionDep) -> Response:
     """Удаление подписки (вместе с её доставками)."""
     service.delete(session, subscription_id=subscription_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -128,7 +138,9 @@ def delete_webhook(subscription_id: uuid.UUID, session: SessionDep) -> Response:
     response_model=Page[DeliveryOut],
     responses=error_responses(404, 422),
 )
-def list_deliveries(subscription_id: uuid.UUID, session: SessionDep, page: PageDep) -> Page[DeliveryOut]:
+def list_deliveries(
+    subscription_id: DemoSubscription, session: SessionDep, page: PageDep
+) -> Page[DeliveryOut]:
     """Список доставок подписки (новые первыми)."""
     items, total = service.deliveries_page(session, subscription_id=subscription_id, page=page)
     return page_of(DeliveryOut, items, total, page)

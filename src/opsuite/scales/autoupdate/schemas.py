@@ -14,6 +14,10 @@ from opsuite.scales.timefmt import iso_z
 class AutoUpdateIn(RulesModel):
     """What a PUT may set; `last_*` fields the client echoes back are ignored."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"enabled": True, "interval_minutes": 1440, "run_at": "06:00"}]}
+    )
+
     enabled: bool
     interval_minutes: int = Field(ge=1, le=525_600)
     run_at: str | None = None

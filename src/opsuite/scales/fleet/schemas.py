@@ -23,6 +23,22 @@ def _check_password(value: str | None) -> str | None:
 class DeviceCreate(RulesModel):
     """A new device."""
 
+    # A second device at the demo simulator: the demo has device 1 there, `opsuite serve` starts it on 1111.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Весы 2 (симулятор)",
+                    "description": "Вторые весы на том же симуляторе",
+                    "ip": "127.0.0.1",
+                    "port": 1111,
+                    "protocol": "TCP",
+                    "password": "1234",
+                }
+            ]
+        }
+    )
+
     name: Text = Field(min_length=1, max_length=120)
     description: Text = Field(default="", max_length=500)
     ip: DeviceAddress = Field(min_length=1, max_length=64)
@@ -35,6 +51,8 @@ class DeviceCreate(RulesModel):
 
 class DeviceUpdate(RulesModel):
     """Changes to a device; a missing or null field stays as it is."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Весы 1 (симулятор)"}]})
 
     name: Text | None = Field(default=None, min_length=1, max_length=120)
     description: Text | None = Field(default=None, max_length=500)

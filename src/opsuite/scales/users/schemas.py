@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from opsuite.core.fields import Text
 from opsuite.core.text import RulesModel
@@ -15,6 +15,10 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 class RegisterRequest(RulesModel):
     """A new user's e-mail and password."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "cashier@example.com", "password": "cashier123"}]}
+    )
 
     email: Text = Field(max_length=255)
     password: Text = Field(min_length=8, max_length=128)
