@@ -90,6 +90,8 @@ LIST = "нужен список"
 BETWEEN = "от {low} до {high}"
 AT_LEAST = "не меньше {n}"
 AT_MOST = "не больше {n}"
+MORE_THAN = "больше {n}"
+LESS_THAN = "меньше {n}"
 LENGTH_BETWEEN = "от {low} до {high} символов"
 MIN_LENGTH = "не короче {n} символов"
 MAX_LENGTH = "не длиннее {n} символов"
@@ -186,6 +188,19 @@ _TYPES = {
 }
 
 
+# A bound broken, with the pydantic context key that holds it.
+_BOUNDS = {
+    "string_too_short": (MIN_LENGTH, "min_length"),
+    "string_too_long": (MAX_LENGTH, "max_length"),
+    "too_short": (MIN_ITEMS, "min_length"),
+    "too_long": (MAX_ITEMS, "max_length"),
+    "greater_than_equal": (AT_LEAST, "ge"),
+    "greater_than": (MORE_THAN, "gt"),
+    "less_than_equal": (AT_MOST, "le"),
+    "less_than": (LESS_THAN, "lt"),
+}
+
+
 def rule_of(error: dict[str, Any]) -> str:
     """The Russian rule one pydantic error breaks, without its field's label."""
     kind = error["type"]
@@ -196,18 +211,11 @@ def rule_of(error: dict[str, Any]) -> str:
         return _TYPES[kind]
     if kind in _CORE_RULES:
         return _CORE_RULES[kind].format(**ctx)
-    if kind == "string_too_short":
-        return NOT_NULL if ctx.get("min_length") == 1 else MIN_LENGTH.format(n=ctx.get("min_length"))
-    if kind == "string_too_long":
-        return MAX_LENGTH.format(n=ctx.get("max_length"))
-    if kind == "too_short":
-        return MIN_ITEMS.format(n=ctx.get("min_length"))
-    if kind == "too_long":
-        return MAX_ITEMS.format(n=ctx.get("max_length"))
-    if kind in ("greater_than_equal", "greater_than"):
-        return AT_LEAST.format(n=number(ctx.get("ge", ctx.get("gt", 0))))
-    if kind in ("less_than_equal", "less_than"):
-        return AT_MOST.format(n=number(ctx.get("le", ctx.get("lt", 0))))
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return NOT_NULL
+    if kind in _BOUNDS:
+        template, key = _BOUNDS[kind]
+        return template.format(n=number(ctx.get(key, 0)))
     if kind == "string_pattern_mismatch":
         return ONE_OF.format(options="TCP") if error.get("loc", [])[-1:] == ["protocol"] else INVALID
     if kind == "value_error" and "error" in ctx:
