@@ -8,15 +8,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from opsuite.core.fields import Text
 from opsuite.core.text import RulesModel
+from opsuite.scales import messages
 from opsuite.scales.devices.interface import DEFAULT_PORT, is_valid_password
 from opsuite.scales.fields import DeviceAddress
 
-PASSWORD_RULE = "must be exactly 4 printable ASCII characters without spaces"
+PASSWORD_RULE = messages.DEVICE_PASSWORD_RULE
 
 
 def _check_password(value: str | None) -> str | None:
     if value is not None and not is_valid_password(value):
-        raise ValueError(f"device password {PASSWORD_RULE}")
+        raise ValueError(PASSWORD_RULE)
     return value
 
 

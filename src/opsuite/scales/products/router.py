@@ -40,6 +40,16 @@ def cached_products(device_id: DeviceId, session: SessionDep, user_id: UserId) -
     return ProductsResponse(products=service.cached(session, user_id=user_id, device_id=device_id))
 
 
+@router.delete(
+    "/products/changes",
+    response_model=ProductsResponse,
+    responses=error_responses(401, 404, 409),
+    summary="Discard unsent edits: the cache goes back to the file the scale last had",
+)
+def discard_changes(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> ProductsResponse:
+    return ProductsResponse(products=service.discard(runtime, user_id=user_id, device_id=device_id))
+
+
 @router.patch(
     "/products/{plu}",
     response_model=ProductsResponse,

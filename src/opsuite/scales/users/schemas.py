@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from opsuite.core.fields import Text
 from opsuite.core.text import RulesModel
+from opsuite.scales import messages
 
 # A pragmatic address check: the original used EmailStr; email-validator is not a dependency here.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -27,7 +28,7 @@ class RegisterRequest(RulesModel):
     @classmethod
     def _email(cls, value: str) -> str:
         if not _EMAIL.fullmatch(value):
-            raise ValueError("value is not a valid email address")
+            raise ValueError(messages.EMAIL)
         return value
 
 
