@@ -133,3 +133,17 @@ def test_service_admin_logs_in_with_the_role(client: TestClient) -> None:
     answer = login(client, SERVICE_ADMIN).get("/api/auth/profile").json()
     assert answer["user"]["role"] == "service_admin"
     assert answer["user"]["parent_org_unit_id"] is None
+
+
+def test_too_many_wrong_logins_are_400_with_retry_after(client: TestClient) -> None:
+    wrong = {"phone_e164": USER, "password": "wrong-password"}
+    for _ in range(5):
+        assert client.post("/api/auth/login", json=wrong).status_code == 401
+    throttled = client.post("/api/auth/login", json={"phone_e164": USER, "password": "demo1234"})
+    assert throttled.status_code == 400
+    retry_after = int(throttled.headers["retry-after"])
+    assert 0 < retry_after <= 300  # the rest of the 300 s window, on the throttle's wall clock
+    assert throttled.json() == {
+        "success": False,
+        "error": f"Слишком много попыток, повторите через {retry_after} с",
+    }
