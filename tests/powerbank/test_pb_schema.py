@@ -42,3 +42,15 @@ def test_no_server_error_and_every_answer_matches_the_schema(client: TestClient)
     headers = login(client, SERVICE_ADMIN).headers
     failures = walk(api_schema, max_examples=25, headers=headers, minimum_operations=20)
     assert failures == [], "\n\n".join(failures)
+
+
+def test_the_document_lists_400_where_fastapi_would_say_422(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    statuses = {
+        (path, method): sorted(operation["responses"])
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    assert not [key for key, codes in statuses.items() if "422" in codes]
+    assert statuses[("/api/auth/register", "post")] == ["201", "400", "403"]
+    assert statuses[("/api/users/{user_id}", "put")] == ["200", "400", "401", "403", "404"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
 from opsuite.powerbank.errors import VALIDATION_ERROR
 
@@ -28,22 +27,23 @@ ERROR_SCHEMA = {
 
 def install_openapi(app: FastAPI) -> None:
     """Serve the document with every 422 replaced by the 400 the error handlers really answer."""
+    build = app.openapi
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema:
-            return app.openapi_schema
-        schema = get_openapi(
-            title=app.title, version=app.version, description=app.description, routes=app.routes
-        )
-        for operations in schema["paths"].values():
-            for operation in operations.values():
-                responses = operation.get("responses", {})
-                if responses.pop("422", None) is not None and "400" not in responses:
-                    responses["400"] = {
-                        "description": VALIDATION_ERROR,
-                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
-                    }
-        app.openapi_schema = schema
+        fresh = app.openapi_schema is None
+        schema = build()  # FastAPI's own, cached on the app: rewritten once, in place
+        if fresh:
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    _answer_400_not_422(operation.get("responses", {}))
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _answer_400_not_422(responses: dict[str, Any]) -> None:
+    if responses.pop("422", None) is not None and "400" not in responses:
+        responses["400"] = {
+            "description": VALIDATION_ERROR,
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        }
