@@ -17,6 +17,7 @@ SUBGROUP_BODY = {"unit_type": "subgroup", "name": "Новая", "parent_org_unit
 # (method, path, body) -> status for user, subgroup_admin, group_admin, service_admin
 MATRIX: list[tuple[str, str, Any, tuple[int, int, int, int]]] = [
     ("GET", "/api/auth/profile", None, (200, 200, 200, 200)),
+    ("GET", "/api/user/profile", None, (200, 200, 200, 200)),
     ("GET", "/api/admin/pending-users", None, (403, 403, 200, 200)),
     (
         "POST",
