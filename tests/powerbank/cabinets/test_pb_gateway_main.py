@@ -1,0 +1,118 @@
+"""The gateway process as `opsuite gateway powerbank` runs it: settings, database, Redis, a demo cabinet."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis.asyncio
+from sqlalchemy import select
+
+from opsuite.core.db import Database
+from opsuite.powerbank.cabinets.gateway_main import build_gateway_service, keep_last_seen
+from opsuite.powerbank.cabinets.placement import Keys, RedisCabinetCommands
+from opsuite.powerbank.demo_cabinets import demo_serial
+from opsuite.powerbank.devices.interface import EjectResult
+from opsuite.powerbank.devices.simulator import CabinetSimulator
+from opsuite.powerbank.runtime import build_runtime
+from opsuite.powerbank.settings import PowerbankSettings
+from opsuite.powerbank.stations.models import Station
+from tests.clock import FakeClock
+from tests.conftest import REDIS_ENV, service_url
+from tests.powerbank.devices.rig import until
+from tests.powerbank.helpers import FERNET_KEY, SECRET, START
+
+Run = Callable[[Coroutine[Any, Any, Any]], Any]
+
+
+def gateway_settings(database_url: str, tmp_path: Path, redis_url: str | None = None) -> PowerbankSettings:
+    return PowerbankSettings(
+        database_url=database_url,
+        secret_key=SECRET,
+        key_encryption_keys=FERNET_KEY,
+        simulators=False,
+        gateway_port=0,
+        core={"var_dir": tmp_path, "redis_url": redis_url},
+    )
+
+
+def seen_at(database: Database, box_id: str) -> Any:
+    with database.session() as session:
+        return session.scalar(select(Station.last_seen_at).where(Station.box_id == box_id))
+
+
+@pytest.mark.redis
+def test_an_api_worker_ejects_through_redis_from_a_cabinet_of_the_gateway_process(
+    database_url: str, database: Database, tmp_path: Path, run: Run
+) -> None:
+    url = service_url(REDIS_ENV)
+
+    async def scenario() -> None:
+        runtime = build_runtime(gateway_settings(database_url, tmp_path, url), database)
+        service = build_gateway_service(runtime)
+        (port,) = await service.start()
+        banks = {slot: demo_serial(2, slot) for slot in range(1, 6)}
+        sim = CabinetSimulator(
+            "ST002", b"DEMOKEY2", host="127.0.0.1", port=port, banks=banks, reconnect_delay=None
+        )
+        client: Any = redis.asyncio.Redis.from_url(url)
+        commands = RedisCabinetCommands(client, keys=Keys())
+        try:
+            await sim.start()
+            await sim.wait_logged_in()
+            while not await commands.online("ST002"):
+                await asyncio.sleep(0.005)
+            assert await commands.holder("ST002") == service.gateway_id
+            assert await commands.eject("ST002", 5) == EjectResult("ST002", 5, 1, demo_serial(2, 5))
+            assert sorted(sim.state.banks) == [1, 2, 3, 4]
+        finally:
+            await sim.stop()
+            await service.stop()
+            await client.delete(Keys().holder("ST002"))
+            await client.aclose()
+
+    run(scenario())
+    with database.session() as session:
+        st002 = session.scalar(select(Station).where(Station.box_id == "ST002"))
+        assert st002 is not None
+        assert st002.connected_at is not None
+        assert st002.disconnected_at is not None  # the cabinet hung up at the end
+
+
+def test_last_seen_is_written_periodically_from_the_gateways_sessions(
+    database_url: str, database: Database, tmp_path: Path, run: Run
+) -> None:
+    clock = FakeClock(START)
+
+    async def scenario() -> None:
+        runtime = build_runtime(gateway_settings(database_url, tmp_path), database, clock=clock)
+        service = build_gateway_service(runtime)
+        (port,) = await service.start()
+        sim = CabinetSimulator(
+            "ST003", b"DEMOKEY3", host="127.0.0.1", port=port, slots=4, clock=clock, reconnect_delay=None
+        )
+        writer = asyncio.create_task(keep_last_seen(runtime, service.gateway, every=45))
+        try:
+            await sim.start()
+            await sim.wait_logged_in()
+            await until(lambda: clock.sleepers == 3)  # the gateway's watchdog, the writer, the heartbeat
+            assert await asyncio.to_thread(seen_at, database, "ST003") == START  # the login's
+            clock.advance(seconds=30)  # a heartbeat: heard, not written
+            await until(
+                lambda: service.gateway.status()["ST003"].last_seen == START + dt.timedelta(seconds=30)
+            )
+            assert await asyncio.to_thread(seen_at, database, "ST003") == START
+            clock.advance(seconds=15)  # the writer's turn: the heartbeat's time is written
+            while await asyncio.to_thread(seen_at, database, "ST003") == START:
+                await asyncio.sleep(0.005)
+            assert await asyncio.to_thread(seen_at, database, "ST003") == START + dt.timedelta(seconds=30)
+        finally:
+            writer.cancel()
+            await sim.stop()
+            await service.stop()
+
+    run(scenario())
