@@ -16,6 +16,7 @@ from opsuite.core.db import Database
 from opsuite.powerbank.cabinets.gateway_main import build_gateway_service, keep_last_seen
 from opsuite.powerbank.cabinets.placement import Keys, RedisCabinetCommands
 from opsuite.powerbank.demo_cabinets import demo_serial
+from opsuite.powerbank.devices import protocol as p
 from opsuite.powerbank.devices.interface import EjectResult
 from opsuite.powerbank.devices.simulator import CabinetSimulator
 from opsuite.powerbank.runtime import build_runtime
@@ -125,6 +126,57 @@ def test_last_seen_is_written_periodically_from_the_gateways_sessions(
         finally:
             writer.cancel()
             await sim.stop()
+            await service.stop()
+
+    run(scenario())
+
+
+def uptime_of(database: Database, box_id: str) -> Any:
+    with database.session() as session:
+        return session.scalar(select(Station.uptime_ms).where(Station.box_id == box_id))
+
+
+def iccid_of(database: Database, box_id: str) -> Any:
+    with database.session() as session:
+        return session.execute(
+            select(Station.iccid, Station.iccid_updated_at).where(Station.box_id == box_id)
+        ).one()
+
+
+def test_a_cabinet_whose_iccid_is_unknown_is_asked_for_it_after_login_once(
+    database_url: str, database: Database, tmp_path: Path, run: Run
+) -> None:
+    clock = FakeClock(START)
+
+    async def scenario() -> None:
+        runtime = build_runtime(gateway_settings(database_url, tmp_path), database, clock=clock)
+        service = build_gateway_service(runtime)
+        (port,) = await service.start()
+        options: dict[str, Any] = {
+            "host": "127.0.0.1",
+            "port": port,
+            "slots": 4,
+            "iccid": "89701010000000000042",
+        }
+        first = CabinetSimulator("ST003", b"DEMOKEY3", reconnect_delay=None, **options)
+        second = CabinetSimulator("ST003", b"DEMOKEY3", reconnect_delay=None, uptime_ms=999, **options)
+        try:
+            assert await asyncio.to_thread(iccid_of, database, "ST003") == (None, None)
+            await first.start()
+            await until(lambda: p.IccidRequest() in first.received)
+            while (await asyncio.to_thread(iccid_of, database, "ST003"))[0] is None:
+                await asyncio.sleep(0.005)
+            assert await asyncio.to_thread(iccid_of, database, "ST003") == ("89701010000000000042", START)
+            await first.stop()
+            await second.start()
+            await second.wait_logged_in()
+            await until(
+                lambda: service.gateway.online("ST003") and not service.gateway.status()["ST003"].busy
+            )
+            assert p.IccidRequest() not in second.received
+        finally:
+            await first.stop()
+            await second.stop()
             await service.stop()
 
     run(scenario())

@@ -219,6 +219,17 @@ def record_slot_abnormal(
     _journal(session, station, p.CMD_SLOT_ABNORMAL, raw, outcome, now=now)
 
 
+def lacks_iccid(session: Session, box_id: StationId) -> bool:
+    """Whether the station's SIM card number is still unknown (asked after a login)."""
+    return not _station(session, box_id).iccid
+
+
+def record_iccid(session: Session, box_id: StationId, iccid: str, *, now: datetime) -> None:
+    """The SIM card number the cabinet answered."""
+    station = _station(session, box_id)
+    station.iccid, station.iccid_updated_at = iccid, now
+
+
 def record_offline(session: Session, box_id: StationId, *, now: datetime) -> None:
     """A cabinet's connection ended (its admin status is not touched)."""
     station = _station(session, box_id)
@@ -240,14 +251,25 @@ class DatabaseCabinetEvents:
         *,
         clock: Clock = SYSTEM_CLOCK,
         closed: Callable[[OrderClosed], None] | None = None,
+        lacking_iccid: Callable[[StationId], None] | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
         self.closed = closed
+        self.lacking_iccid = lacking_iccid
+        """Told, after a login's commit, of a station whose ICCID is unknown (the gateway asks for it)."""
 
     async def on_login(self, report: LoginReport) -> None:
         """Record a login."""
-        self._tell(await self._in_transaction(lambda s: record_login(s, report, now=self.clock.now())))
+
+        def work(session: Session) -> tuple[list[OrderClosed], bool]:
+            closed = record_login(session, report, now=self.clock.now())
+            return closed, lacks_iccid(session, report.station_id)
+
+        closed, lacking = await self._in_transaction(work)
+        self._tell(closed)
+        if lacking and self.lacking_iccid is not None:
+            self.lacking_iccid(report.station_id)
 
     async def on_inventory(self, report: InventoryReport) -> None:
         """Record an inventory."""

@@ -7,10 +7,11 @@ import logging
 from datetime import datetime
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
-from opsuite.powerbank.cabinets.events import DatabaseCabinetEvents, record_last_seen
+from opsuite.powerbank.cabinets.events import DatabaseCabinetEvents, record_iccid, record_last_seen
 from opsuite.powerbank.cabinets.gateway_service import GatewayService
 from opsuite.powerbank.cabinets.keys import DatabaseStationKeys
 from opsuite.powerbank.devices.gateway import GatewayTimeouts, TcpCabinetGateway
+from opsuite.powerbank.devices.interface import CabinetError
 from opsuite.powerbank.runtime import Runtime, build_runtime
 from opsuite.powerbank.settings import PowerbankSettings
 
@@ -23,20 +24,38 @@ LAST_SEEN_EVERY = 60.0
 def build_gateway_service(runtime: Runtime) -> GatewayService:
     """The gateway on the runtime's database and settings; with a Redis URL, commandable from any worker."""
     settings = runtime.settings
+    events = DatabaseCabinetEvents(runtime.database, clock=runtime.clock)
     timeouts = GatewayTimeouts(
         eject=settings.eject_timeout_s,
         command=settings.command_timeout_s,
         offline_after=settings.offline_after_s,
     )
-    return GatewayService(
+    service = GatewayService(
         DatabaseStationKeys(runtime.database, runtime.cipher, clock=runtime.clock),
-        DatabaseCabinetEvents(runtime.database, clock=runtime.clock),
+        events,
         host=settings.gateway_host,
         ports=[settings.gateway_port],
         redis_url=settings.core.redis_url,
         timeouts=timeouts,
         clock=runtime.clock,
     )
+    events.lacking_iccid = lambda station_id: service.spawn(ask_iccid(runtime, service.gateway, station_id))
+    return service
+
+
+async def ask_iccid(runtime: Runtime, gateway: TcpCabinetGateway, station_id: str) -> None:
+    """Ask a cabinet for its SIM card number and keep it (the original never stored it)."""
+    try:
+        iccid = await gateway.read_iccid(station_id)
+    except CabinetError as error:
+        log.info("cabinet %s did not tell its ICCID: %s", station_id, error)
+        return
+
+    def write() -> None:
+        with runtime.database.session() as session:
+            record_iccid(session, station_id, iccid, now=runtime.clock.now())
+
+    await asyncio.to_thread(write)
 
 
 async def keep_last_seen(
