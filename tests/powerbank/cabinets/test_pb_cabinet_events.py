@@ -315,6 +315,7 @@ def test_a_cabinet_over_sockets_logs_in_with_its_stations_key_and_its_return_clo
             banks=banks,
             reconnect_delay=None,
             uptime_ms=5000,
+            clock=clock,
         )
         try:
             await sim.start()

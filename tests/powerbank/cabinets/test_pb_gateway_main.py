@@ -13,6 +13,9 @@ import redis.asyncio
 from sqlalchemy import select
 
 from opsuite.core.db import Database
+from opsuite.core.devices import DeviceHost
+from opsuite.powerbank.cabinets import wiring
+from opsuite.powerbank.cabinets.commands import Deadlines
 from opsuite.powerbank.cabinets.gateway_main import build_gateway_service, keep_last_seen
 from opsuite.powerbank.cabinets.placement import Keys, RedisCabinetCommands
 from opsuite.powerbank.demo_cabinets import demo_serial
@@ -180,3 +183,51 @@ def test_a_cabinet_whose_iccid_is_unknown_is_asked_for_it_after_login_once(
             await service.stop()
 
     run(scenario())
+
+
+def test_an_app_process_runs_its_gateway_on_the_device_host_and_commands_it_from_its_own_loop(
+    database_url: str, database: Database, tmp_path: Path
+) -> None:
+    runtime = build_runtime(gateway_settings(database_url, tmp_path), database)
+    host = DeviceHost(name="powerbank-test")
+    cabinets = wiring.in_process(runtime, host)
+    assert cabinets.service is not None
+    host.start()
+    try:
+        for part in cabinets.parts:
+            part.start()
+        (port,) = cabinets.service.bound
+        banks = {slot: demo_serial(1, slot) for slot in range(1, 7)}
+
+        async def cabinet() -> CabinetSimulator:
+            sim = CabinetSimulator(
+                "ST001", b"DEMOKEY1", host="127.0.0.1", port=port, banks=banks, reconnect_delay=None
+            )
+            await sim.start()
+            await sim.wait_logged_in()
+            return sim
+
+        sim = host.call(cabinet, timeout=10)
+
+        async def from_the_api_loop() -> None:
+            while not await cabinets.commands.online("ST001"):
+                await asyncio.sleep(0.005)
+            assert await cabinets.commands.eject("ST001", 6) == EjectResult("ST001", 6, 1, demo_serial(1, 6))
+
+        asyncio.run(asyncio.wait_for(from_the_api_loop(), 10))
+        assert sorted(sim.state.banks) == [1, 2, 3, 4, 5]
+        host.call(sim.stop, timeout=10)
+        for part in reversed(cabinets.parts):
+            part.stop()
+    finally:
+        host.stop()
+
+
+def test_api_workers_without_a_gateway_command_through_redis(
+    database_url: str, database: Database, tmp_path: Path
+) -> None:
+    runtime = build_runtime(gateway_settings(database_url, tmp_path), database)
+    cabinets = wiring.through_redis(runtime, "redis://127.0.0.1:1/0")
+    assert isinstance(cabinets.commands, RedisCabinetCommands)
+    assert (cabinets.service, [part.name for part in cabinets.parts]) == (None, ["cabinet commands (Redis)"])
+    assert cabinets.commands.deadlines == Deadlines(eject=10.0, command=5.0)
