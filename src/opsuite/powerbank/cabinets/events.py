@@ -105,7 +105,9 @@ def _settle_and_close(
 ) -> list[OrderClosed]:
     """After a login or an inventory: settle this station's unanswered ejects, close rentals seen back."""
     pending = session.scalars(
-        select(Order).where(Order.station_id == station.id, Order.status == OrderStatus.PENDING.value)
+        select(Order)
+        .where(Order.station_id == station.id, Order.status == OrderStatus.PENDING.value)
+        .with_for_update()
     ).all()
     for order in pending:
         if _open_command(session, order):
@@ -120,11 +122,13 @@ def _settle_and_close(
     banks = {bank.id: slot for slot, (_, bank) in placed.items()}
     if banks:
         rentals = session.scalars(
-            select(Order).where(
+            select(Order)
+            .where(
                 Order.powerbank_id.in_(list(banks)),
                 Order.status == OrderStatus.BORROW.value,
                 Order.borrowed_at < listed_since,
             )
+            .with_for_update()
         ).all()
         closed = [
             _close(order, station, banks[order.powerbank_id], source="inventory", now=now)
@@ -165,8 +169,11 @@ def record_return(
         _journal(session, station, p.CMD_RETURN, raw, "invalid_id", now=now)
         return ReturnVerdict.INVALID_ID, None
     bank = slots.bank_of(session, record.powerbank_id, station, now=now)
+    # Locked (PostgreSQL), so a borrow settling this order at the same moment waits and sees it closed.
     order = session.scalar(
-        select(Order).where(Order.powerbank_id == bank.id, Order.status.in_([str(s) for s in ACTIVE_ORDER]))
+        select(Order)
+        .where(Order.powerbank_id == bank.id, Order.status.in_([str(s) for s in ACTIVE_ORDER]))
+        .with_for_update()
     )
     closed = _close(order, station, record.slot, source="cabinet", now=now) if order is not None else None
     reports = session.scalars(
