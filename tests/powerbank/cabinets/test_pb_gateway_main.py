@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import socket
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from opsuite.core.db import Database
 from opsuite.core.devices import DeviceHost
 from opsuite.powerbank.cabinets import wiring
 from opsuite.powerbank.cabinets.commands import Deadlines
-from opsuite.powerbank.cabinets.gateway_main import build_gateway_service, keep_last_seen
+from opsuite.powerbank.cabinets.gateway_main import build_gateway_service, gateway_main, keep_last_seen
 from opsuite.powerbank.cabinets.placement import Keys, RedisCabinetCommands
 from opsuite.powerbank.demo_cabinets import demo_serial
 from opsuite.powerbank.devices import protocol as p
@@ -231,3 +232,38 @@ def test_api_workers_without_a_gateway_command_through_redis(
     assert isinstance(cabinets.commands, RedisCabinetCommands)
     assert (cabinets.service, [part.name for part in cabinets.parts]) == (None, ["cabinet commands (Redis)"])
     assert cabinets.commands.deadlines == Deadlines(eject=10.0, command=5.0)
+
+
+def connected_at(database: Database, box_id: str) -> Any:
+    with database.session() as session:
+        return session.scalar(select(Station.connected_at).where(Station.box_id == box_id))
+
+
+def test_gateway_main_serves_cabinets_until_cancelled(
+    database_url: str, database: Database, tmp_path: Path, run: Run
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = gateway_settings(database_url, tmp_path).model_copy(update={"gateway_port": port})
+
+    async def scenario() -> None:
+        main = asyncio.create_task(gateway_main(settings))
+        sim = CabinetSimulator(
+            "ST003", b"DEMOKEY3", host="127.0.0.1", port=port, slots=4, reconnect_delay=0.05
+        )
+        try:
+            await sim.start()
+            await sim.wait_logged_in(timeout=20)
+            while await asyncio.to_thread(connected_at, database, "ST003") is None:
+                await asyncio.sleep(0.005)
+            main.cancel()
+            await asyncio.gather(main, return_exceptions=True)
+            await until(lambda: not sim.logged_in)  # the gateway went away with its connections
+        finally:
+            main.cancel()
+            await sim.stop()
+
+    run(scenario())
+    # A gateway that stops is not a cabinet going offline: `disconnected_at` stays unset.
+    assert disconnected_at(database, "ST003") is None
