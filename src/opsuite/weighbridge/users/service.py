@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.core.security import TokenCache, encode_token, fingerprint, hash_password, verify_password
+from opsuite.core.text import check_text
 from opsuite.core.throttle import Credentials, LoginThrottle, LoginThrottled, log_in
-from opsuite.weighbridge.errors import BadRequest, Conflict, TooManyAttempts, Unauthorized
+from opsuite.weighbridge.errors import BadRequest, Conflict, Invalid, TooManyAttempts, Unauthorized
 from opsuite.weighbridge.runtime import AUDIENCE
 from opsuite.weighbridge.users.models import User
 from opsuite.weighbridge.users.schemas import UserCreate, normalise_phone
@@ -68,6 +69,13 @@ def login(
     minutes: int,
 ) -> str:
     """A bearer token for an active user's phone and password; 401 otherwise, 429 past the limits."""
+    for field, value in (("username", phone), ("password", password)):
+        try:
+            check_text(value)
+        except ValueError as exc:  # PostgreSQL cannot even compare a NUL: refuse before the query
+            raise Invalid(
+                [{"type": "value_error", "loc": ["body", field], "msg": str(exc), "input": value}]
+            ) from None
     phone = normalise_phone(phone)
     try:
         lookup = select(User).where(User.phone_number == phone)
