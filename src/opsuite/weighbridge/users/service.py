@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -113,12 +113,25 @@ def authenticate(session: Session, token: str | None, tokens: TokenCache) -> Use
     return user
 
 
-def change_password(session: Session, *, user_id: int, old_password: str, new_password: str) -> None:
-    """Set a new password when the old one is right (400 otherwise); every older token stops working."""
-    user = session.get(User, user_id)
-    if user is None:
+def change_password(database: Database, *, user_id: int, old_password: str, new_password: str) -> None:
+    """Set a new password when the old one is right (400 otherwise); every older token stops working.
+
+    Both hashes are computed outside any transaction; the write succeeds only if the password is still the one
+    checked, so two changes at once cannot both pass with the same old password.
+    """
+    with database.session(write=False) as session:
+        current = session.scalar(select(User.password_hash).where(User.id == user_id))
+    if current is None:
         raise Unauthorized("Пользователь не найден или отключён")
-    valid, _upgraded = verify_password(old_password, user.password_hash)
+    valid, _upgraded = verify_password(old_password, current)
     if not valid:
         raise BadRequest("Неверный текущий пароль")
-    user.password_hash = hash_password(new_password)
+    new_hash = hash_password(new_password)
+    with database.session() as session:
+        changed = session.execute(
+            update(User)
+            .where(User.id == user_id, User.password_hash == current)
+            .values(password_hash=new_hash)
+        )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("Пароль уже изменён, войдите снова")
