@@ -142,10 +142,11 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     first = _opsuite(env, "serve", "--prepare", "--port-offset", str(offset))
     try:
         _wait_for_port(8000 + offset, first)
-        for port in range(8003, 8006):
+        for port in range(8002, 8006):
             _wait_for_port(port + offset, first)
         migrated = {path: path.stat().st_mtime_ns for path in env.glob("*.sqlite3")}
         assert sorted(path.name for path in migrated) == [
+            "powerbank.sqlite3",
             "production.sqlite3",
             "scales.sqlite3",
             "waybills.sqlite3",
@@ -156,7 +157,13 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
         lines = [line for line in output.splitlines() if line.strip()]
         assert lines == [
             f"error: {name}: port 127.0.0.1:{port + offset} is in use (is opsuite already running?)"
-            for name, port in (("production", 8003), ("scales", 8004), ("waybills", 8005), ("index", 8000))
+            for name, port in (
+                ("powerbank", 8002),
+                ("production", 8003),
+                ("scales", 8004),
+                ("waybills", 8005),
+                ("index", 8000),
+            )
         ]
         assert {path: path.stat().st_mtime_ns for path in env.glob("*.sqlite3")} == migrated
     finally:
@@ -165,8 +172,9 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     assert first.returncode == 0, output
     assert "Traceback" not in output
     assert "CancelledError" not in output
-    assert output.count("Application shutdown complete.") == 4
-    for name in ("production", "scales", "waybills", "index"):  # every line says which system it comes from
+    assert output.count("Application shutdown complete.") == 5
+    # every line says which system it comes from
+    for name in ("powerbank", "production", "scales", "waybills", "index"):
         assert f" INFO {name} uvicorn.error [-] Application shutdown complete." in output
 
 

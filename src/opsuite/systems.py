@@ -9,6 +9,7 @@ from opsuite.core.system import System
 
 # name -> module whose `SYSTEM` describes it; imported only when used
 SYSTEMS: dict[str, str] = {
+    "powerbank": "opsuite.powerbank.system",
     "production": "opsuite.production.system",
     "scales": "opsuite.scales.system",
     "waybills": "opsuite.waybills.system",

@@ -121,9 +121,8 @@ def test_user_from_token_gives_the_websocket_caller_or_none(
 
 def test_the_app_builds_on_its_own_runtime_and_leaves_root_to_the_page(settings: WeighbridgeSettings) -> None:
     with TestClient(create_app(settings)) as client:
-        root = client.get("/", follow_redirects=False)
-        assert root.status_code != 307  # core's redirect to /docs is off: the operator page owns `/`
-        assert "location" not in root.headers
+        root = client.get("/", follow_redirects=False)  # the operator page (weighbridge/page), not a redirect
+        assert (root.status_code, root.headers["content-type"]) == (200, "text/html; charset=utf-8")
         assert client.get("/health").status_code == 200
 
 

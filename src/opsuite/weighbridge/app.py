@@ -10,6 +10,7 @@ from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.weighbridge.bridge_settings.router import router as settings_router
 from opsuite.weighbridge.errors import WIRE_ERRORS
+from opsuite.weighbridge.page.router import router as page_router
 from opsuite.weighbridge.photos.router import router as photos_router
 from opsuite.weighbridge.products.router import router as products_router
 from opsuite.weighbridge.reports.router import router as reports_router
@@ -62,4 +63,5 @@ def create_app(
     )
     for router in ROUTERS:
         include_flat(app, router, prefix=API_PREFIX)
+    include_flat(app, page_router)
     return app

@@ -87,3 +87,9 @@ def test_camera_address_by_id() -> None:
     assert (config.camera_address(1), config.camera_address(2)) == ("10.0.0.1", "10.0.0.2")
     with pytest.raises(ValueError, match="camera_id must be 1 or 2"):
         config.camera_address(3)
+
+
+def test_the_stored_json_keeps_the_password_and_the_shown_dump_masks_it() -> None:
+    config = BridgeConfig().merged({"camera_password": "s3cret"})
+    assert BridgeConfig.model_validate_json(config.model_dump_json()) == config
+    assert jsonable_encoder(config.model_dump())["camera_password"] == MASK

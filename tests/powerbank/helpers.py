@@ -1,0 +1,47 @@
+"""Powerbank test helpers: fixed keys and times, the demo people, a logged-in API client."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from opsuite.powerbank.demo import DEMO_PASSWORD
+
+SECRET = "powerbank-test-secret-key-of-at-least-32-bytes"
+FERNET_KEY = "oX1Qw1vY4hS3o2O3Y3bZr8d0bN3Jt6sXy7w6b0Qz8mE="
+START = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+
+SERVICE_ADMIN = "+79000000001"
+GROUP_ADMIN = "+79000000002"
+SUBGROUP_ADMIN = "+79000000003"
+USER = "+79000000004"
+PENDING = "+79000000005"
+
+
+class Api:
+    """A client that sends one user's bearer token."""
+
+    def __init__(self, client: TestClient, token: str | None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, headers=self.headers, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.client.post(path, json=json, headers=self.headers, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.client.put(path, json=json, headers=self.headers, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.client.delete(path, headers=self.headers, **kwargs)
+
+
+def login(client: TestClient, phone: str, password: str = DEMO_PASSWORD) -> Api:
+    """Log in and return a client carrying the token (the login must succeed)."""
+    response = client.post("/api/auth/login", json={"phone_e164": phone, "password": password})
+    assert response.status_code == 200, response.text
+    return Api(client, response.json()["token"])
