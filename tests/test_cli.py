@@ -142,7 +142,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     first = _opsuite(env, "serve", "--prepare", "--port-offset", str(offset))
     try:
         _wait_for_port(8000 + offset, first)
-        for port in range(8002, 8006):
+        for port in range(8001, 8006):
             _wait_for_port(port + offset, first)
         migrated = {path: path.stat().st_mtime_ns for path in env.glob("*.sqlite3")}
         assert sorted(path.name for path in migrated) == [
@@ -150,6 +150,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
             "production.sqlite3",
             "scales.sqlite3",
             "waybills.sqlite3",
+            "weighbridge.sqlite3",
         ]
         second = _opsuite(env, "serve", "--prepare", "--port-offset", str(offset))
         output, _ = second.communicate(timeout=60)
@@ -162,6 +163,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
                 ("production", 8003),
                 ("scales", 8004),
                 ("waybills", 8005),
+                ("weighbridge", 8001),
                 ("index", 8000),
             )
         ]
@@ -172,7 +174,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     assert first.returncode == 0, output
     assert "Traceback" not in output
     assert "CancelledError" not in output
-    assert output.count("Application shutdown complete.") == 5
+    assert output.count("Application shutdown complete.") == 6
     # every line says which system it comes from
     for name in ("powerbank", "production", "scales", "waybills", "index"):
         assert f" INFO {name} uvicorn.error [-] Application shutdown complete." in output
