@@ -16,7 +16,7 @@ from opsuite.weighbridge import demo
 from tests.live import serve
 from tests.weighbridge.conftest import START
 from tests.weighbridge.helpers import OPERATOR
-from tests.weighbridge.page.test_page_session import log_in
+from tests.weighbridge.page.browser import bearer, log_in
 
 T = "\u2009"  # the page's thousands separator
 ROWS = [
@@ -38,10 +38,6 @@ def site(app: Any, database: Database) -> Iterator[str]:
 
 def history(page: Page) -> list[list[str]]:
     return [row.locator("td").all_inner_texts() for row in page.locator("#history tr").all()]
-
-
-def token_of(page: Page) -> str:
-    return str(page.evaluate("localStorage.getItem('weighbridge.token')"))
 
 
 def test_the_history_computes_tare_gross_and_net_and_filters(page: Page, site: str) -> None:
@@ -81,7 +77,7 @@ def test_a_visit_is_corrected_and_deleted_from_the_page(page: Page, site: str) -
     page.click("#history tr[data-truck-id='4'] button")
     expect(page.locator("#notice")).to_have_text("Запись #4 удалена")
     expect(page.locator("#history tr")).to_have_count(3)
-    left = httpx.get(site + "/api/v1/trucks", headers={"Authorization": f"Bearer {token_of(page)}"}).json()
+    left = httpx.get(site + "/api/v1/trucks", headers=bearer(page)).json()
     assert [truck["id"] for truck in left] == [3, 2, 1]
 
 
