@@ -70,12 +70,10 @@ class ModbusSimulator:
         server = ModbusTcpServer(device, framer=self._framer, address=(host, port))
         await server.listen()
         self._server = server
-        # pymodbus types its listener as a bare transport; for TCP it is the loop's server: asyncio.Server,
-        # or uvloop's Server (no asyncio subclass) under `opsuite serve`. Both have `sockets`.
-        sockets = getattr(server.transport, "sockets", None)
-        if not sockets:
-            raise RuntimeError("the Modbus simulator did not bind a socket")
-        self._port = int(sockets[0].getsockname()[1])
+        listener = server.transport
+        # pymodbus types its listener as a bare transport; for TCP it is the asyncio server.
+        assert isinstance(listener, asyncio.Server)
+        self._port = listener.sockets[0].getsockname()[1]
         return self._port
 
     async def stop(self) -> None:
