@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.live import serve
 
 CHROMIUM = Path(os.environ.get("OPSUITE_TEST_CHROMIUM", "/usr/bin/chromium"))
 
@@ -43,3 +46,10 @@ def page(browser: Browser) -> Iterator[Page]:
     opened.console_errors = errors  # type: ignore[attr-defined]
     yield opened
     context.close()
+
+
+@pytest.fixture
+def site(app: Any) -> Iterator[str]:
+    """The weighbridge app (the system's `app` fixture) served on a free loopback port."""
+    with serve(app) as url:
+        yield url
