@@ -143,6 +143,8 @@ class BridgeConfig(BaseModel):
     camera_timeout_s: float = Field(4.0, gt=0, le=30)
     camera_probe_s: float = Field(15.0, ge=1, le=3600)
     """How often each camera is asked for a snapshot, to report `camera_1`/`camera_2` in the status."""
+    anpr_key: str | None = Field(None, min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    """Secret last segment of `/api/v1/integration/anpr/{key}`, where ANPR cameras push; None = off."""
 
     @field_validator("camera_in_ip", "camera_out_ip")
     @classmethod
