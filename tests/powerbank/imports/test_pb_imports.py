@@ -248,3 +248,30 @@ def test_bad_files_and_forms_are_400(group_admin: Api) -> None:
             {"field": "org_unit_id", "message": "org_unit_id должен быть целым положительным числом"}
         ],
     }
+
+
+def test_bad_optional_cells_are_row_errors_and_a_long_file_is_refused(group_admin: Api) -> None:
+    rows = [
+        ("Иванов Иван", "ivanov@example.com", "+79001112233", "boss", None),
+        ("Петрова Анна", "petrova@example.com", "12345", None, None),
+        ("Козлов Петр", "kozlov@example.com", "+79001112236", None, "много"),
+    ]
+    content = workbook(rows, ("fio", "email", "phone", "role", "powerbank_limit"))
+    body = upload(group_admin, "/api/users/bulk-import/validate", content).json()
+    assert body["errors"] == [
+        {"row_number": 2, "field": "role", "error": "Неверное значение"},
+        {
+            "row_number": 3,
+            "field": "phone",
+            "error": "Телефон должен быть в формате E.164, например +79001234567",
+        },
+        {"row_number": 4, "field": "powerbank_limit", "error": "Неверное значение"},
+    ]
+    many = [(f"Человек Номер{n}", f"p{n}@example.com", f"+7900{n:07d}") for n in range(1001)]
+    refused = upload(group_admin, "/api/users/bulk-import", workbook(many))
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"success": False, "error": "В файле больше 1000 строк"},
+    )
+    # The group admin still sees the four demo people it saw before: nothing was created.
+    assert group_admin.get("/api/users", params={"limit": 1}).json()["pagination"]["total"] == 4
