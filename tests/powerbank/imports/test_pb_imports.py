@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 from typing import Any
 
 import xlsxwriter
@@ -275,3 +277,22 @@ def test_bad_optional_cells_are_row_errors_and_a_long_file_is_refused(group_admi
     )
     # The group admin still sees the four demo people it saw before: nothing was created.
     assert group_admin.get("/api/users", params={"limit": 1}).json()["pagination"]["total"] == 4
+
+
+def test_racing_imports_of_one_file_create_each_user_once(group_admin: Api) -> None:
+    racers = 3
+    start = Barrier(racers)
+    content = workbook(ROWS[:2])
+
+    def run(_number: int) -> list[int]:
+        start.wait()
+        body = upload(group_admin, "/api/users/bulk-import", content, unit=SUBGROUP).json()
+        return [row["row_number"] for row in body["created_users"]]
+
+    with ThreadPoolExecutor(racers) as pool:
+        created = sorted(number for rows in pool.map(run, range(racers)) for number in rows)
+    assert created == [2, 3]
+    phones = {
+        row["phone_e164"] for row in group_admin.get("/api/users", params={"limit": 100}).json()["data"]
+    }
+    assert {"+79001112233", "+79001112234"} <= phones
