@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import time
 
-from bench import production_files, production_webhooks, scales_transfer, waybills_api, waybills_chain
+from bench import (
+    powerbank_gateway,
+    production_files,
+    production_webhooks,
+    scales_transfer,
+    waybills_api,
+    waybills_chain,
+    weighbridge_ws,
+)
 
 
 def main() -> None:
@@ -16,6 +24,8 @@ def main() -> None:
         scales_transfer.run,
         production_webhooks.run,
         production_files.run,
+        powerbank_gateway.run,
+        weighbridge_ws.run,
     ):
         benchmark()
         print()

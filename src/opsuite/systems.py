@@ -13,6 +13,7 @@ SYSTEMS: dict[str, str] = {
     "production": "opsuite.production.system",
     "scales": "opsuite.scales.system",
     "waybills": "opsuite.waybills.system",
+    "weighbridge": "opsuite.weighbridge.system",
 }
 INDEX_PORT = 8000
 

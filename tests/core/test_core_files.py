@@ -82,7 +82,7 @@ def test_delete_and_age_sweep(tmp_path: Path) -> None:
 
 def test_content_disposition_and_media_types() -> None:
     assert content_disposition("Отчёт 1.pdf") == (
-        "attachment; filename=\"_____ 1.pdf\"; filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%201.pdf"
+        "attachment; filename=\"Otchet 1.pdf\"; filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%201.pdf"
     )
     assert media_type("pdf") == "application/pdf"
     assert media_type("csv") == "text/csv; charset=utf-8"

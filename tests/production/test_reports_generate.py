@@ -44,7 +44,7 @@ def test_pdf_report_has_the_three_sections_in_cyrillic(api: Api) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"] == (
-        'attachment; filename="_____ _ ______ 1001 __ 20.01.2025.pdf"; '
+        'attachment; filename="Otchet o partii 1001 ot 20.01.2025.pdf"; '
         "filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%D0%BE%20%D0%BF%D0%B0%D1%80%D1%82%D0%B8%D0%B8%201001%20%D0%BE%D1%82%2020.01.2025.pdf"
     )
     content = response.content

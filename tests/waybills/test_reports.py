@@ -136,7 +136,7 @@ def test_passenger_export_has_the_header_the_records_and_each_waybills_totals(ap
         "40.000", "7.600", "11.000", "10.000", "39.000", "0.000", "3.400"
     ]  # fmt: skip
     assert response.headers["content-disposition"] == (
-        'attachment; filename="passenger-car-waybills__001__54_2024-09-15_2024-09-30.xlsx"; '
+        'attachment; filename="passenger-car-waybills_A001AA54_2024-09-15_2024-09-30.xlsx"; '
         "filename*=UTF-8''passenger-car-waybills_%D0%90001%D0%90%D0%9054_2024-09-15_2024-09-30.xlsx"
     )
 
@@ -373,6 +373,6 @@ def test_each_report_checks_its_own_flag(api: Api) -> None:
 
 def test_content_disposition_falls_back_to_ascii() -> None:
     assert content_disposition('Отчёт "Май" é.xlsx') == (
-        'attachment; filename="_____ _____ e.xlsx"; '
+        'attachment; filename="Otchet _Mai_ e.xlsx"; '
         "filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%22%D0%9C%D0%B0%D0%B9%22%20%C3%A9.xlsx"
     )

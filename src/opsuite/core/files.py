@@ -22,6 +22,8 @@ from urllib.parse import quote
 import anyio.to_thread
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from opsuite.core.text import transliterate
+
 _EXT = re.compile(r"^[a-z0-9]{1,10}$")
 TEMP_PREFIX = ".tmp-"
 WRITE_BUFFER = 1024 * 1024  # upload bytes gathered before one write on a worker thread
@@ -65,8 +67,12 @@ def media_type(ext: str) -> str:
 
 
 def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the UTF-8 name in RFC 5987 `filename*`."""
-    decomposed = unicodedata.normalize("NFKD", filename)
+    """`attachment` with an ASCII fallback name and the UTF-8 name in RFC 5987 `filename*`.
+
+    The fallback transliterates Cyrillic (`Отчёт` -> `Otchet`) and drops accents; what is left outside
+    printable ASCII becomes `_`.
+    """
+    decomposed = unicodedata.normalize("NFKD", transliterate(filename))
     fallback = "".join(
         ch if " " <= ch < "\x7f" and ch not in '"\\' else "_"
         for ch in decomposed

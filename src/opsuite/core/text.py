@@ -166,3 +166,18 @@ class RulesModel(BaseModel):
         else:
             check_number_source(value, parsed)
         return parsed
+
+
+# Russian (and the Ukrainian/Belarusian extras) in Latin letters, as Russian passports write names (ICAO).
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "ie", "ы": "y",
+    "ь": "", "э": "e", "ю": "iu", "я": "ia", "і": "i", "ї": "i", "є": "ie", "ґ": "g", "ў": "u",
+}  # fmt: skip
+_TRANSLIT_TABLE = str.maketrans({**_TRANSLIT, **{k.upper(): v.capitalize() for k, v in _TRANSLIT.items()}})
+
+
+def transliterate(value: str) -> str:
+    """Cyrillic letters in Latin (`Отчёт` -> `Otchet`); every other character is left as it is."""
+    return value.translate(_TRANSLIT_TABLE)

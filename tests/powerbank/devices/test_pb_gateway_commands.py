@@ -104,6 +104,29 @@ def test_two_commands_to_one_cabinet_are_sent_one_after_the_other(run: Run) -> N
     run(scenario())
 
 
+def test_an_answer_arriving_after_the_deadline_is_dropped_and_the_next_command_gets_its_own(run: Run) -> None:
+    async def scenario() -> None:
+        async with rig(command=5.0) as r:
+            cabinet_clock = FakeClock()
+            sim = await r.cabinet(clock=cabinet_clock, late_by=7.0)
+            sim.set_fault(Fault.LATE)
+            volume = asyncio.create_task(r.gateway.read_volume(BOX))
+            await until(lambda: cabinet_clock.sleepers == 2 and r.clock.sleepers == 2)
+            r.clock.advance(seconds=5)
+            with pytest.raises(
+                CabinetTimeout, match=f"cabinet {BOX} did not answer VolumeRequest within 5.0 s"
+            ):
+                await volume
+            sim.set_fault(Fault.NONE)
+            cabinet_clock.advance(seconds=7)  # the late volume answer reaches a gateway no longer waiting
+            await until(lambda: sim.received.count(p.VolumeRequest()) == 1 and cabinet_clock.sleepers == 1)
+            await settle()
+            assert await r.gateway.read_iccid(BOX) == "89701010000000000001"
+            assert await r.gateway.read_volume(BOX) == 2
+
+    run(scenario())
+
+
 def test_a_command_queued_past_its_deadline_times_out(run: Run) -> None:
     async def scenario() -> None:
         async with rig(eject=100.0, queue=15.0) as r:

@@ -155,6 +155,44 @@ def test_a_new_login_replaces_the_older_connection_without_going_offline(run: Ru
     run(scenario())
 
 
+def test_a_half_open_cabinet_goes_offline_then_comes_back_on_a_new_connection(run: Run) -> None:
+    async def scenario() -> None:
+        async with rig() as r:
+            sim = await r.cabinet(clock=r.clock, half_open_s=75.0)
+            sim.set_fault(Fault.HALF_OPEN)
+            r.clock.advance(seconds=65)
+            await settle()
+            assert r.events.kinds() == ["login"]
+            r.clock.advance(seconds=1)
+            await until(lambda: r.events.kinds() == ["login", "offline"])
+            assert r.events.log[1] == ("offline", BOX, "silent past the heartbeat window")
+            # The gateway closed its end; the cabinet, half-open, hears nothing and stays put.
+            await settle()
+            assert (sim.connections, sim.fault) == (1, Fault.HALF_OPEN)
+            r.clock.advance(seconds=9)
+            await until(lambda: r.gateway.online(BOX) and sim.logged_in)
+            assert r.events.kinds() == ["login", "offline", "login"]
+            assert (sim.connections, sim.logins, sim.fault) == (2, 2, Fault.NONE)
+            assert (await r.gateway.inventory(BOX)).slots_num == 8
+
+    run(scenario())
+
+
+def test_a_half_open_cabinet_back_within_the_window_replaces_its_connection(run: Run) -> None:
+    async def scenario() -> None:
+        async with rig() as r:
+            sim = await r.cabinet(clock=r.clock, half_open_s=20.0)
+            first_peer = r.gateway.status()[BOX].peer
+            sim.set_fault(Fault.HALF_OPEN)
+            r.clock.advance(seconds=20)
+            await until(lambda: sim.logins == 2 and r.gateway.status()[BOX].peer != first_peer)
+            assert r.events.kinds() == ["login", "login"]
+            assert r.gateway.online(BOX) is True
+            assert await r.gateway.read_volume(BOX) == 2
+
+    run(scenario())
+
+
 @pytest.mark.parametrize(
     ("fault", "error"),
     [

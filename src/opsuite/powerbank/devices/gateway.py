@@ -123,7 +123,7 @@ class TcpCabinetGateway:
         self._inventory_after_events = inventory_after_events
         self._sessions: dict[StationId, _Session] = {}
         self._locks: dict[StationId, asyncio.Lock] = {}
-        self._server: asyncio.Server | None = None
+        self._servers: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._handlers: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._stopping = False
@@ -131,27 +131,29 @@ class TcpCabinetGateway:
     # --- lifecycle ----------------------------------------------------------------------------------
 
     async def start(self, host: str, port: int) -> int:
-        """Listen for cabinets; returns the bound port (useful with port 0)."""
-        self._stopping = False
-        self._server = await asyncio.start_server(self._serve, host, port)
-        self._spawn(self._watch())
-        bound: int = self._server.sockets[0].getsockname()[1]
+        """Listen for cabinets; returns the bound port (useful with port 0). Call again for more ports."""
+        if not self._servers:
+            self._stopping = False
+            self._spawn(self._watch())
+        server = await asyncio.start_server(self._serve, host, port)
+        self._servers.append(server)
+        bound: int = server.sockets[0].getsockname()[1]
         return bound
 
     async def stop(self) -> None:
         """Stop listening and drop every cabinet (no on_offline: the gateway, not the cabinet, went away)."""
         self._stopping = True
-        if self._server is not None:
-            self._server.close()
+        for server in self._servers:
+            server.close()
         for task in self._tasks:
             task.cancel()
         # Aborted transports end the handlers by EOF (asyncio logs a cancelled handler task as an error).
         for writer in self._handlers.values():
             writer.transport.abort()
         await asyncio.gather(*self._tasks, *self._handlers, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
-            self._server = None
+        for server in self._servers:
+            await server.wait_closed()
+        self._servers = []
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)

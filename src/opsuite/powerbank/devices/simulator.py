@@ -36,6 +36,8 @@ class Fault(StrEnum):
     """Every frame signed with another key, the login included."""
     DROP = "drop"
     """The connection closes on the next command, unanswered; then the cabinet dials again."""
+    HALF_OPEN = "half_open"
+    """Silent for `half_open_s`, deaf to the server's close, then dials anew; the old socket stays open."""
     JAM = "jam"
     """Ejects of a jammed slot answer result 0 and the bank stays."""
 
@@ -75,6 +77,7 @@ class CabinetSimulator:
         resend_interval: float = 1.2,
         resends: int = 5,
         late_by: float = 2.0,
+        half_open_s: float = 75.0,
         split_writes: bool = False,
     ) -> None:
         self.box_id = box_id
@@ -95,6 +98,8 @@ class CabinetSimulator:
         self.resend_interval = resend_interval
         self.resends = resends
         self.late_by = late_by
+        self.half_open_s = half_open_s
+        """Seconds of silence before a half-open cabinet dials again (60-90 s observed)."""
         self.split_writes = split_writes
         self.fault = Fault.NONE
         self.received: list[p.Message] = []
@@ -112,6 +117,9 @@ class CabinetSimulator:
         self._logged_in = asyncio.Event()
         self._run: asyncio.Task[None] | None = None
         self._ejected = False
+        self._abandoning = False
+        self._abandoned: list[asyncio.StreamWriter] = []
+        self._redial: asyncio.Task[None] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------------
 
@@ -121,10 +129,14 @@ class CabinetSimulator:
 
     async def stop(self) -> None:
         """Hang up and stop dialling."""
-        if self._run is not None:
-            self._run.cancel()
-            await asyncio.gather(self._run, return_exceptions=True)
-            self._run = None
+        for task in (self._redial, self._run):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._redial = self._run = None
+        for writer in self._abandoned:
+            writer.transport.abort()
+        self._abandoned.clear()
 
     async def wait_logged_in(self, timeout: float = 5.0) -> None:
         """Wait (real seconds) until the current connection's login was answered."""
@@ -143,6 +155,20 @@ class CabinetSimulator:
             self.state.jammed.clear()
         if slot is not None:
             self.state.jammed.add(slot)
+        if fault is Fault.HALF_OPEN and self._redial is None:
+            self._redial = asyncio.create_task(self._half_open(self.clock.monotonic() + self.half_open_s))
+
+    async def _half_open(self, due: float) -> None:
+        """At `due` (monotonic) leave the silent connection open, unread, and dial a new one."""
+        await self.clock.sleep(due - self.clock.monotonic())
+        self._redial = None
+        self.fault = Fault.NONE
+        if self._run is not None:
+            self._abandoning = True
+            self._run.cancel()
+            await asyncio.gather(self._run, return_exceptions=True)
+            self._abandoning = False
+        self._run = asyncio.create_task(self._dial())
 
     def reboot(self) -> None:
         """Reset the uptime, as after a power cycle."""
@@ -217,12 +243,17 @@ class CabinetSimulator:
                 await self._handle(await stream.next(IDLE_READ))
         except (OSError, TimeoutError, p.ProtocolError) as error:
             log.info("cabinet %s disconnected: %s", self.box_id, error)
+            if self.fault is Fault.HALF_OPEN:
+                await asyncio.get_running_loop().create_future()  # it never notices; `_half_open` ends this
         finally:
             self._logged_in.clear()
             self._writer = None
             if heartbeat is not None:
                 heartbeat.cancel()
-            writer.transport.abort()
+            if self._abandoning:
+                self._abandoned.append(writer)  # no FIN, no RST: the server hears nothing more
+            else:
+                writer.transport.abort()
 
     async def _login(self, stream: FrameStream) -> None:
         state = self.state
@@ -244,7 +275,7 @@ class CabinetSimulator:
     async def _heartbeat(self) -> None:
         while True:
             await self.clock.sleep(self.state.address.heartbeat_s)
-            if self.fault is not Fault.SILENT:
+            if self.fault not in (Fault.SILENT, Fault.HALF_OPEN):
                 await self._send(p.Heartbeat())
 
     async def _send(self, message: p.Message) -> None:
@@ -280,7 +311,7 @@ class CabinetSimulator:
         await self._answer(message)
 
     async def _answer(self, request: p.Message) -> None:
-        if self.fault is Fault.SILENT:
+        if self.fault in (Fault.SILENT, Fault.HALF_OPEN):
             return
         if self.fault is Fault.DROP:
             raise ConnectionResetError("dropped on a command")

@@ -1,0 +1,1 @@
+"""The domain side of the cabinets: commands from any API worker, events from the gateway to the database."""
