@@ -22,7 +22,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     status_code=201,
     response_model=UserOut,
     responses=error_responses(403, 409, 429),
-    summary="Register a user",
+    summary="Зарегистрировать пользователя",
 )
 def register(body: RegisterRequest, request: Request, session: SessionDep, settings: SettingsDep) -> UserOut:
     user = service.sign_up(
@@ -40,7 +40,7 @@ def register(body: RegisterRequest, request: Request, session: SessionDep, setti
     "/login",
     response_model=Token,
     responses=error_responses(401, 429),
-    summary="Log in with the e-mail as username (OAuth2 form)",
+    summary="Войти: e-mail в поле username (форма OAuth2)",
 )
 def login(
     request: Request,
