@@ -40,7 +40,7 @@ def register(body: RegisterRequest, request: Request, session: SessionDep, setti
     "/login",
     response_model=Token,
     responses=error_responses(401, 429),
-    summary="Войти: e-mail в поле username (форма OAuth2)",
+    summary="Log in with the e-mail as username (OAuth2 form)",
 )
 def login(
     request: Request,
