@@ -204,3 +204,38 @@ def test_var_is_one_place_whatever_the_working_folder(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, env=variables, capture_output=True, text=True, check=True
     )
     assert where.stdout.strip() == str(checkout / "var")
+
+
+@pytest.mark.parametrize(
+    ("system", "username", "password", "line"),
+    [
+        ("scales", "boss", "boss-pass-1", "error: E-mail: нужен корректный e-mail"),
+        ("scales", "boss@example.com", "short", "error: Пароль: не короче 8 символов"),
+        ("waybills", "a-login-too-long", "pw1", "error: login: Длина поля ограничена 15 символами."),
+        ("waybills", "boss", "", "error: password: Это поле не может быть пустым."),
+        (
+            "production",
+            "boss",
+            "boss-pass-1",
+            "error: production has no users to create: its API is guarded by API keys"
+            " (opsuite apikey create production --name ...)",
+        ),
+    ],
+)
+def test_admin_create_applies_the_apis_rules(
+    env: Path, monkeypatch: pytest.MonkeyPatch, system: str, username: str, password: str, line: str
+) -> None:
+    monkeypatch.delenv(f"OPSUITE_{system.upper()}_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["migrate", system]).exit_code == 0
+    result = runner.invoke(app, ["admin", "create", system, "--username", username, "--password", password])
+    assert (result.exit_code, result.output.strip()) == (1, line)
+
+
+def test_admin_create_scales_with_valid_input(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPSUITE_SCALES_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["migrate", "scales"]).exit_code == 0
+    args = ["admin", "create", "scales", "--username", "boss@example.com", "--password", "boss-pass-1"]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.output.strip()) == (0, "created user boss@example.com")
