@@ -12,6 +12,7 @@ from opsuite.weighbridge import demo
 from opsuite.weighbridge.errors import BadRequest
 from opsuite.weighbridge.settings import WeighbridgeSettings
 from opsuite.weighbridge.trucks.models import ENTRANCE, Action, Truck
+from opsuite.weighbridge.trucks.plates import number_key
 from opsuite.weighbridge.users import service as users_service
 from tests.weighbridge.conftest import START
 from tests.weighbridge.helpers import API, Api, add_visit, login
@@ -95,3 +96,12 @@ def test_after_a_change_the_old_password_changes_nothing(database: Database, cli
         )
     response = client.post(f"{API}/auth/login", data={"username": "+998900000002", "password": "new-pass-1"})
     assert response.status_code == 200
+
+
+def test_a_plates_key_ignores_case_script_spaces_and_dashes() -> None:
+    assert [number_key(n) for n in ("01 а 777-аа", "01A777AA", "01—A·777 AA", " - ")] == [
+        "01A777AA",
+        "01A777AA",
+        "01A777AA",
+        "",
+    ]

@@ -1,5 +1,14 @@
-"""A truck number's key is core's plate rule; this name stays for process/visits.py, written against it."""
+"""The key a truck number is compared by: core's plate rule, with the dashes and dots people type dropped."""
 
-from opsuite.core.plates import plate_key as number_key
+from __future__ import annotations
 
-__all__ = ["number_key"]
+import re
+
+from opsuite.core.plates import plate_key
+
+_MARKS = re.compile(r"[-‐-―.·_]")
+
+
+def number_key(truck_number: str) -> str:
+    """`01 а 777-аа` → `01A777AA`: core's `plate_key` of the number without dashes, dots or underscores."""
+    return plate_key(_MARKS.sub("", truck_number))
