@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from opsuite.core.db import Database
+from opsuite.core.plates import plate_key
 from opsuite.weighbridge.trucks.models import ENTRANCE, EXIT, Action, Truck
-from opsuite.weighbridge.trucks.plates import number_key
 
 SECRET = "test-secret-key-for-weighbridge-0123456789"
 ADMIN = ("+998901234567", "admin-pass-1")
@@ -63,7 +63,7 @@ def add_visit(
     with database.session() as session:
         truck = Truck(
             truck_number=number,
-            number_key=number_key(number),
+            number_key=plate_key(number),
             product_id=product_id,
             is_finished=exit_weight is not None,
             created_at=at,

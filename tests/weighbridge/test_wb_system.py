@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
+from opsuite.core.plates import plate_key
 from opsuite.systems import descriptor
 from opsuite.weighbridge import demo
 from opsuite.weighbridge.errors import BadRequest
 from opsuite.weighbridge.settings import WeighbridgeSettings
 from opsuite.weighbridge.trucks.models import ENTRANCE, Action, Truck
-from opsuite.weighbridge.trucks.plates import number_key
 from opsuite.weighbridge.users import service as users_service
 from tests.weighbridge.conftest import START
 from tests.weighbridge.helpers import API, Api, add_visit, login
@@ -99,7 +99,7 @@ def test_after_a_change_the_old_password_changes_nothing(database: Database, cli
 
 
 def test_a_plates_key_ignores_case_script_spaces_and_dashes() -> None:
-    assert [number_key(n) for n in ("01 а 777-аа", "01A777AA", "01—A·777 AA", " - ")] == [
+    assert [plate_key(n) for n in ("01 а 777-аа", "01A777AA", "01—A·777 AA", " - ")] == [
         "01A777AA",
         "01A777AA",
         "01A777AA",

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsuite.core.clock import utcnow
+from opsuite.core.plates import plate_key
 from opsuite.weighbridge.products import service as products_service
 from opsuite.weighbridge.trucks.models import ENTRANCE, EXIT, Action, Truck
-from opsuite.weighbridge.trucks.plates import number_key
 from opsuite.weighbridge.users import service as users_service
 from opsuite.weighbridge.users.models import User
 from opsuite.weighbridge.users.schemas import UserCreate
@@ -46,7 +46,7 @@ def load(session: Session, *, if_empty: bool = False, now: datetime | None = Non
             at = now - timedelta(hours=hours)
             truck = Truck(
                 truck_number=number,
-                number_key=number_key(number),
+                number_key=plate_key(number),
                 product_id=products[product].id,
                 is_finished=exit_weight is not None,
                 created_at=at,

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from opsuite.core.plates import plate_key
 from opsuite.weighbridge.errors import BadRequest, Conflict, Forbidden, NotFound
 from opsuite.weighbridge.photos.storage import url_of
 from opsuite.weighbridge.products import service as products_service
 from opsuite.weighbridge.timefmt import local_iso
 from opsuite.weighbridge.trucks.models import Action, Truck
-from opsuite.weighbridge.trucks.plates import number_key
 from opsuite.weighbridge.trucks.schemas import ActionOut, PhotoOut, TruckOut, TruckUpdate
 
 _WITH_ACTIONS = selectinload(Truck.actions).selectinload(Action.photos)
@@ -76,7 +76,7 @@ def update_truck(session: Session, truck_id: int, *, changes: TruckUpdate, zone:
     truck = _visit(session, truck_id, lock=True)
     sent = changes.model_dump(exclude_unset=True)
     number = (sent.get("truck_number") or truck.truck_number).strip()
-    key = number_key(number)
+    key = plate_key(number)
     if not key:
         raise BadRequest("Номер машины не может быть пустым")
     finished = truck.is_finished if sent.get("is_finished") is None else sent["is_finished"]
