@@ -25,9 +25,13 @@ def chromium_path() -> Path:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole run."""
+    """One headless chromium per test module.
+
+    Not per session: Playwright's sync API keeps its event loop current in the main thread while it runs, and
+    tests after it that call `asyncio.run` would find a running loop.
+    """
     executable = chromium_path()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(executable), args=["--no-sandbox"])
