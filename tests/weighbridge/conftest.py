@@ -44,6 +44,8 @@ def settings(database_url: str, tmp_path: Path) -> WeighbridgeSettings:
         database_url=database_url,
         secret_key=SECRET,
         core={"var_dir": tmp_path},
+        devices=False,  # no device host or simulators; tests/weighbridge/process runs them
+        simulators=False,
     )
 
 

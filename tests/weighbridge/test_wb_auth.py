@@ -119,10 +119,16 @@ def test_user_from_token_gives_the_websocket_caller_or_none(
         runtime.database.dispose()
 
 
-def test_the_app_builds_with_default_runtime_and_serves_no_redirect_at_root(
-    settings: WeighbridgeSettings,
-) -> None:
+def test_the_app_builds_on_its_own_runtime_and_leaves_root_to_the_page(settings: WeighbridgeSettings) -> None:
     with TestClient(create_app(settings)) as client:
         root = client.get("/", follow_redirects=False)  # the operator page (weighbridge/page), not a redirect
         assert (root.status_code, root.headers["content-type"]) == (200, "text/html; charset=utf-8")
         assert client.get("/health").status_code == 200
+
+
+def test_a_login_with_a_nul_character_is_422_before_any_query(client: TestClient) -> None:
+    response = client.post(f"{API}/auth/login", data={"username": "+99890\x00", "password": "x"})
+    assert response.status_code == 422
+    assert [(item["loc"], item["msg"]) for item in response.json()["detail"]] == [
+        (["body", "username"], "String must not contain NUL characters")
+    ]

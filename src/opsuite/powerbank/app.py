@@ -11,6 +11,7 @@ from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.powerbank.auth.router import router as auth_router
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
+from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import build_runtime
@@ -50,4 +51,5 @@ def create_app(
     routers = (auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router)
     for router in routers:
         include_flat(app, router)
+    install_openapi(app)
     return app

@@ -10,12 +10,17 @@ from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.weighbridge.bridge_settings.router import router as settings_router
 from opsuite.weighbridge.errors import WIRE_ERRORS
+from opsuite.weighbridge.hardware.router import router as hardware_router
 from opsuite.weighbridge.page.router import router as page_router
 from opsuite.weighbridge.photos.router import router as photos_router
+from opsuite.weighbridge.process.anpr_router import router as anpr_router
+from opsuite.weighbridge.process.equip import equip
+from opsuite.weighbridge.process.router import router as process_router
 from opsuite.weighbridge.products.router import router as products_router
 from opsuite.weighbridge.reports.router import router as reports_router
 from opsuite.weighbridge.runtime import WeighbridgeRuntime, build_runtime
 from opsuite.weighbridge.settings import WeighbridgeSettings
+from opsuite.weighbridge.simulation.router import router as simulator_router
 from opsuite.weighbridge.trucks.router import router as trucks_router
 from opsuite.weighbridge.users.models import LoginThrottle
 from opsuite.weighbridge.users.router import router as users_router
@@ -37,6 +42,10 @@ ROUTERS: list[APIRouter] = [
     settings_router,
     photos_router,
     reports_router,
+    process_router,
+    hardware_router,
+    anpr_router,
+    simulator_router,
 ]
 """The document's routers, mounted under API_PREFIX."""
 
@@ -52,6 +61,8 @@ def create_app(
     """Build the weighbridge app; tests pass a database and a clock (or a whole runtime)."""
     settings = settings or WeighbridgeSettings()
     runtime = runtime or build_runtime(settings, database, clock=clock)
+    # the live hub; the bridge and its devices where this process owns them
+    lifetime = equip(runtime, lifetime)
     # `/` is the operator page's (weighbridge/page), not a redirect to /docs.
     app = build_app(runtime, "weighbridge", DESCRIPTION, WIRE_ERRORS, lifetime, root_redirect=False)
     app.state.login_throttle = build_login_throttle(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
@@ -13,6 +13,9 @@ from opsuite.core.runtime import Runtime as CoreRuntime
 from opsuite.core.security import TokenCache
 from opsuite.weighbridge.photos.storage import PhotoStore
 from opsuite.weighbridge.settings import WeighbridgeSettings
+
+if TYPE_CHECKING:
+    from opsuite.weighbridge.simulation.site import SimulatedSite
 
 AUDIENCE = "weighbridge"
 """The `aud` of this system's tokens."""
@@ -36,6 +39,8 @@ class WeighbridgeRuntime(CoreRuntime):
     """The controller owning the devices, in the process that owns them."""
     hub: Hub | None = None
     """The live hub the WebSockets subscribe to."""
+    site: SimulatedSite | None = None
+    """The simulated site, where this process runs one (the simulator control API drives it)."""
 
     @property
     def zone(self) -> ZoneInfo:

@@ -25,6 +25,10 @@ class WeighbridgeSettings(SystemSettings, LoginThrottleSettings):
     """The site's time zone: report dates and photo folders are in it."""
     photo_max_bytes: int = Field(default=5 * MiB, ge=1024)
     """Largest photo `/integration/camera/image` accepts."""
+    devices: bool = True
+    """This process owns the bridge's devices (one owner per bridge; other workers answer 503 on them)."""
+    simulators: bool = True
+    """Start the simulated site (indicator, Modbus module, two cameras); default settings point at it."""
     static_dir: Path | None = None
     """Where photos are stored; `var/weighbridge-static` when unset."""
 

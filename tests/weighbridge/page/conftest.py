@@ -27,11 +27,8 @@ def chromium_path() -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium per test module.
-
-    Not per session: Playwright's sync API keeps its event loop current in the main thread while it runs, and
-    tests after it that call `asyncio.run` would find a running loop.
-    """
+    """One headless chromium per test module: sync Playwright keeps an event loop running in the main
+    thread while it is open, so it must close before tests of other modules call `asyncio.run`."""
     executable = chromium_path()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(executable), args=["--no-sandbox"])

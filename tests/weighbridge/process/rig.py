@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.testclient import WebSocketTestSession
+
 from opsuite.core.devices import DeviceHost
 from opsuite.core.realtime import MemoryHub
 from opsuite.weighbridge.config import BridgeConfig
@@ -25,6 +27,16 @@ def eventually(predicate: Callable[[], bool]) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "the bridge did not get there"
         time.sleep(0.002)
+
+
+def leave(socket: WebSocketTestSession, hub: MemoryHub, topic: str) -> None:
+    """Close a test socket and wait until its route let go of the feed.
+
+    Starlette's TestClient cancels the route when its `with` block ends; a route still waiting on a quiet
+    feed then ends cancelled and the client raises CancelledError. A real server has no such race.
+    """
+    socket.close(1000)
+    eventually(lambda: topic not in hub._topics)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from opsuite.core.web.deps import SessionDep
 from opsuite.scales.deps import RuntimeDep, UserId
 from opsuite.scales.errors import SCALE_FAILURES, error_responses
-from opsuite.scales.fields import DeviceId
+from opsuite.scales.fields import CreatedDeviceId, DeviceId
 from opsuite.scales.fleet import service
 from opsuite.scales.fleet.schemas import DeviceCreate, DeviceInfoOut, DeviceOut, DeviceUpdate
 from opsuite.scales.oplog.schemas import OperationOut
@@ -66,7 +66,8 @@ def update_device(
 @router.delete(
     "/{device_id}", status_code=204, responses=error_responses(401, 404), summary="Delete a device"
 )
-def delete_device(device_id: DeviceId, session: SessionDep, user_id: UserId) -> Response:
+def delete_device(device_id: CreatedDeviceId, session: SessionDep, user_id: UserId) -> Response:
+    """Пример удаляет весы 2: их создаёт пример `POST /devices` на свежих демо-данных (без него ответ 404)."""
     service.delete_device(session, user_id=user_id, device_id=device_id)
     return Response(status_code=204)
 

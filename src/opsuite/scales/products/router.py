@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from opsuite.core.web.deps import SessionDep
 from opsuite.scales.deps import RuntimeDep, UserId
@@ -38,6 +40,16 @@ def cached_products(device_id: DeviceId, session: SessionDep, user_id: UserId) -
     return ProductsResponse(products=service.cached(session, user_id=user_id, device_id=device_id))
 
 
+@router.delete(
+    "/products/changes",
+    response_model=ProductsResponse,
+    responses=error_responses(401, 404, 409),
+    summary="Discard unsent edits: the cache goes back to the file the scale last had",
+)
+def discard_changes(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> ProductsResponse:
+    return ProductsResponse(products=service.discard(runtime, user_id=user_id, device_id=device_id))
+
+
 @router.patch(
     "/products/{plu}",
     response_model=ProductsResponse,
@@ -45,7 +57,11 @@ def cached_products(device_id: DeviceId, session: SessionDep, user_id: UserId) -
     summary="Edit one product in the cache",
 )
 def patch_product(
-    device_id: DeviceId, plu: str, body: ProductPatch, runtime: RuntimeDep, user_id: UserId
+    device_id: DeviceId,
+    plu: Annotated[str, Path(openapi_examples={"demo": {"summary": "PLU 1 демо-весов", "value": "1"}})],
+    body: ProductPatch,
+    runtime: RuntimeDep,
+    user_id: UserId,
 ) -> ProductsResponse:
     data = service.patch(runtime, user_id=user_id, device_id=device_id, plu=plu, change=body)
     return ProductsResponse(products=data)

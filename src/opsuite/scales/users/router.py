@@ -41,6 +41,16 @@ def register(body: RegisterRequest, request: Request, session: SessionDep, setti
     response_model=Token,
     responses=error_responses(401, 429),
     summary="Log in with the e-mail as username (OAuth2 form)",
+    # The demo user (the login hint of `opsuite serve`), so Swagger's example logs in.
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "example": {"username": "demo@example.com", "password": "demo1234"}
+                }
+            }
+        }
+    },
 )
 def login(
     request: Request,

@@ -22,5 +22,5 @@ class BridgeSettingsRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[str] = mapped_column(Text)
-    """`BridgeConfig.model_dump_json()`."""
+    """`service.stored_json(config)`: every setting, the camera password in clear."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -59,7 +59,10 @@ class Bridge:
         factory: DeviceFactory,
         frame_interval: float = 0.2,
         status_interval: float = 1.0,
+        retarget: Callable[[BridgeConfig], BridgeConfig] | None = None,
     ) -> None:
+        self._retarget = retarget or (lambda same: same)
+        config = self._retarget(config)
         self.host = host
         self.hub = hub
         self.clock = clock
@@ -108,6 +111,7 @@ class Bridge:
 
     def apply(self, config: BridgeConfig) -> None:
         """Take new settings: limits at once; a device whose settings changed is rebuilt and reconnected."""
+        config = self._retarget(config)
         with self._lock:
             before, self._config = device_keys(self._config), config
             self.machine.limits = Limits.of(config)

@@ -39,7 +39,6 @@ class ConfirmOut(BaseModel):
 
     status: Literal["success"] = "success"
     action_id: int
-    action_type: Literal["ENTRANCE", "EXIT"]
 
 
 class ResetOut(BaseModel):

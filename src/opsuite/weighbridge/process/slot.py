@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from opsuite.weighbridge.devices.interface import DeviceReporter
 
 D = TypeVar("D")
+
+_RECANCEL_S = 0.5
 
 Work = Callable[[D, DeviceReporter], Awaitable[None]]
 """What the host task does with the current device; it raises to be restarted with backoff."""
@@ -58,11 +60,21 @@ class Slot(Generic[D]):
                 try:
                     await asyncio.wait({working, waiting}, return_when=asyncio.FIRST_COMPLETED)
                 finally:
-                    for pending in (working, waiting):
-                        pending.cancel()
-                    await asyncio.gather(working, waiting, return_exceptions=True)
+                    await _stop(working, waiting)
                 if working.done() and not working.cancelled() and not changed.is_set():
                     working.result()  # raises the device's failure, for the host's backoff
                     return
 
         return run
+
+
+async def _stop(*tasks: asyncio.Future[Any]) -> None:
+    """Cancel `tasks` and wait until they end, cancelling again any that swallowed the cancellation.
+
+    On Python 3.11 `asyncio.wait_for` drops a cancellation that arrives as its awaited call completes
+    (the indicator's port opening, say); cancelling once more ends such a task on its next await.
+    """
+    while pending := [task for task in tasks if not task.done()]:
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=_RECANCEL_S)

@@ -74,7 +74,7 @@ def confirm(
             after(action.id)
 
     _on_commit(session, committed, lambda: bridge.end_confirm(claim, recorded=False))
-    return ConfirmOut(action_id=action.id, action_type=action.action_type)
+    return ConfirmOut(action_id=action.id)
 
 
 def _record(

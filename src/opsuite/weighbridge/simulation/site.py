@@ -61,15 +61,21 @@ class SimulatedSite:
         }
 
     async def start(self) -> None:
-        """Listen on the site's ports (stopping what started when one port is taken)."""
+        """Listen on the site's ports; when one is taken (another site runs), on free ports instead."""
+        try:
+            await self._listen(self.ports)
+        except OSError:
+            await self._listen(dict.fromkeys(self.ports, 0))
+
+    async def _listen(self, ports: dict[str, int]) -> None:
         started: list[IndicatorSimulator | ModbusSimulator | CameraSimulator] = []
         try:
-            await self.indicator.start(self.host, self.ports["indicator"])
+            await self.indicator.start(self.host, ports["indicator"])
             started.append(self.indicator)
-            await self.modbus.start(self.host, self.ports["modbus"])
+            await self.modbus.start(self.host, ports["modbus"])
             started.append(self.modbus)
             for camera_id, camera in self.cameras.items():
-                await camera.start(self.host, self.ports[f"camera_{'in' if camera_id == 1 else 'out'}"])
+                await camera.start(self.host, ports[f"camera_{'in' if camera_id == 1 else 'out'}"])
                 started.append(camera)
         except BaseException:
             await asyncio.gather(*(simulator.stop() for simulator in started), return_exceptions=True)

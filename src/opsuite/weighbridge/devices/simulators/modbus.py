@@ -70,10 +70,10 @@ class ModbusSimulator:
         server = ModbusTcpServer(device, framer=self._framer, address=(host, port))
         await server.listen()
         self._server = server
-        listener = server.transport
-        # pymodbus types its listener as a bare transport; for TCP it is the asyncio server.
-        assert isinstance(listener, asyncio.Server)
-        self._port = listener.sockets[0].getsockname()[1]
+        # pymodbus types its listener as a bare transport; for TCP it is the loop's server, asyncio's or
+        # uvloop's (`opsuite serve` runs on uvloop, whose server is no `asyncio.Server`).
+        listener: asyncio.AbstractServer = server.transport  # type: ignore[assignment]
+        self._port = listener.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         return self._port
 
     async def stop(self) -> None:

@@ -1,0 +1,66 @@
+"""The simulator control API: trucks on and off, faults, and an ANPR read that starts a weighing."""
+
+from __future__ import annotations
+
+from opsuite.weighbridge.process.bridge import Bridge
+from opsuite.weighbridge.simulation.site import SimulatedSite
+from tests.weighbridge.helpers import Api
+from tests.weighbridge.process.rig import eventually
+
+HEALTHY_FAULTS = {"indicator": "none", "modbus": "none", "camera_1": "ok", "camera_2": "ok"}
+
+
+def test_a_truck_on_and_off(operator: Api, bridge: Bridge, site: SimulatedSite) -> None:
+    on = operator.post("/simulator/truck", json={"truck_number": "01A777AA", "weight": 24500})
+    assert on.json() == {
+        "status": "ok",
+        "weight": 24500.0,
+        "sensors": [0, 1, 0],
+        "coils": [0, 0, 0, 0, 0, 0, 0, 0],
+        "faults": HEALTHY_FAULTS,
+        "anpr": None,
+    }
+    eventually(lambda: bridge.weights()["weight_in"] == 24500.0)
+    off = operator.post("/simulator/truck/leave")
+    assert (off.json()["weight"], off.json()["sensors"]) == (0.0, [0, 0, 0])
+    assert bridge.frame()["scale_status"] == "IDLE"  # no weighing was started
+
+
+def test_an_anpr_read_starts_the_weighing_when_idle(
+    operator: Api, bridge: Bridge, site: SimulatedSite
+) -> None:
+    read = operator.post("/simulator/truck", json={"truck_number": "01A777AA", "weight": 24500, "anpr": True})
+    anpr = read.json()["anpr"]
+    assert anpr == {
+        "status": "started",
+        "truck_number": "01A777AA",
+        "truck_id": anpr["truck_id"],
+        "reason": None,
+    }
+    eventually(lambda: bridge.frame()["scale_status"] == "CONFIRMATION")
+    again = operator.post(
+        "/simulator/truck", json={"truck_number": "01B888BB", "weight": 24500, "anpr": True}
+    )
+    assert again.json()["anpr"] == {
+        "status": "ignored",
+        "truck_number": "01B888BB",
+        "truck_id": None,
+        "reason": "Идёт взвешивание машины 01A777AA (статус CONFIRMATION): подтвердите вес или сбросьте процесс",
+    }
+
+
+def test_faults_and_their_refusals(operator: Api, bridge: Bridge, site: SimulatedSite) -> None:
+    faulty = operator.post("/simulator/fault", json={"device": "indicator", "fault": "silent"})
+    assert faulty.json()["faults"] == {**HEALTHY_FAULTS, "indicator": "silent"}
+    eventually(lambda: operator.get("/hardware/status").json()["scale_connection"] is False)
+    operator.post("/simulator/fault", json={"device": "indicator", "fault": "none"})
+    eventually(lambda: operator.get("/hardware/status").json()["scale_connection"] is True)
+    unknown = operator.post("/simulator/fault", json={"device": "camera_2", "fault": "silent"})
+    assert (unknown.status_code, unknown.json()) == (
+        400,
+        {"detail": "У устройства camera_2 нет режима 'silent'; есть: ok, slow, error, not_jpeg"},
+    )
+    assert operator.post("/simulator/fault", json={"device": "printer", "fault": "none"}).status_code == 422
+    assert operator.post("/simulator/truck", json={"weight": 100, "anpr": True}).json() == {
+        "detail": "Для ANPR нужен truck_number"
+    }
