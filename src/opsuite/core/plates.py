@@ -2,7 +2,8 @@
 
 Russian plates use only the twelve Cyrillic letters that have Latin twins (А В Е К М Н О Р С Т У Х), so
 `А001АА54` typed in Cyrillic and `a001aa 54` typed in Latin are the same car. `plate_key` is the form
-that uniqueness and lookups compare: upper case, the twelve letters in Latin, no spaces. What was typed
+that uniqueness and lookups compare: upper case, the twelve letters in Latin, no spaces or
+hyphens. What was typed
 is kept for display; only the key is compared. Waybills' cars and the weighbridge's trucks use it.
 """
 
@@ -14,5 +15,5 @@ _TO_LATIN = str.maketrans(CYRILLIC_TWINS, LATIN_TWINS)
 
 
 def plate_key(number: str) -> str:
-    """The comparison form of a plate: upper case, Cyrillic twins as Latin letters, whitespace removed."""
-    return "".join(number.split()).upper().translate(_TO_LATIN)
+    """The comparison form of a plate: upper case, Cyrillic twins in Latin, no whitespace or hyphens."""
+    return "".join(number.replace("-", " ").split()).upper().translate(_TO_LATIN)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from fastapi.encoders import jsonable_encoder
 from pydantic import ValidationError
 
-from opsuite.weighbridge.bridge_settings.service import stored_json
 from opsuite.weighbridge.config import MASK, BridgeConfig
 
 
@@ -37,8 +34,8 @@ def test_merge_applies_a_partial_body_and_keeps_the_rest() -> None:
 def test_the_masked_password_sent_back_keeps_the_stored_one() -> None:
     config = BridgeConfig().merged({"camera_password": "s3cret"})
     assert config.merged({"camera_password": MASK}).camera_password.get_secret_value() == "s3cret"
-    assert json.loads(stored_json(config))["camera_password"] == "s3cret"
-    assert BridgeConfig.model_validate_json(stored_json(config)) == config
+    assert config.stored()["camera_password"] == "s3cret"
+    assert BridgeConfig.model_validate(config.stored()) == config
 
 
 @pytest.mark.parametrize(
@@ -94,5 +91,5 @@ def test_camera_address_by_id() -> None:
 
 def test_the_stored_json_keeps_the_password_and_the_shown_dump_masks_it() -> None:
     config = BridgeConfig().merged({"camera_password": "s3cret"})
-    assert BridgeConfig.model_validate_json(stored_json(config)) == config
+    assert BridgeConfig.model_validate_json(config.model_dump_json()) == config
     assert jsonable_encoder(config.model_dump())["camera_password"] == MASK

@@ -22,5 +22,5 @@ class BridgeSettingsRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     data: Mapped[str] = mapped_column(Text)
-    """`service.stored_json(config)`: every setting, the camera password in clear."""
+    """`BridgeConfig.model_dump_json()`."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
