@@ -16,14 +16,11 @@ import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 from python_calamine import CalamineWorkbook
 
-from opsuite.core.clock import SYSTEM_CLOCK
-from opsuite.core.db import Database
-from opsuite.weighbridge.app import create_app
 from opsuite.weighbridge.process.bridge import Bridge
-from opsuite.weighbridge.settings import WeighbridgeSettings
 from tests.live import serve
 from tests.weighbridge.helpers import OPERATOR
 from tests.weighbridge.page.browser import bearer, log_in
+from tests.weighbridge.process import conftest as process
 from tests.weighbridge.process.rig import eventually
 
 T = "\u2009"  # the page's thousands separator
@@ -31,19 +28,15 @@ SETTLE_MS = 30_000
 """Bound on waiting for the simulated truck to drive on and settle: a wedged site fails, a slow one passes."""
 QUICK = {"stable_duration_s": 0.3, "camera_probe_s": 1.0}
 
-
-@pytest.fixture
-def bridge_app(settings: WeighbridgeSettings, database: Database) -> Any:
-    """The app with its simulated site, device host and bridge, on the real clock."""
-    owner = settings.model_copy(update={"devices": True, "simulators": True})
-    return create_app(owner, database, clock=SYSTEM_CLOCK)
+app = process.app
+"""The fixture of the app owning its simulated site's devices, on the real clock."""
 
 
 @pytest.fixture
-def site(bridge_app: Any) -> Iterator[str]:
-    """The app served on a free port once every device answers; weights settle in 0.3 s."""
-    with serve(bridge_app) as url:
-        bridge = bridge_app.state.runtime.bridge
+def site(app: Any) -> Iterator[str]:
+    """The app owning its simulated site's devices (process's `app`), served once they answer; settles in 0.3 s."""
+    with serve(app) as url:
+        bridge = app.state.runtime.bridge
         assert isinstance(bridge, Bridge)
         bridge.apply(bridge.config.merged(QUICK))
         eventually(lambda: all(bridge.status()[key] for key in ("controller", "scale_connection")))
