@@ -39,6 +39,9 @@ _MULTIPART_BODY: dict[str, Any] = {
         },
     }
 }
+_XLSX_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {xlsx.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+}
 # The body limit is the backstop; receive_upload's own cap speaks first.
 _LIMIT = upload.MAX_BYTES + MULTIPART_SLACK + 1024 * 1024
 
@@ -56,7 +59,7 @@ async def _with_upload(request: Request, work: Callable[[upload.Upload], T]) -> 
         received.path.unlink(missing_ok=True)
 
 
-@router.get("/template", responses=error_responses(401, 403), summary="Шаблон Excel для импорта")
+@router.get("/template", responses=_XLSX_FILE | error_responses(401, 403), summary="Шаблон Excel для импорта")
 def download_template(_caller: ImporterDep) -> Response:
     """`users_import_template.xlsx`: столбцы fio, email, phone и две строки-примера."""
     return xlsx.response(files.template(), files.TEMPLATE_NAME)
