@@ -3,13 +3,18 @@
 * Export: `POST /api/batches/export?format=xlsx` through the app (TestClient, in-process job runner) until
   the job is SUCCESS, against writing the same rows (read back from the exported file, held in memory)
   with bare XlsxWriter `constant_memory` and `write_row`.
-* Memory: the app runs in a child process; its peak RSS (`ru_maxrss`) after the 100k export minus its
-  peak after start-up and a warm-up export of 0 rows is the figure "peak RSS over idle".
+* Memory: the app runs in a child process. After start-up and a warm-up export of 0 rows its resident set
+  (`/proc/self/statm`) is "idle"; a thread samples it every 20 ms while the 100k export runs, and the
+  highest sample minus idle is "peak RSS over idle": the export's own growth. (The lifetime peak
+  `ru_maxrss` cannot show it: start-up had already reached a higher peak, so it printed 0.0 MB.)
 * Import: `POST /api/batches/import` of that file into an empty database until SUCCESS, against reading
   the same file with bare python-calamine (`to_python()` of the sheet). The import runs every row
   through the batch service (work center lookup, uniqueness check, savepoint, product rule, events).
 
-The 100k batches (one product each, 100 work centers) are seeded with Core bulk inserts.
+The 100k batches (one product each, 100 work centers) are seeded with Core bulk inserts. The exported file
+(about 13 MB, 1.1 million cells) is over the import's default limits, which stay as they are: 10 MB is the
+document's upload cap and the unpacked/cell limits guard a shared server against zip bombs. The import
+worker raises them, as an operator would for such a file (`OPSUITE_PRODUCTION_IMPORT_MAX_*`).
 `OPSUITE_BENCH_PRODUCTION_ROWS` changes the row count.
 """
 
@@ -22,6 +27,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -29,6 +35,7 @@ from typing import Any
 
 ROWS = int(os.environ.get("OPSUITE_BENCH_PRODUCTION_ROWS", "100000"))
 EXPORT_AIM = 1.3
+IMPORT_AIM = 20.0
 RSS_AIM_MB = 60.0
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -86,7 +93,33 @@ def _seed(url: str, rows: int) -> None:
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The process's resident set now, in MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+class _PeakSampler:
+    """The highest resident set seen while the `with` block runs, sampled by a thread."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _rss_mb())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> _PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mb())
 
 
 def _worker(mode: str, url: str, var_dir: str, source: str) -> None:
@@ -119,30 +152,28 @@ def _worker(mode: str, url: str, var_dir: str, source: str) -> None:
             wait(warm.json()["task_id"])
             idle = _rss_mb()
             started = time.perf_counter()
-            task = client.post("/api/batches/export", params={"format": "xlsx"}).json()["task_id"]
-            body = wait(task)
+            with _PeakSampler() as sampler:
+                task = client.post("/api/batches/export", params={"format": "xlsx"}).json()["task_id"]
+                body = wait(task)
             seconds = time.perf_counter() - started
             result = body["result"]
             path = settings.files_path / result["file_id"][:2] / f"{result['file_id'].replace('-', '')}.xlsx"
-            print(
-                json.dumps(
-                    {"seconds": seconds, "idle": idle, "peak": _rss_mb(), "result": result, "path": str(path)}
-                )
-            )
+            figures = {"seconds": seconds, "idle": idle, "peak": sampler.peak, "result": result}
+            print(json.dumps({**figures, "path": str(path)}))
         else:
             warm = client.post("/api/batches/import", files={"file": ("w.csv", b"batch_number\n")})
             wait(warm.json()["task_id"])
             idle = _rss_mb()
             started = time.perf_counter()
-            with open(source, "rb") as handle:
+            with _PeakSampler() as sampler, open(source, "rb") as handle:
                 task = client.post("/api/batches/import", files={"file": ("batches.xlsx", handle)}).json()[
                     "task_id"
                 ]
-            body = wait(task)
+                body = wait(task)
             seconds = time.perf_counter() - started
             result = {k: v for k, v in body["result"].items() if k != "errors"}
             result["first_errors"] = body["result"]["errors"][:3]
-            print(json.dumps({"seconds": seconds, "idle": idle, "peak": _rss_mb(), "result": result}))
+            print(json.dumps({"seconds": seconds, "idle": idle, "peak": sampler.peak, "result": result}))
 
 
 def _child(mode: str, url: str, var_dir: Path, source: str = "") -> dict[str, Any]:
@@ -229,7 +260,7 @@ def run() -> dict[str, float]:
         import_rss = imported["peak"] - imported["idle"]
         print(
             f"  import via API: {imported['seconds']:.2f} s ({ROWS / imported['seconds']:,.0f} rows/s); "
-            f"bare calamine read: {bare_read:.2f} s; ratio {import_ratio:.1f}x"
+            f"bare calamine read: {bare_read:.2f} s; ratio {import_ratio:.1f}x (aim <= {IMPORT_AIM:.0f}x)"
         )
         print(f"  import worker peak RSS over idle: {import_rss:.1f} MB")
     return {

@@ -1,8 +1,10 @@
 """Weighbridge: 1,000 WebSocket clients on `/process/ws`, a frame every 200 ms for 30 s, one server process.
 
-The server is one uvicorn process (`python -m bench.weighbridge_ws serve app PORT`) serving the live feed
-the way the system does: a `core.realtime.MemoryHub` topic, one subscription per socket, `stream_frames`.
-A publisher in that process publishes the `/process/ws` frame (the document's keys) on a fixed 200 ms grid;
+The server is one uvicorn process (`python -m bench.weighbridge_ws serve app ...`) running the weighbridge
+app itself, on a migrated SQLite file, without devices (`devices=False`): its `/process/ws` route checks
+the `?token=` of a superuser and streams the app's live hub (`MemoryHub`, one subscription per socket,
+`stream_frames`). Instead of the bridge, a part of the app publishes the `/process/ws` frame (the
+document's keys) on the topic the route reads, on a fixed 200 ms grid;
 `current_weight` carries the frame's number, so a client knows when it was due. Lateness = arrival time
 minus the time the frame was due on the grid (both `time.monotonic()`, system-wide on Linux): publisher,
 hub, socket and client delays together. The server's CPU is its process time over the window. The
@@ -29,6 +31,8 @@ PERIOD = 0.2
 CLIENT_PROCESSES = 2
 TOPIC = "process"
 PATH = "/api/v1/process/ws"
+PHONE = "+998901234567"
+SECRET = "weighbridge-bench-secret-key-of-32-bytes-or-more"
 AIM_P99_MS = 50.0
 AIM_CPU = 0.15
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -62,21 +66,50 @@ async def _grid(start: float, publish: Any) -> None:
 # --- servers -----------------------------------------------------------------------------------------------
 
 
-def _app(start: float) -> Any:
+def _app(start: float, var_dir: str) -> tuple[Any, str]:
+    """The weighbridge app without devices, its hub fed on the grid; and a superuser's token."""
     # Imported here: the client processes need none of it (imports are slow on a loaded machine).
-    from fastapi import FastAPI, WebSocket
-
+    from opsuite.core.migrations import upgrade
     from opsuite.core.realtime import MemoryHub
-    from opsuite.core.web.sockets import stream_frames
+    from opsuite.core.web import Lifetime, Part
+    from opsuite.weighbridge.app import create_app
+    from opsuite.weighbridge.runtime import build_runtime
+    from opsuite.weighbridge.settings import WeighbridgeSettings
+    from opsuite.weighbridge.users import service as users_service
 
+    url = f"sqlite:///{var_dir}/weighbridge.sqlite3"
+    upgrade("opsuite.weighbridge", url)
+    settings = WeighbridgeSettings(
+        database_url=url, secret_key=SECRET, devices=False, simulators=False, core={"var_dir": var_dir}
+    )
+    runtime = build_runtime(settings)
+    with runtime.database.session() as session:
+        user, _ = users_service.set_superuser(session, phone=PHONE, password=SECRET)
+        token = users_service.issue_token(user, key=settings.signing_key, minutes=60)
     hub = MemoryHub()
+    runtime.hub = hub
     tasks: list[asyncio.Task[None]] = []
 
-    async def lifespan(app: FastAPI) -> Any:
-        tasks.append(asyncio.create_task(_grid(start, lambda n: hub.publish(TOPIC, frame(n)))))
-        yield
+    def start_grid() -> None:
+        tasks.append(
+            asyncio.get_running_loop().create_task(_grid(start, lambda n: hub.publish(TOPIC, frame(n))))
+        )
+
+    def stop_grid() -> None:
         tasks[0].cancel()
-        await hub.stop()
+
+    grid = Part("bench frames on the 200 ms grid", start_grid, stop_grid)
+    app = create_app(settings, runtime=runtime, lifetime=Lifetime(parts=[grid]))
+    if not any(getattr(route, "path", None) == PATH for route in app.router.routes):
+        _stand_in(app, hub)
+    return app, token
+
+
+def _stand_in(app: Any, hub: Any) -> None:
+    """`/process/ws` as the system serves it (hub subscription, `stream_frames`), for an app without one."""
+    from fastapi import WebSocket
+
+    from opsuite.core.web.sockets import stream_frames
 
     async def process_ws(websocket: WebSocket) -> None:
         await websocket.accept()
@@ -84,9 +117,8 @@ def _app(start: float) -> Any:
             await stream_frames(websocket, subscription)
 
     process_ws.__annotations__["websocket"] = WebSocket  # the module's annotations are strings
-    app = FastAPI(lifespan=lifespan)
     app.add_api_websocket_route(PATH, process_ws)
-    return app
+    app.state.bench_stand_in = True
 
 
 async def _bare(port: int, start: float) -> None:
@@ -108,30 +140,34 @@ async def _bare(port: int, start: float) -> None:
         await _grid(start, publish)
 
 
-def serve(kind: str, port: int, start: float) -> None:
-    """Serve the live feed of `kind` (`app` or `bare`) on 127.0.0.1:`port`, frames due from `start`."""
+def serve(kind: str, port: int, start: float, var_dir: str) -> None:
+    """Serve the live feed of `kind` (`app` or `bare`) on 127.0.0.1:`port`, frames due from `start`.
+
+    The app's token for `?token=` is written to `var_dir/token` once it listens' database is ready.
+    """
     if kind == "bare":
         import uvloop
 
+        with open(f"{var_dir}/token", "w") as file:
+            file.write("none")
         uvloop.run(_bare(port, start))
         return
     import uvicorn
 
+    app, token = _app(start, var_dir)
+    with open(f"{var_dir}/route", "w") as file:
+        file.write("a stand-in route" if getattr(app.state, "bench_stand_in", False) else "the app's route")
+    with open(f"{var_dir}/token", "w") as file:
+        file.write(token)
     uvicorn.run(
-        _app(start),
-        host="127.0.0.1",
-        port=port,
-        workers=1,
-        log_level="warning",
-        access_log=False,
-        backlog=2048,
+        app, host="127.0.0.1", port=port, workers=1, log_level="warning", access_log=False, backlog=2048
     )
 
 
 # --- clients -----------------------------------------------------------------------------------------------
 
 
-async def _clients(port: int, count: int, start: float) -> list[tuple[float, float]]:
+async def _clients(port: int, count: int, start: float, token: str) -> list[tuple[float, float]]:
     """Open `count` sockets, say `ready`, read until the time given on stdin; (due, arrival) of each frame."""
     from websockets.asyncio.client import connect
 
@@ -157,11 +193,11 @@ async def _clients(port: int, count: int, start: float) -> list[tuple[float, flo
     return seen
 
 
-def client(port: int, count: int, start: float, out: str) -> None:
+def client(port: int, count: int, start: float, token: str, out: str) -> None:
     """Run `count` clients; write (due, arrival) of every frame they received to `out`."""
     import uvloop
 
-    seen = uvloop.run(_clients(port, count, start))
+    seen = uvloop.run(_clients(port, count, start, token))
     with open(out, "w") as file:
         json.dump(seen, file)
 
@@ -182,26 +218,30 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
+def _wait_listening(port: int, process: subprocess.Popen[bytes], within: float = 180.0) -> None:
+    """Wait until the server accepts connections (imports and a migration are slow on a loaded machine)."""
+    give_up = time.monotonic() + within
+    while time.monotonic() < give_up:
         if process.poll() is not None:
             raise RuntimeError(f"the server ended (exit {process.returncode})")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("the server did not listen")
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not listen within {within:g} s")
 
 
 def _measure(kind: str, tmp: str) -> dict[str, float]:
     port = _free_port()
     start = time.monotonic()
     server = subprocess.Popen(
-        [sys.executable, "-m", "bench.weighbridge_ws", "serve", kind, str(port), str(start)]
+        [sys.executable, "-m", "bench.weighbridge_ws", "serve", kind, str(port), str(start), tmp]
     )
     try:
         _wait_listening(port, server)
+        with open(f"{tmp}/token") as file:
+            token = file.read()
         outs = [f"{tmp}/{kind}-{n}.json" for n in range(CLIENT_PROCESSES)]
         share = [len(range(n, CLIENTS, CLIENT_PROCESSES)) for n in range(CLIENT_PROCESSES)]
         clients = [
@@ -214,6 +254,7 @@ def _measure(kind: str, tmp: str) -> dict[str, float]:
                     str(port),
                     str(count),
                     str(start),
+                    token,
                     out,
                 ],
                 stdin=subprocess.PIPE,
@@ -272,7 +313,10 @@ def run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         bare = _measure("bare", tmp)
         app = _measure("app", tmp)
-    for name, m in (("bare websockets broadcast", bare), ("hub + stream_frames", app)):
+        with open(f"{tmp}/route") as file:
+            route = file.read()
+    print(f"  the weighbridge app serves {route} on {PATH}")
+    for name, m in (("bare websockets broadcast", bare), ("weighbridge /process/ws", app)):
         print(
             f"  {name:26s} frames {m['frames']:>7,}/{m['expected']:,}  lateness p50 {m['p50']:6.1f} ms"
             f"  p99 {m['p99']:6.1f} ms ({m['p99'] / bare['p99']:.1f}x)  max {m['max']:7.1f} ms"
@@ -286,8 +330,8 @@ def run() -> None:
 if __name__ == "__main__":
     mode, *rest = sys.argv[1:] or ["run"]
     if mode == "serve":
-        serve(rest[0], int(rest[1]), float(rest[2]))
+        serve(rest[0], int(rest[1]), float(rest[2]), rest[3])
     elif mode == "client":
-        client(int(rest[0]), int(rest[1]), float(rest[2]), rest[3])
+        client(int(rest[0]), int(rest[1]), float(rest[2]), rest[3], rest[4])
     else:
         run()

@@ -142,7 +142,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     first = _opsuite(env, "serve", "--prepare", "--port-offset", str(offset))
     try:
         _wait_for_port(8000 + offset, first)
-        for port in range(8002, 8006):
+        for port in range(8001, 8006):
             _wait_for_port(port + offset, first)
         migrated = {path: path.stat().st_mtime_ns for path in env.glob("*.sqlite3")}
         assert sorted(path.name for path in migrated) == [
@@ -150,6 +150,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
             "production.sqlite3",
             "scales.sqlite3",
             "waybills.sqlite3",
+            "weighbridge.sqlite3",
         ]
         second = _opsuite(env, "serve", "--prepare", "--port-offset", str(offset))
         output, _ = second.communicate(timeout=60)
@@ -162,6 +163,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
                 ("production", 8003),
                 ("scales", 8004),
                 ("waybills", 8005),
+                ("weighbridge", 8001),
                 ("index", 8000),
             )
         ]
@@ -172,7 +174,7 @@ def test_ctrl_c_stops_every_system_cleanly_and_a_second_copy_touches_nothing(env
     assert first.returncode == 0, output
     assert "Traceback" not in output
     assert "CancelledError" not in output
-    assert output.count("Application shutdown complete.") == 5
+    assert output.count("Application shutdown complete.") == 6
     # every line says which system it comes from
     for name in ("powerbank", "production", "scales", "waybills", "index"):
         assert f" INFO {name} uvicorn.error [-] Application shutdown complete." in output
@@ -202,3 +204,38 @@ def test_var_is_one_place_whatever_the_working_folder(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, env=variables, capture_output=True, text=True, check=True
     )
     assert where.stdout.strip() == str(checkout / "var")
+
+
+@pytest.mark.parametrize(
+    ("system", "username", "password", "line"),
+    [
+        ("scales", "boss", "boss-pass-1", "error: E-mail: нужен корректный e-mail"),
+        ("scales", "boss@example.com", "short", "error: Пароль: не короче 8 символов"),
+        ("waybills", "a-login-too-long", "pw1", "error: login: Длина поля ограничена 15 символами."),
+        ("waybills", "boss", "", "error: password: Это поле не может быть пустым."),
+        (
+            "production",
+            "boss",
+            "boss-pass-1",
+            "error: production has no users to create: its API is guarded by API keys"
+            " (opsuite apikey create production --name ...)",
+        ),
+    ],
+)
+def test_admin_create_applies_the_apis_rules(
+    env: Path, monkeypatch: pytest.MonkeyPatch, system: str, username: str, password: str, line: str
+) -> None:
+    monkeypatch.delenv(f"OPSUITE_{system.upper()}_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["migrate", system]).exit_code == 0
+    result = runner.invoke(app, ["admin", "create", system, "--username", username, "--password", password])
+    assert (result.exit_code, result.output.strip()) == (1, line)
+
+
+def test_admin_create_scales_with_valid_input(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPSUITE_SCALES_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["migrate", "scales"]).exit_code == 0
+    args = ["admin", "create", "scales", "--username", "boss@example.com", "--password", "boss-pass-1"]
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.output.strip()) == (0, "created user boss@example.com")

@@ -18,7 +18,7 @@ from opsuite.core.logs import configure_logging
 from opsuite.core.schema_state import schema_problem
 from opsuite.core.serving import Listener, PortsBusy, SharedSignalServer, bind_ports, serve_all
 from opsuite.core.settings import CoreSettings, SystemSettings
-from opsuite.core.system import ApiKeys, SimulateOptions, System
+from opsuite.core.system import ApiKeys, InputRefused, SimulateOptions, System
 from opsuite.systems import INDEX_PORT, SYSTEMS, descriptor
 
 if TYPE_CHECKING:
@@ -83,7 +83,12 @@ def admin_create(
 ) -> None:
     """Create an administrator (or reset its password)."""
     target = descriptor(_names([system])[0])
-    console.print(target.create_admin(_migrated(target), username, password))
+    try:
+        done = target.create_admin(_migrated(target), username, password)
+    except InputRefused as refused:
+        console.print(f"[red]error:[/] {refused}")
+        raise typer.Exit(1) from None
+    console.print(done)
 
 
 def _keyed(system: str) -> tuple[ApiKeys[Any], SystemSettings]:
@@ -142,15 +147,34 @@ def apikey_revoke(
 def simulate(
     system: Annotated[str, typer.Argument(help="System whose devices to simulate")],
     count: Annotated[int, typer.Option(help="How many devices")] = 1,
-    base_port: Annotated[int, typer.Option(help="Port of the first; the rest follow")] = 1111,
+    base_port: Annotated[
+        int, typer.Option("--base-port", "--port", help="Port of the first; the rest follow")
+    ] = 1111,
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    password: Annotated[
+        str | None, typer.Option(help="The devices' password (default: the simulator's)", show_default=False)
+    ] = None,
+    fault: Annotated[
+        str | None, typer.Option(help="Misbehave on every matching request (see the system's docs)")
+    ] = None,
 ) -> None:
     """Run device simulators until interrupted."""
     simulated = [name for name in SYSTEMS if descriptor(name).simulate is not None]
-    run = descriptor(_names([system])[0]).simulate
-    if run is None:
+    target = descriptor(_names([system])[0])
+    if target.simulate is None:
         raise typer.BadParameter(f"no simulators for {system!r}; known: {', '.join(simulated)}")
-    asyncio.run(run(SimulateOptions(count=count, base_port=base_port, host=host, announce=console.print)))
+    if fault is not None and fault not in target.simulator_faults:
+        known = ", ".join(target.simulator_faults) or "none"
+        raise typer.BadParameter(f"unknown fault {fault!r} for {system}; known: {known}")
+    options = SimulateOptions(count, base_port, host, console.print, password=password, fault=fault)
+    try:
+        asyncio.run(target.simulate(options))
+    except InputRefused as refused:
+        console.print(f"[red]error:[/] {refused}")
+        raise typer.Exit(1) from None
+    except OSError as error:  # a port already taken
+        console.print(f"[red]error:[/] cannot listen on {host}:{base_port}: {error.strerror or error}")
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -10,6 +10,8 @@ def test_plate_key_joins_case_script_and_spaces() -> None:
     assert plate_key("a001aa 54") == "A001AA54"  # Latin, lower case, a space
     assert plate_key(" х 123 ух\t77 ") == "X123YX77"
     assert plate_key("АВЕКМНОРСТУХ") == LATIN_TWINS
+    assert plate_key("01-A-777-AA") == plate_key("01 a 777 aa") == "01A777AA"  # hyphens are separators too
+    assert plate_key(" - ") == ""
 
 
 def test_plate_key_keeps_letters_without_a_twin() -> None:

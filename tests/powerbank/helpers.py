@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from opsuite.core.security import encode_token
+from opsuite.powerbank.auth.service import AUDIENCE
 from opsuite.powerbank.demo import DEMO_PASSWORD
 
 SECRET = "powerbank-test-secret-key-of-at-least-32-bytes"
@@ -38,6 +40,12 @@ class Api:
 
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.client.delete(path, headers=self.headers, **kwargs)
+
+
+def bearer(client: TestClient, user_id: int, token_version: int = 0) -> Api:
+    """A client with a token issued directly (no password hash to verify): for tests of what a token may do."""
+    claims = {"sub": str(user_id), "tv": token_version}
+    return Api(client, encode_token(claims, SECRET, dt.timedelta(hours=1), audience=AUDIENCE))
 
 
 def login(client: TestClient, phone: str, password: str = DEMO_PASSWORD) -> Api:

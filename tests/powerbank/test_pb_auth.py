@@ -6,8 +6,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from opsuite.core.db import Database
+from opsuite.powerbank.orders.models import Order
 from opsuite.powerbank.users.models import User
-from tests.powerbank.helpers import PENDING, SERVICE_ADMIN, USER, Api, login
+from tests.powerbank.helpers import PENDING, SERVICE_ADMIN, START, USER, Api, login
 
 LOGIN_REFUSED = "Неверный номер телефона, пароль или пользователь не подтвержден администратором"
 
@@ -133,3 +134,45 @@ def test_service_admin_logs_in_with_the_role(client: TestClient) -> None:
     answer = login(client, SERVICE_ADMIN).get("/api/auth/profile").json()
     assert answer["user"]["role"] == "service_admin"
     assert answer["user"]["parent_org_unit_id"] is None
+
+
+def test_too_many_wrong_logins_are_400_with_retry_after(client: TestClient) -> None:
+    wrong = {"phone_e164": USER, "password": "wrong-password"}
+    for _ in range(5):
+        assert client.post("/api/auth/login", json=wrong).status_code == 401
+    throttled = client.post("/api/auth/login", json={"phone_e164": USER, "password": "demo1234"})
+    assert throttled.status_code == 400
+    retry_after = int(throttled.headers["retry-after"])
+    assert 0 < retry_after <= 300  # the rest of the 300 s window, on the throttle's wall clock
+    assert throttled.json() == {
+        "success": False,
+        "error": f"Слишком много попыток, повторите через {retry_after} с",
+    }
+
+
+def test_user_profile_counts_the_callers_orders(user: Api, database: Database) -> None:
+    empty = user.get("/api/user/profile").json()
+    assert empty["data"]["statistics"] == {"active_orders": 0, "total_orders": 0}
+    assert empty["data"]["user"]["phone_e164"] == USER
+    with database.session() as session:
+        user_id = session.scalar(select(User.id).where(User.phone_e164 == USER))
+        for bank, status, completed, deleted in (
+            (1, "borrow", None, None),
+            (2, "return", START, None),
+            (3, "return", START, START),
+        ):
+            session.add(
+                Order(
+                    user_id=user_id,
+                    powerbank_id=bank,
+                    station_id=1,
+                    status=status,
+                    timestamp=START,
+                    completed_at=completed,
+                    deleted_at=deleted,
+                )
+            )
+    assert user.get("/api/user/profile").json()["data"]["statistics"] == {
+        "active_orders": 1,
+        "total_orders": 2,
+    }

@@ -172,7 +172,14 @@ def test_subgroup_admin_may_not_activate_a_pending_user_nor_manage_an_admin(subg
 
 
 def test_delete_removes_a_user_without_history_never_oneself(service_admin: Api) -> None:
-    assert service_admin.delete(f"/api/users/{SERVICE_ID}").json()["error"] == "Нельзя удалить самого себя"
+    own = service_admin.delete(f"/api/users/{SERVICE_ID}")
+    assert own.status_code == 403
+    assert (
+        own.json()["error"] == "Свою учетную запись меняют в профиле, а роль и статус — другой администратор"
+    )
+    assert (
+        service_admin.put(f"/api/users/{SERVICE_ID}", json=new_user(role="service_admin")).status_code == 403
+    )
     deleted = service_admin.delete(f"/api/users/{PENDING_ID}")
     assert deleted.status_code == 200
     assert deleted.json()["message"] == "Пользователь удален"

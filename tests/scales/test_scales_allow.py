@@ -19,5 +19,5 @@ def test_405_allows_every_method_of_the_path(client: TestClient, method: str, pa
     assert (answer.status_code, answer.headers["allow"], answer.json()) == (
         405,
         allow,
-        {"detail": "Method Not Allowed"},
+        {"detail": "Метод не разрешён"},
     )

@@ -21,7 +21,7 @@ def test_register_returns_201_with_id_and_email(client: TestClient) -> None:
 def test_register_twice_is_409(client: TestClient) -> None:
     response = client.post("/auth/register", json={"email": ALICE[0], "password": "another-pass"})
     assert response.status_code == 409
-    assert response.json() == {"detail": "Email already registered"}
+    assert response.json() == {"detail": "Пользователь с таким e-mail уже зарегистрирован"}
 
 
 def test_register_validates_email_and_password_length(client: TestClient) -> None:
@@ -37,7 +37,7 @@ def test_register_can_be_closed(settings: ScalesSettings, client: TestClient) ->
     settings.allow_registration = False
     response = client.post("/auth/register", json={"email": "x@example.com", "password": "long-enough"})
     assert response.status_code == 403
-    assert response.json() == {"detail": "Registration is closed"}
+    assert response.json() == {"detail": "Регистрация закрыта"}
 
 
 def test_login_form_returns_bearer_token_with_user_id_subject(client: TestClient) -> None:
@@ -55,7 +55,7 @@ def test_login_with_wrong_password_or_unknown_user_is_401(client: TestClient) ->
     for username, password in ((ALICE[0], "wrong-password"), ("nobody@example.com", "whatever1")):
         response = client.post("/auth/login", data={"username": username, "password": password})
         assert response.status_code == 401
-        assert response.json() == {"detail": "Incorrect username or password"}
+        assert response.json() == {"detail": "Неверный e-mail или пароль"}
 
 
 def test_login_with_json_body_is_422(client: TestClient) -> None:
@@ -66,23 +66,26 @@ def test_login_with_json_body_is_422(client: TestClient) -> None:
 def test_missing_token_is_401_not_authenticated_with_challenge(client: TestClient) -> None:
     response = client.get("/devices")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Not authenticated"}
+    assert response.json() == {"detail": "Требуется вход: передайте заголовок Authorization: Bearer <токен>"}
     assert response.headers["www-authenticate"] == "Bearer"
 
 
-def test_bad_and_expired_tokens_are_401_invalid_token(client: TestClient) -> None:
+def test_bad_tokens_are_401_invalid_token_and_an_expired_one_says_so(client: TestClient) -> None:
     expired = encode_token({"sub": "1"}, SECRET, timedelta(minutes=-5), audience="scales")
     forged = encode_token(
         {"sub": "1"}, "another-secret-key-0123456789abcdef", timedelta(minutes=5), audience="scales"
     )
-    for token in ("garbage", expired, forged):
+    for token, detail in (
+        ("garbage", "Неверный токен"),
+        (expired, "Срок действия токена истёк: войдите снова"),
+        (forged, "Неверный токен"),
+    ):
         response = Api(client, token).get("/devices")
-        assert response.status_code == 401
-        assert response.json() == {"detail": "Invalid token"}
+        assert (response.status_code, response.json()) == (401, {"detail": detail})
 
 
 def test_token_of_a_deleted_user_is_401_user_not_found(client: TestClient) -> None:
     token = encode_token({"sub": "999"}, SECRET, timedelta(minutes=5), audience="scales")
     response = Api(client, token).get("/devices")
     assert response.status_code == 401
-    assert response.json() == {"detail": "User not found"}
+    assert response.json() == {"detail": "Пользователь не найден"}

@@ -38,7 +38,7 @@ def test_forty_concurrent_wrong_logins_get_at_most_the_limit_of_answers(app: Any
     assert response.status_code == 429
     wait = int(response.headers["Retry-After"])
     assert 200 <= wait <= 300  # generous: the window started with the first of the 40
-    assert response.json() == {"detail": f"Too many attempts, retry after {wait} seconds"}
+    assert response.json() == {"detail": f"Слишком много попыток, повторите через {wait} с"}
 
 
 def test_the_owner_logs_in_from_another_address_while_an_attacker_is_locked_out(app: Any) -> None:

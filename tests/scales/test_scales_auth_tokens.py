@@ -26,7 +26,7 @@ def test_a_token_dies_when_the_password_changes(client: TestClient, database: Da
     with database.session() as session:
         users_service.set_password(session, email=ALICE[0], password="a-new-password")
     response = Api(client, token).get("/devices")
-    assert (response.status_code, response.json()) == (401, {"detail": "Password changed, log in again"})
+    assert (response.status_code, response.json()) == (401, {"detail": "Пароль был изменён: войдите снова"})
     assert response.headers["www-authenticate"] == "Bearer"
     assert Api(client, login(client, ALICE[0], "a-new-password")).get("/devices").status_code == 200
 
@@ -41,4 +41,4 @@ def test_a_waybills_token_or_one_without_audience_is_401_with_the_same_secret(cl
         jwt.encode({**waybills, "iat": now, "exp": now + 300}, SECRET, algorithm="HS256"),
     ):
         response = Api(client, token).get("/devices")
-        assert (response.status_code, response.json()) == (401, {"detail": "Invalid token"})
+        assert (response.status_code, response.json()) == (401, {"detail": "Неверный токен"})

@@ -82,7 +82,7 @@ def test_put_validates_interval_and_run_at(alice: Api) -> None:
         ({"enabled": True, "interval_minutes": 0}, "interval_minutes"),
         ({"enabled": True, "interval_minutes": 5, "run_at": "25:00"}, "run_at"),
         ({"enabled": True, "interval_minutes": 5, "run_at": "7:00"}, "run_at"),
-        ({"interval_minutes": 5}, "enabled"),
+        ({"enabled": None, "interval_minutes": 5}, "enabled"),
     ):
         response = alice.put("/devices/1/auto-update", json=body)
         assert response.status_code == 422, body
@@ -180,7 +180,7 @@ def test_unsent_edits_are_redated_locally_and_pushed(
         "10-03-26",
         "13-03-26",
     )
-    assert alice.get("/devices/1/auto-update").json()["last_status"] == "OK_LOCAL"
+    assert alice.get("/devices/1/auto-update").json()["last_status"] == "OK_PUSHED_EDITS"
     assert alice.get("/devices/1").json()["cached_dirty"] is False
 
 
@@ -197,7 +197,7 @@ def test_failed_push_records_error_and_leaves_cache_dirty(
     assert (body["last_run_utc"], body["last_status"], body["last_error"]) == (
         "2026-03-10T09:05:00Z",
         "ERROR",
-        "Scale 127.0.0.1:1111 did not answer in time",
+        "Весы 127.0.0.1:1111 не ответили вовремя",
     )
     assert alice.get("/devices/1").json()["cached_dirty"] is True
 
@@ -209,7 +209,10 @@ def test_busy_device_is_skipped_and_recorded(alice: Api, app: Any, clock: FakeCl
     with device_lock(app.state.runtime, 1):
         assert autoupdate_service.run(app.state.runtime, device_id=1) == "SKIPPED_BUSY"
     body = alice.get("/devices/1/auto-update").json()
-    assert (body["last_status"], body["last_error"]) == ("SKIPPED_BUSY", "Device is busy")
+    assert (body["last_status"], body["last_error"]) == (
+        "SKIPPED_BUSY",
+        "Устройство занято другой операцией, повторите позже",
+    )
 
 
 def test_deleted_or_disabled_device_does_not_run(alice: Api, scales: Scales, app: Any) -> None:

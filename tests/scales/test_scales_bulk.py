@@ -31,18 +31,18 @@ def test_bulk_upload_reports_each_device(alice: Api, bob: Api, scales: Scales, a
         "result": {
             "results": [
                 {"device_id": 1, "status_code": 200, "detail": "ok"},
-                {"device_id": 2, "status_code": 503, "detail": "Scale 127.0.0.1:2222 is unreachable"},
+                {"device_id": 2, "status_code": 503, "detail": "Весы 127.0.0.1:2222 недоступны"},
                 {
                     "device_id": 3,
                     "status_code": 409,
-                    "detail": "No cached products to upload; fetch them from the scale first",
+                    "detail": "Нет кэша товаров для загрузки: сначала прочитайте товары с весов",
                 },
             ]
         },
         "error": None,
     }
     assert len(scales[1111].pushes) == 1
-    assert bob.get(f"/jobs/{job_id}").json() == {"detail": "Job not found"}
+    assert bob.get(f"/jobs/{job_id}").json() == {"detail": "Задача не найдена"}
     assert bob.get(f"/jobs/{job_id}").status_code == 404
 
 

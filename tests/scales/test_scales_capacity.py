@@ -9,7 +9,7 @@ from tests.scales.helpers import ALICE
 from opsuite.core.capacity import CapacitySettings
 from opsuite.core.db import Database
 from opsuite.scales.app import create_app
-from opsuite.scales.errors import DATABASE_BUSY, DATABASE_DOWN
+from opsuite.scales.messages import DATABASE_BUSY, DATABASE_DOWN
 from opsuite.scales.settings import ScalesSettings
 
 LOGIN = {"username": ALICE[0], "password": ALICE[1]}

@@ -81,7 +81,7 @@ def test_call_overrunning_its_bound_is_504_and_cancelled(
         response = alice.post("/devices/1/test")
         assert (response.status_code, response.json()) == (
             504,
-            {"detail": "Scale 127.0.0.1:1111 did not answer in time"},
+            {"detail": "Весы 127.0.0.1:1111 не ответили вовремя"},
         )
         assert hung.cancelled.wait(10)
         assert alice.get("/devices/1/log").json()[0]["http_status"] == 504

@@ -57,13 +57,13 @@ def test_another_users_device_is_404_everywhere(alice: Api, bob: Api) -> None:
             method,
             path,
             404,
-            {"detail": "Device not found"},
+            {"detail": "Устройство не найдено"},
         )
     assert alice.get("/devices/1").status_code == 200
 
 
 def test_missing_device_is_404(alice: Api) -> None:
-    assert alice.get("/devices/42").json() == {"detail": "Device not found"}
+    assert alice.get("/devices/42").json() == {"detail": "Устройство не найдено"}
     assert alice.get("/devices/42").status_code == 404
 
 
@@ -71,7 +71,7 @@ def test_duplicate_name_is_409_per_owner(alice: Api, bob: Api) -> None:
     alice.add_device()
     again = alice.post("/devices", json=DEVICE)
     assert again.status_code == 409
-    assert again.json() == {"detail": "Device with this name already exists"}
+    assert again.json() == {"detail": "Устройство с таким названием уже есть"}
     assert bob.post("/devices", json=DEVICE).status_code == 201
 
 
@@ -83,7 +83,7 @@ def test_put_changes_given_fields_and_409_on_name_clash(alice: Api) -> None:
     assert response.json() == {**OUT, "description": "у кассы", "port": 1112}
     clash = alice.put("/devices/1", json={"name": "Second"})
     assert clash.status_code == 409
-    assert clash.json() == {"detail": "Device name conflict"}
+    assert clash.json() == {"detail": "Устройство с таким названием уже есть"}
     assert alice.put("/devices/1", json={"name": "Весы 1"}).status_code == 200
 
 
@@ -116,9 +116,7 @@ def test_device_fields_are_validated(alice: Api) -> None:
         assert [e["loc"] for e in response.json()["detail"]] == [["body", field]]
     non_ascii = alice.post("/devices", json={**DEVICE, "password": "пароль"[:4]})
     assert non_ascii.status_code == 422
-    assert non_ascii.json()["detail"][0]["msg"] == (
-        "Value error, device password must be exactly 4 printable ASCII characters without spaces"
-    )
+    assert non_ascii.json()["detail"][0]["msg"] == ("Пароль: ровно 4 печатных ASCII-символа без пробелов")
 
 
 def test_password_is_fernet_encrypted_at_rest_and_never_returned(alice: Api, database: Database) -> None:

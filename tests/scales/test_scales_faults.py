@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -28,28 +29,28 @@ from opsuite.scales.devices.sample_products import generate_product_file
 from opsuite.scales.devices.simulator import Fault, ScaleSimulator
 from opsuite.scales.settings import ScalesSettings
 
-WHERE = "Scale 127.0.0.1:1111"
+WHERE = "Весы 127.0.0.1:1111"
 
 FAKE_FAULTS = [
     (
         ScaleWrongPasswordError(122, "Неверный пароль"),
         502,
-        {"detail": f"{WHERE} answered 122: Неверный пароль", "code": 122},
+        {"detail": f"{WHERE} ответили кодом 122: Неверный пароль", "code": 122},
     ),
     (
         ScaleBusyError(199, "Предыдущий запрос ещё не завершён"),
         502,
-        {"detail": f"{WHERE} answered 199: Предыдущий запрос ещё не завершён", "code": 199},
+        {"detail": f"{WHERE} ответили кодом 199: Предыдущий запрос ещё не завершён", "code": 199},
     ),
     (
         ScaleResultError(171, "Запрашиваемый файл пуст"),
         502,
-        {"detail": f"{WHERE} answered 171: Запрашиваемый файл пуст", "code": 171},
+        {"detail": f"{WHERE} ответили кодом 171: Запрашиваемый файл пуст", "code": 171},
     ),
-    (ScaleProtocolError("MD5 mismatch"), 502, {"detail": f"{WHERE} broke the protocol: MD5 mismatch"}),
-    (ScaleFileRejectedError("bad json"), 502, {"detail": f"{WHERE} rejected the product file: bad json"}),
-    (ScaleTimeoutError("late"), 504, {"detail": f"{WHERE} did not answer in time"}),
-    (ScaleUnreachableError("refused"), 503, {"detail": f"{WHERE} is unreachable"}),
+    (ScaleProtocolError("MD5 mismatch"), 502, {"detail": f"{WHERE} нарушили протокол: MD5 mismatch"}),
+    (ScaleFileRejectedError("bad json"), 502, {"detail": f"{WHERE} отклонили файл товаров: bad json"}),
+    (ScaleTimeoutError("late"), 504, {"detail": f"{WHERE} не ответили вовремя"}),
+    (ScaleUnreachableError("refused"), 503, {"detail": f"{WHERE} недоступны"}),
 ]
 
 
@@ -88,7 +89,7 @@ def test_undecryptable_password_is_503_with_a_clear_detail(alice: Api, database:
     response = alice.post("/devices/1/test")
     assert response.status_code == 503
     assert response.json() == {
-        "detail": "Device password cannot be decrypted with the configured OPSUITE_SCALES_FERNET_KEY"
+        "detail": "Пароль устройства не расшифровывается настроенным ключом OPSUITE_SCALES_FERNET_KEY"
     }
 
 
@@ -152,21 +153,21 @@ def test_simulator_round_trip_over_tcp(real_client: TestClient, simulator: Simul
 def test_simulator_faults_map_to_statuses(real_client: TestClient, simulator: SimulatorThread) -> None:
     api = Api(real_client, login(real_client, *ALICE))
     api.add_device(port=simulator.port)
-    where = f"Scale 127.0.0.1:{simulator.port}"
+    where = f"Весы 127.0.0.1:{simulator.port}"
     simulator.simulator.fail_next(Fault.WRONG_PASSWORD)
     response = api.get("/devices/1/products")
     assert (response.status_code, response.json()) == (
         502,
-        {"detail": f"{where} answered 122: Неверный пароль", "code": 122},
+        {"detail": f"{where} ответили кодом 122: Неверный пароль", "code": 122},
     )
     simulator.simulator.fail_next(Fault.SILENT)
     response = api.get("/devices/1/products")
-    assert (response.status_code, response.json()) == (504, {"detail": f"{where} did not answer in time"})
+    assert (response.status_code, response.json()) == (504, {"detail": f"{where} не ответили вовремя"})
     assert api.get("/devices/1/products").status_code == 200
     simulator.simulator.fail_next(Fault.REJECT_FILE)
     response = api.post("/devices/1/upload")
     assert response.status_code == 502
-    assert response.json()["detail"].startswith(f"{where} rejected the product file: ")
+    assert response.json()["detail"].startswith(f"{where} отклонили файл товаров: ")
 
 
 def test_nothing_listening_is_503(real_client: TestClient) -> None:
@@ -176,5 +177,28 @@ def test_nothing_listening_is_503(real_client: TestClient) -> None:
     response = api.post("/devices/1/test")
     assert (response.status_code, response.json()) == (
         503,
-        {"detail": f"Scale 127.0.0.1:{port} is unreachable"},
+        {"detail": f"Весы 127.0.0.1:{port} недоступны"},
     )
+
+
+def test_the_short_rejection_reply_is_a_502_and_a_warning_with_the_reason(
+    real_client: TestClient, simulator: SimulatorThread, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = Api(real_client, login(real_client, *ALICE))
+    api.add_device(port=simulator.port)
+    assert api.get("/devices/1/products").status_code == 200
+    simulator.simulator.fail_next(Fault.REJECT_FILE_SHORT)
+    with caplog.at_level(logging.WARNING, logger="opsuite.scales.fleet.device_io"):
+        response = api.post("/devices/1/upload")
+    where = f"127.0.0.1:{simulator.port}"
+    assert (response.status_code, response.json()) == (
+        502,
+        {"detail": f"Весы {where} отклонили файл товаров: причина не указана"},
+    )
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "WARNING",
+            f"scale {where} failed (ScaleFileRejectedError: scale rejected the product file: no reason given)",
+        )
+    ]
+    assert [u.accepted for u in simulator.simulator.uploads] == [False]

@@ -18,12 +18,13 @@ from opsuite.core.db import Database
 from opsuite.scales.app import create_app
 from opsuite.scales.settings import ScalesSettings
 
-OUTSIDE = "outside the networks devices may live in"
-NO_NAMES = "host names are not allowed; give the device's IP address"
+OUTSIDE = "вне сетей, в которых разрешены устройства"
+NO_NAMES = "IP-адрес: имена хостов не разрешены, укажите IP-адрес устройства"
 
 
 def _ip_error(response: Any, message: str, value: str, kind: str = "value_error") -> None:
     assert response.status_code == 422, response.text
+    assert response.json()["message"] == message
     [error] = response.json()["detail"]
     assert {key: error[key] for key in ("type", "loc", "msg", "input")} == {
         "type": kind,
@@ -37,7 +38,7 @@ def test_a_body_over_the_limit_is_413(alice: Api) -> None:
     body = json.dumps({**DEVICE, "description": "x" * (1024 * 1024)}).encode()
     response = alice.post("/devices", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 413
-    assert response.json() == {"detail": "Request body larger than 1048576 bytes"}
+    assert response.json() == {"detail": "Тело запроса больше допустимого размера (1048576 байт)"}
 
 
 @pytest.mark.parametrize(
@@ -45,7 +46,7 @@ def test_a_body_over_the_limit_is_413(alice: Api) -> None:
 )
 def test_a_host_that_is_neither_an_address_nor_a_name_is_422(alice: Api, host: str) -> None:
     response = alice.post("/devices", json={**DEVICE, "ip": host})
-    message = "Value error, must be an IPv4 or IPv6 address or a host name (RFC 1123)"
+    message = "IP-адрес: нужен IPv4- или IPv6-адрес или имя хоста (RFC 1123)"
     _ip_error(response, message, host)
     assert alice.get("/devices").json() == []
 
@@ -61,9 +62,9 @@ def test_a_host_that_is_neither_an_address_nor_a_name_is_422(alice: Api, host: s
     ],
 )
 def test_only_addresses_in_the_allowed_networks_are_taken(alice: Api, host: str, allowed: str) -> None:
-    _ip_error(alice.post("/devices", json={**DEVICE, "ip": host}), f"address {host} is {OUTSIDE}", host)
+    _ip_error(alice.post("/devices", json={**DEVICE, "ip": host}), f"IP-адрес: адрес {host} {OUTSIDE}", host)
     alice.add_device()
-    _ip_error(alice.put("/devices/1", json={"ip": host}), f"address {host} is {OUTSIDE}", host)
+    _ip_error(alice.put("/devices/1", json={"ip": host}), f"IP-адрес: адрес {host} {OUTSIDE}", host)
     assert alice.get("/devices/1").json()["ip"] == "127.0.0.1"
     assert alice.put("/devices/1", json={"ip": allowed}).json()["ip"] == allowed
     assert alice.add_device(name="second", ip=allowed)["ip"] == allowed
@@ -99,7 +100,7 @@ def test_with_host_names_allowed_the_resolved_address_is_checked_and_used(
     for alice in _client(narrowed, database, scales, clock):
         response = alice.post("/devices/1/test")
         assert response.status_code == 409
-        assert response.json()["detail"].startswith("Scale localhost:1111 refused: address ")
+        assert response.json()["detail"].startswith("Весы localhost:1111: подключение запрещено: адрес ")
         assert response.json()["detail"].endswith(OUTSIDE)
     assert len(scales.params) == 1
 
@@ -114,7 +115,7 @@ def test_a_changed_setting_is_enforced_at_connect_time(
         response = alice.post("/devices/1/test")
         assert (response.status_code, response.json()) == (
             409,
-            {"detail": f"Scale 10.0.0.5:1111 refused: address 10.0.0.5 is {OUTSIDE}"},
+            {"detail": f"Весы 10.0.0.5:1111: подключение запрещено: адрес 10.0.0.5 {OUTSIDE}"},
         )
     assert [params.host for params in scales.params] == ["10.0.0.5"]
 
@@ -134,6 +135,6 @@ def test_a_host_stored_before_the_rules_is_refused_at_connect_time(
         with database.session() as session:
             session.execute(text("UPDATE devices SET ip = 'a..b'"))
         response = alice.post("/devices/1/test")
-        detail = "Scale a..b:1111 refused: host must be an IPv4 or IPv6 address or a host name (RFC 1123)"
+        detail = "Весы a..b:1111: подключение запрещено: нужен IPv4- или IPv6-адрес или имя хоста (RFC 1123)"
         assert (response.status_code, response.json()) == (409, {"detail": detail})
     assert scales.params == []

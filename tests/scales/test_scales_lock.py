@@ -1,4 +1,4 @@
-"""One lock per device: a second operation on a busy device is 409 "Device is busy"."""
+"""One lock per device: a second operation on a busy device is 409 "Устройство занято"."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from opsuite.scales.devices.sample_products import generate_product_file
 from opsuite.scales.jobs.models import Lease
 from opsuite.scales.runtime import Runtime
 
-BUSY = {"detail": "Device is busy"}
+BUSY = {"detail": "Устройство занято другой операцией, повторите позже"}
 
 
 def test_second_operation_during_a_fetch_is_409_and_the_first_completes(alice: Api, scales: Scales) -> None:
@@ -58,6 +58,6 @@ def test_lock_held_by_another_worker_is_409_until_it_expires(alice: Api, app: ob
         )  # type: ignore[operator]
     response = alice.post("/devices/1/test")
     assert (response.status_code, response.json()) == (409, BUSY)
-    assert alice.get("/devices/1/log").json()[0]["detail"] == "Device is busy"
+    assert alice.get("/devices/1/log").json()[0]["detail"] == BUSY["detail"]
     clock.advance(seconds=34)  # type: ignore[attr-defined]
     assert alice.post("/devices/1/test").status_code == 200

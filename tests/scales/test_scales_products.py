@@ -9,6 +9,12 @@ from tests.scales.helpers import Api, Scales
 
 from opsuite.scales.devices.sample_products import generate_product_file
 
+DIRTY = (
+    "В кэше есть незагруженные изменения. Загрузите их в весы (POST /devices/1/upload) "
+    "или отмените их (DELETE /devices/1/products/changes), затем повторите чтение; "
+    "?force=true читает весы, отбрасывая изменения"
+)
+
 FILE = generate_product_file(4, seed=7, without_plu=1)
 FILE["extraTopLevel"] = {"kept": [1, 2, 3]}
 FILE["products"][0]["vendorSpecific"] = {"x": "y"}
@@ -75,19 +81,19 @@ def test_patch_hours_shelf_life_keeps_days_consistent(alice: Api, scales: Scales
 def test_patch_rejects_unknown_keys_and_bad_values_naming_the_field(alice: Api, scales: Scales) -> None:
     _ready(alice, scales)
     cases: list[tuple[dict[str, Any], str, str]] = [
-        ({"bogus": {"a": 1}}, "bogus", "Field cannot be edited"),
-        ({"price": "abc"}, "price", "must be a number"),
-        ({"price": -1}, "price", "must be between 0 and 1e+06"),
-        ({"price": 1.005}, "price", "must have at most 2 decimal places"),
-        ({"name": ""}, "name", "must be 1 to 64 characters long"),
-        ({"name": "a\nb\nc"}, "name", "must have at most 2 lines"),
-        ({"pluNumber": 0}, "pluNumber", "must be between 1 and 999999"),
-        ({"pluNumber": 2.5}, "pluNumber", "must be an integer"),
-        ({"pluNumber": True}, "pluNumber", "must be an integer"),
-        ({"productType": "BOX"}, "productType", "must be one of WEIGHT, PIECE"),
-        ({"sellByDate": "31-02-26"}, "sellByDate", "must be a date DD-MM-YY"),
-        ({"sellByDate": "2026-03-01"}, "sellByDate", "must be a date DD-MM-YY"),
-        ({"deleted": "yes"}, "deleted", "must be a boolean"),
+        ({"bogus": {"a": 1}}, "bogus", "bogus: это поле менять нельзя"),
+        ({"price": "abc"}, "price", "Цена: нужно число"),
+        ({"price": -1}, "price", "Цена: от 0 до 1 000 000"),
+        ({"price": 1.005}, "price", "Цена: не больше 2 знаков после запятой"),
+        ({"name": ""}, "name", "Название: от 1 до 64 символов"),
+        ({"name": "a\nb\nc"}, "name", "Название: не больше 2 строк"),
+        ({"pluNumber": 0}, "pluNumber", "Номер PLU: от 1 до 999 999"),
+        ({"pluNumber": 2.5}, "pluNumber", "Номер PLU: нужно целое число"),
+        ({"pluNumber": True}, "pluNumber", "Номер PLU: нужно целое число"),
+        ({"productType": "BOX"}, "productType", "Тип товара: одно из: WEIGHT, PIECE"),
+        ({"sellByDate": "31-02-26"}, "sellByDate", "Годен до: дата в формате ДД-ММ-ГГ"),
+        ({"sellByDate": "2026-03-01"}, "sellByDate", "Годен до: дата в формате ДД-ММ-ГГ"),
+        ({"deleted": "yes"}, "deleted", "Удалён: нужно true или false"),
     ]
     for fields, field, message in cases:
         response = alice.patch("/devices/1/products/1", json={"fields": fields})
@@ -96,7 +102,8 @@ def test_patch_rejects_unknown_keys_and_bad_values_naming_the_field(alice: Api, 
         assert response.json() == {
             "detail": [
                 {"type": "value_error", "loc": ["body", "fields", field], "msg": message, "input": value}
-            ]
+            ],
+            "message": message,
         }
     assert alice.get("/devices/1/products/cached").json() == {"products": FILE}
     assert alice.get("/devices/1").json()["cached_dirty"] is False
@@ -112,7 +119,7 @@ def test_patch_to_a_duplicate_plu_is_409(alice: Api, scales: Scales) -> None:
     _ready(alice, scales)
     response = alice.patch("/devices/1/products/1", json={"fields": {"pluNumber": 2}})
     assert response.status_code == 409
-    assert response.json() == {"detail": "Product with pluNumber=2 already exists"}
+    assert response.json() == {"detail": "Товар с pluNumber=2 уже есть"}
 
 
 def test_patch_unknown_plu_is_404(alice: Api, scales: Scales) -> None:
@@ -121,7 +128,7 @@ def test_patch_unknown_plu_is_404(alice: Api, scales: Scales) -> None:
     for plu in ("999", str(FILE["products"][3]["code"])):
         response = alice.patch(f"/devices/1/products/{plu}", json={"fields": {"price": 1}})
         assert response.status_code == 404
-        assert response.json() == {"detail": "Product not found (plu)"}
+        assert response.json() == {"detail": "Товар не найден (plu)"}
 
 
 def test_fetch_with_unsent_edits_is_409_unless_forced(alice: Api, scales: Scales) -> None:
@@ -129,9 +136,7 @@ def test_fetch_with_unsent_edits_is_409_unless_forced(alice: Api, scales: Scales
     alice.patch("/devices/1/products/1", json={"fields": {"price": 1.5}})
     refused = alice.get("/devices/1/products")
     assert refused.status_code == 409
-    assert refused.json() == {
-        "detail": "Cache has unsent changes; upload them to the scale first or repeat with force=true"
-    }
+    assert refused.json() == {"detail": DIRTY}
     assert alice.get("/devices/1/products/cached").json()["products"]["products"][0]["price"] == 1.5
     forced = alice.get("/devices/1/products", params={"force": "true"})
     assert forced.status_code == 200
@@ -157,7 +162,7 @@ def test_upload_without_cache_is_409(alice: Api, scales: Scales) -> None:
     alice.add_device()
     response = alice.post("/devices/1/upload")
     assert response.status_code == 409
-    assert response.json() == {"detail": "No cached products to upload; fetch them from the scale first"}
+    assert response.json() == {"detail": "Нет кэша товаров для загрузки: сначала прочитайте товары с весов"}
     assert scales[1111].calls == []
 
 
@@ -169,7 +174,7 @@ def test_fetch_of_a_file_with_duplicate_plus_is_502_and_cache_untouched(alice: A
     response = alice.get("/devices/1/products")
     assert response.status_code == 502
     assert response.json() == {
-        "detail": "Scale 127.0.0.1:1111 sent a bad product file: duplicate pluNumber=1"
+        "detail": "Весы 127.0.0.1:1111 прислали негодный файл товаров: pluNumber=1 повторяется"
     }
     assert alice.get("/devices/1/products/cached").json() == {"products": {"products": []}}
 
@@ -183,12 +188,7 @@ def test_operation_log_records_each_operation(alice: Api, scales: Scales, clock:
     entries = alice.get("/devices/1/log").json()
     assert [(e["operation"], e["status"], e["http_status"], e["detail"]) for e in entries] == [
         ("upload", "OK", 200, None),
-        (
-            "fetch",
-            "ERROR",
-            409,
-            "Cache has unsent changes; upload them to the scale first or repeat with force=true",
-        ),
+        ("fetch", "ERROR", 409, DIRTY),
         ("patch", "OK", 200, None),
         ("fetch", "OK", 200, None),
     ]

@@ -25,6 +25,8 @@ LOGIN = "/api/auth/login/"
 PASSWORD = "pass12345"
 INVALID_TOKEN = "Неверный токен"
 NO_CREDENTIALS = "Учетные данные не были предоставлены."
+WRONG_SCHEME = "Неверная схема авторизации «{scheme}»: передайте заголовок Authorization: Bearer <токен>."
+BAD_AUTH_HEADER = "Заголовок Authorization должен содержать два значения через пробел: Bearer <токен>."
 PASSWORD_CHANGED = "Пароль был изменён. Авторизуйтесь снова."
 LOGIN_FAILED = {"detail": "Неверный логин или пароль"}
 LOGIN_REQUIRED = {"detail": "login и password обязательны"}
@@ -162,11 +164,11 @@ def test_every_token_failure_is_401_with_bearer_and_the_original_text(api: Api) 
     cases: list[tuple[str, str | None, str]] = [
         ("no header", None, NO_CREDENTIALS),
         ("empty header", "", NO_CREDENTIALS),
-        ("wrong scheme", f"Token {token}", NO_CREDENTIALS),
-        ("scheme is case-sensitive", f"bearer {token}", NO_CREDENTIALS),
-        ("basic auth", "Basic YWRtaW46YWRtaW4=", NO_CREDENTIALS),
-        ("scheme without token", "Bearer", NO_CREDENTIALS),
-        ("three parts", f"Bearer {token} extra", NO_CREDENTIALS),
+        ("wrong scheme", f"Token {token}", WRONG_SCHEME.format(scheme="Token")),
+        ("scheme is case-sensitive", f"bearer {token}", WRONG_SCHEME.format(scheme="bearer")),
+        ("basic auth", "Basic YWRtaW46YWRtaW4=", WRONG_SCHEME.format(scheme="Basic")),
+        ("scheme without token", "Bearer", BAD_AUTH_HEADER),
+        ("three parts", f"Bearer {token} extra", BAD_AUTH_HEADER),
         ("garbage", "Bearer not-a-jwt", INVALID_TOKEN),
         ("garbage with dots", "Bearer aaa.bbb.ccc", INVALID_TOKEN),
         ("wrong signature", f"Bearer {_sign(good, 'another-secret-key-0123456789abcdef')}", INVALID_TOKEN),

@@ -38,6 +38,7 @@ def test_defaults_show_the_documents_four_keys_and_a_masked_password(operator: A
     }
     assert body["camera_password"] == "**********"
     assert body == BridgeConfig().model_dump(mode="json")
+    assert "admin12345" not in json.dumps(body)
 
 
 def test_a_partial_put_is_merged_saved_and_shown(admin: Api, database: Database) -> None:
@@ -45,10 +46,16 @@ def test_a_partial_put_is_merged_saved_and_shown(admin: Api, database: Database)
     response = admin.put("/settings", json=changes)
     assert (response.status_code, response.json()) == (200, {"status": "updated"})
     body = admin.get("/settings").json()
-    assert (body["gate_close_timeout"], body["camera_in_ip"], body["camera_out_ip"]) == (
+    assert (
+        body["gate_close_timeout"],
+        body["camera_in_ip"],
+        body["camera_out_ip"],
+        body["camera_password"],
+    ) == (
         10000,
         "192.168.1.64",
         "127.0.0.1:18004",
+        "**********",
     )
     with database.session() as session:
         row = session.get(BridgeSettingsRow, 1)

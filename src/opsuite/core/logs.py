@@ -10,6 +10,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -17,12 +18,27 @@ system_var: contextvars.ContextVar[str] = contextvars.ContextVar("system", defau
 """The system a line comes from: set by its requests, its lifespan and its server."""
 
 _STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_app_systems: set[str] = set()
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(system)s %(name)s [%(request_id)s] %(message)s"
+UVICORN_LOG_CONFIG = Path(__file__).with_name("uvicorn-log-config.json")
+"""`uvicorn --log-config` file: uvicorn's own lines in opsuite's format (for `uvicorn --workers N`)."""
+
+
+def note_app_system(system: str) -> None:
+    """Record that this process built `system`'s app; a process of one system names it on every line."""
+    _app_systems.add(system)
+
+
+def process_system() -> str:
+    """The one system whose app this process built, or `-` when it built none or several."""
+    return next(iter(_app_systems)) if len(_app_systems) == 1 else "-"
 
 
 class RequestIdFilter(logging.Filter):
     """Attach the current request id and system to each record.
 
-    A line logged outside a request (a job's thread, say) names its system by its logger, `opsuite.<system>`.
+    A line logged outside a request (a job's thread, say) names its system by its logger, `opsuite.<system>`;
+    any other line (uvicorn's own, in a `uvicorn --workers N` process) by the one app the process built.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -30,6 +46,8 @@ class RequestIdFilter(logging.Filter):
         system = system_var.get()
         if system == "-" and record.name.startswith("opsuite."):
             system = record.name.split(".")[1]
+        if system == "-":
+            system = process_system()
         record.system = system
         return True
 
@@ -115,15 +133,26 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     for handler in list(root.handlers):
         if getattr(handler, "_opsuite", False):
             root.removeHandler(handler)
+    root.addHandler(make_handler(fmt))
+    root.setLevel(level.upper())
+
+
+def make_handler(fmt: str = "text") -> logging.Handler:
+    """The stderr handler of every opsuite process: system and request id on each line, no credentials."""
     handler = logging.StreamHandler()
     handler._opsuite = True  # type: ignore[attr-defined]
     handler.addFilter(RequestIdFilter())
     handler.addFilter(RedactFilter())
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(system)s %(name)s [%(request_id)s] %(message)s")
-        )
-    root.addHandler(handler)
-    root.setLevel(level.upper())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    return handler
+
+
+def settings_handler() -> logging.Handler:
+    """`make_handler` in the format and at the level of `OPSUITE_LOG_FORMAT` / `OPSUITE_LOG_LEVEL` (the
+    handler factory of `UVICORN_LOG_CONFIG`)."""
+    from opsuite.core.settings import CoreSettings
+
+    settings = CoreSettings()
+    handler = make_handler(settings.log_format)
+    handler.setLevel(settings.log_level.upper())
+    return handler

@@ -6,6 +6,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pydantic import BaseModel, ValidationError
+
 from opsuite.core.settings import SystemSettings
 
 if TYPE_CHECKING:
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from opsuite.core.jobs import JobSetup
 
 S = TypeVar("S", bound=SystemSettings)
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,22 @@ class SimulateOptions:
     host: str
     announce: Callable[[str], None]
     """Called with one line per simulator once it listens."""
+    password: str | None = None
+    """The devices' password (None: the simulator's default)."""
+    fault: str | None = None
+    """One of the system's `simulator_faults`, shown on every matching request (None: behave)."""
+
+
+class InputRefused(ValueError):
+    """A CLI input the system refuses (the rules of its API); the CLI prints it as one line and exits 1."""
+
+
+def checked_input(model: type[M], describe: Callable[[dict[str, Any]], str], **values: Any) -> M:
+    """`values` read by the API's `model`; InputRefused naming the first problem, worded by `describe`."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise InputRefused(describe(dict(exc.errors()[0]))) from None
 
 
 @dataclass(frozen=True)
@@ -53,7 +72,8 @@ class System(Generic[S]):
     settings: Callable[[], S]
     create_app: Callable[[S], FastAPI]
     create_admin: Callable[[S, str, str], str]
-    """(settings, username, password) -> a line saying what was done."""
+    """(settings, username, password) -> a line saying what was done; InputRefused when the API would refuse
+    the username or the password."""
     load_demo: Callable[[S, bool], str]
     """(settings, only into an empty database) -> a line saying what was loaded."""
     login_hint: str
@@ -62,6 +82,8 @@ class System(Generic[S]):
     simulate: Callable[[SimulateOptions], Coroutine[Any, Any, None]] | None = None
     """Run this system's device simulators until cancelled."""
     api_keys: ApiKeys[S] | None = None
+    simulator_faults: tuple[str, ...] = ()
+    """The faults `opsuite simulate SYSTEM --fault` can inject."""
 
     @property
     def package(self) -> str:

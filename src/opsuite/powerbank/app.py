@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
@@ -11,6 +11,8 @@ from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.powerbank.auth.router import router as auth_router
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
+from opsuite.powerbank.imports.router import router as imports_router
+from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import build_runtime
@@ -47,7 +49,16 @@ def create_app(
         database=runtime.database,
         model=LoginThrottle,
     )
-    routers = (auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router)
+    routers: tuple[APIRouter, ...] = (
+        auth_router,
+        approval_router,
+        users_router,
+        org_units_router,
+        roles_router,
+        favorites_router,
+        imports_router,
+    )
     for router in routers:
         include_flat(app, router)
+    install_openapi(app)
     return app

@@ -35,10 +35,9 @@ class PowerbankSettings(SystemSettings, LoginThrottleSettings):
 
     return_confirmation_timeout_seconds: float = Field(
         default=10.0,
+        # The prefixed name first; the original's unprefixed name is read too (env names match any case).
         validation_alias=AliasChoices(
-            "return_confirmation_timeout_seconds",
-            "OPSUITE_POWERBANK_RETURN_CONFIRMATION_TIMEOUT_SECONDS",
-            "RETURN_CONFIRMATION_TIMEOUT_SECONDS",
+            "OPSUITE_POWERBANK_RETURN_CONFIRMATION_TIMEOUT_SECONDS", "RETURN_CONFIRMATION_TIMEOUT_SECONDS"
         ),
     )
     """How long `wait-confirmation` waits for the cabinet's return (clamped to 1..60 s, as the original)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from opsuite.core.system import ApiKeys, System
+from opsuite.core.system import ApiKeys, InputRefused, System
 from opsuite.production.apikeys import admin
 from opsuite.production.settings import ProductionSettings
 
@@ -27,7 +27,10 @@ def _jobs(config: ProductionSettings) -> JobSetup:
 
 
 def _admin(_config: ProductionSettings, _username: str, _password: str) -> str:
-    return "production has no users: its API needs no authentication"
+    raise InputRefused(
+        "production has no users to create: its API is guarded by API keys "
+        "(opsuite apikey create production --name ...)"
+    )
 
 
 def _demo(config: ProductionSettings, if_empty: bool) -> str:
@@ -38,7 +41,7 @@ def _demo(config: ProductionSettings, if_empty: bool) -> str:
     runtime = build_runtime(config)
     try:
         with runtime.database.session() as session:
-            return demo.load(session, outbox=runtime.outbox, if_empty=if_empty)
+            return demo.load(session, outbox=runtime.outbox, settings=config, if_empty=if_empty)
     finally:
         runtime.database.dispose()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from opsuite.core.settings import read_or_create_secret
+from opsuite.scales import messages
 from opsuite.scales.errors import PasswordUndecryptable
 
 
@@ -44,9 +45,7 @@ class DeviceCipher:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except (InvalidToken, UnicodeDecodeError):
-            raise PasswordUndecryptable(
-                "Device password cannot be decrypted with the configured OPSUITE_SCALES_FERNET_KEY"
-            ) from None
+            raise PasswordUndecryptable(messages.PASSWORD_UNDECRYPTABLE) from None
 
 
 def read_or_create_fernet_key(path: Path) -> str:

@@ -23,12 +23,14 @@ DEMO_DEVICE = DeviceCreate(
 )
 
 
-def load(session: Session, cipher: DeviceCipher, *, if_empty: bool = False) -> str:
-    """Create the demo user and device; with `if_empty`, only into a database without users."""
+def load(session: Session, cipher: DeviceCipher, *, if_empty: bool = False, port: int = 1111) -> str:
+    """Create the demo user and a device at the simulator's `port`; with `if_empty`, only into a database
+    without users."""
     if if_empty and session.scalar(select(User.id).limit(1)) is not None:
         return "not empty, demo data skipped"
     user, _created = users_service.set_password(session, email=DEMO_EMAIL, password=DEMO_PASSWORD)
     session.flush()
     if not fleet_service.list_devices(session, user_id=user.id):
-        fleet_service.create_device(session, cipher, user_id=user.id, new=DEMO_DEVICE)
-    return f"demo user {DEMO_EMAIL} / {DEMO_PASSWORD} with a device at 127.0.0.1:1111 (password 1234)"
+        device = DEMO_DEVICE.model_copy(update={"port": port})
+        fleet_service.create_device(session, cipher, user_id=user.id, new=device)
+    return f"demo user {DEMO_EMAIL} / {DEMO_PASSWORD} with a device at 127.0.0.1:{port} (password 1234)"

@@ -12,7 +12,8 @@ from opsuite.scales.runtime import Runtime
 from opsuite.scales.settings import ScalesSettings
 from opsuite.scales.users import service as users_service
 
-# auto_error off: the service answers a missing token itself, with FastAPI's own words and header.
+# auto_error off: the service reads the header itself, to say what is wrong (no token, another scheme).
+# The scheme stays a dependency so that Swagger UI offers its "Authorize" form.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 
 
@@ -30,11 +31,12 @@ RuntimeDep = Annotated[Runtime, Depends(scales_runtime)]
 SettingsDep = Annotated[ScalesSettings, Depends(get_settings)]
 
 
-def get_user_id(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> int:
+def get_user_id(request: Request, _token: Annotated[str | None, Depends(oauth2_scheme)]) -> int:
     """The authenticated caller's id (401 otherwise), checked in a short read of its own."""
     runtime = scales_runtime(request)
+    authorization = request.headers.get("Authorization")
     with runtime.database.session(write=False) as session:
-        return users_service.authenticate(session, token, request.app.state.signing_key).id
+        return users_service.authenticate(session, authorization, request.app.state.signing_key).id
 
 
 UserId = Annotated[int, Depends(get_user_id)]

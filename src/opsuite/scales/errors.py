@@ -9,13 +9,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opsuite.core.errors import DomainError, status_in
+from opsuite.core.limits import BodyTooLarge
 from opsuite.core.text import SafeJSONResponse
 from opsuite.core.web import WireErrors
-
-DATABASE_BUSY = "The server is busy; retry later"
-DATABASE_DOWN = "The database is unavailable; retry later"
+from opsuite.scales import messages
 
 
 class ScalesError(DomainError):
@@ -34,7 +34,7 @@ class DeviceBusy(Conflict):
     """Another operation holds the device's lock."""
 
     def __init__(self) -> None:
-        super().__init__("Device is busy")
+        super().__init__(messages.DEVICE_BUSY)
 
 
 class NetworkRefused(Conflict):
@@ -57,7 +57,7 @@ class TooManyAttempts(ScalesError):
     """Too many logins or registrations from here; answered with `Retry-After`."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Too many attempts, retry after {retry_after} seconds")
+        super().__init__(messages.TOO_MANY_ATTEMPTS.format(seconds=retry_after))
         self.retry_after = retry_after
 
 
@@ -66,10 +66,13 @@ class Forbidden(ScalesError):
 
 
 class FieldInvalid(ScalesError):
-    """A value failed validation; answered as FastAPI's 422 list so the client shows `loc: msg`."""
+    """A value failed validation; answered as FastAPI's 422 list so the client shows `loc: msg`.
 
-    def __init__(self, loc: tuple[str | int, ...], message: str, value: Any) -> None:
-        super().__init__(message)
+    `rule` is the Russian rule without the field's label; the detail reads `Цена: от 0 до 1 000 000`.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], rule: str, value: Any) -> None:
+        super().__init__(messages.field_error(loc, rule))
         self.loc = loc
         self.value = value
 
@@ -141,15 +144,18 @@ class ScaleErrorOut(BaseModel):
 
 
 _DESCRIPTIONS: dict[int, tuple[type[BaseModel], str]] = {
-    400: (ErrorOut, "The cached product file has an unexpected shape"),
-    401: (ErrorOut, "Not authenticated, an invalid token, an unknown user or wrong credentials"),
-    403: (ErrorOut, "Registration is closed"),
-    404: (ErrorOut, "Not found (also another user's device or job)"),
-    429: (ErrorOut, "Too many login or registration attempts; see Retry-After"),
-    409: (ErrorOut, "Conflicts with the current state: a taken name, a busy device, unsent or missing cache"),
-    502: (ScaleErrorOut, "The scale answered with an error, rejected the file or broke the protocol"),
-    503: (ScaleErrorOut, "The scale is unreachable, or the device password cannot be decrypted"),
-    504: (ScaleErrorOut, "The scale did not answer in time"),
+    400: (ErrorOut, "Кэш товаров имеет неверный формат"),
+    401: (ErrorOut, "Нет токена, неверная схема, истёкший или неверный токен, неверный e-mail или пароль"),
+    403: (ErrorOut, "Регистрация закрыта"),
+    404: (ErrorOut, "Не найдено (в том числе чужое устройство или задача)"),
+    409: (
+        ErrorOut,
+        "Конфликт: занятое имя, занятое устройство, незагруженный или пустой кэш",
+    ),
+    429: (ErrorOut, "Слишком много попыток входа или регистрации; см. Retry-After"),
+    502: (ScaleErrorOut, "Весы ответили ошибкой, отклонили файл или нарушили протокол"),
+    503: (ScaleErrorOut, "Весы недоступны, или пароль устройства не расшифровывается"),
+    504: (ScaleErrorOut, "Весы не ответили вовремя"),
 }
 
 SCALE_FAILURES = (502, 503, 504)
@@ -167,7 +173,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def scales_error(_request: Request, exc: ScalesError) -> JSONResponse:
         if isinstance(exc, FieldInvalid):
             item = {"type": "value_error", "loc": list(exc.loc), "msg": exc.detail, "input": exc.value}
-            return SafeJSONResponse({"detail": [item]}, status_code=422)
+            return SafeJSONResponse({"detail": [item], "message": exc.detail}, status_code=422)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) and exc.challenge else None
         if isinstance(exc, TooManyAttempts):
             headers = {"Retry-After": str(exc.retry_after)}
@@ -175,8 +181,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        # FastAPI's own 422 body; only the rendering differs, so an echoed lone surrogate cannot crash it.
-        return SafeJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        # FastAPI's 422 list with Russian `msg`s, rendered so that an echoed lone surrogate cannot crash it.
+        errors = [{**error, "msg": messages.for_pydantic_error(error)} for error in exc.errors()]
+        readable = "; ".join(dict.fromkeys(error["msg"] for error in errors))
+        return SafeJSONResponse({"detail": jsonable_encoder(errors), "message": readable}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        detail = {404: messages.NOT_FOUND, 405: messages.METHOD_NOT_ALLOWED}.get(exc.status_code, detail)
+        if isinstance(exc, BodyTooLarge):
+            detail = messages.BODY_TOO_LARGE.format(limit=exc.limit)
+        elif detail == messages.FASTAPI_BODY_UNREADABLE:
+            detail = messages.BODY_UNREADABLE
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
 
-WIRE_ERRORS = WireErrors(install_error_handlers, DATABASE_BUSY, DATABASE_DOWN)
+WIRE_ERRORS = WireErrors(install_error_handlers, messages.DATABASE_BUSY, messages.DATABASE_DOWN)

@@ -15,6 +15,8 @@ THROTTLED = "Слишком много неудачных попыток вхо�
 
 # Auth (the original's texts).
 NO_CREDENTIALS = "Учетные данные не были предоставлены."
+WRONG_SCHEME = "Неверная схема авторизации «{scheme}»: передайте заголовок Authorization: Bearer <токен>."
+BAD_AUTH_HEADER = "Заголовок Authorization должен содержать два значения через пробел: Bearer <токен>."
 TOKEN_EXPIRED = "Токен истёк"
 TOKEN_INVALID = "Неверный токен"
 TOKEN_NO_SUB = "Некорректный токен (нет sub)"

@@ -6,13 +6,24 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, RootModel
+
+from opsuite.waybills import messages
 
 
 class Detail(BaseModel):
     """`{"detail": "..."}`."""
 
-    detail: str = Field(examples=["Учетные данные не были предоставлены."])
+    detail: str
+
+
+def _detail(description: str, example: str) -> dict[str, Any]:
+    """An error answered as `{"detail": example}`: each status shows a text it really answers."""
+    return {
+        "model": Detail,
+        "description": description,
+        "content": {"application/json": {"example": {"detail": example}}},
+    }
 
 
 class ValidationErrors(RootModel[dict[str, list[str]] | list[str] | dict[str, str]]):
@@ -24,9 +35,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         "model": ValidationErrors,
         "description": "Неверные данные: `{поле: [сообщения]}` или `[сообщение]`",
     },
-    401: {"model": Detail, "description": "Токен не передан, просрочен, подделан или пароль сменился"},
-    403: {"model": Detail, "description": "У роли нет нужного флага"},
-    404: {"model": Detail, "description": "Не найдено"},
+    401: _detail("Токен не передан, просрочен, подделан или пароль сменился", messages.NO_CREDENTIALS),
+    403: _detail("У роли нет нужного флага", messages.PERMISSION_DENIED),
+    404: _detail("Не найдено", messages.NOT_FOUND),
 }
 PUBLIC = {"/api/auth/login/", "/health", "/api/"}
 # Declared optional in the code so that a missing one gets the original's 400 message, not a schema

@@ -10,7 +10,7 @@ single-row reads (that check, and a retrieve) run on the event loop over a conne
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any, Generic, Protocol, TypeVar
 
@@ -235,6 +235,39 @@ def list_dumper(model: Any, chunk: int = 50) -> Callable[[Any], bytes]:
     return dump
 
 
+@dataclass(frozen=True)
+class Examples:
+    """What Swagger's "Try it out" sends, each valid unchanged on fresh demo data.
+
+    tests/core/test_swagger_examples.py sends them all.
+    """
+
+    create: dict[str, Any]
+    item: int
+    """A demo row: the retrieve, replace and change examples use it (their bodies keep it as it is)."""
+    replace: dict[str, Any]
+    change: dict[str, Any]
+    created: int
+    """The id the create example gets on fresh demo data: the delete example removes that row."""
+
+
+def _row_id(example: int, summary: str) -> Any:
+    """The `item_id` path parameter with an example Swagger fills in."""
+    return Annotated[
+        int,
+        Path(
+            ge=1,
+            le=MAX_ID,
+            description="Row id",
+            openapi_examples={"demo": {"summary": summary, "value": example}},
+        ),
+    ]
+
+
+def _body(model: Any, example: dict[str, Any]) -> Any:
+    return Annotated[model, Body(openapi_examples={"demo": {"summary": "демо-данные", "value": example}})]
+
+
 @dataclass
 class Resource(Generic[FiltersT]):
     """One DRF-style resource: `filters` is the dependency that reads the list's query parameters."""
@@ -248,7 +281,7 @@ class Resource(Generic[FiltersT]):
     filters: Callable[..., Any]
     full_update: type[In] | None = None
     create_rule: Rule | None = None  # replaces the create flag check
-    examples: dict[str, Any] = field(default_factory=dict)
+    examples: Examples | None = None
 
 
 def register(router: APIRouter, res: Resource[Any]) -> None:
@@ -259,7 +292,18 @@ def register(router: APIRouter, res: Resource[Any]) -> None:
     one, many = dumper(read), list_dumper(read)
     can_view, can_update, can_delete = flag(res.flags.view), flag(res.flags.update), flag(res.flags.delete)
     can_create = res.create_rule or flag(res.flags.create)
-    body_examples = {"example": {"value": res.examples}} if res.examples else None
+    ex = res.examples
+    item_id_t: Any = ItemId if ex is None else _row_id(ex.item, f"запись {ex.item} демо-данных")
+    deleted_id_t: Any = ItemId if ex is None else _row_id(ex.created, "запись, созданная примером POST")
+    create_t: Any = write if ex is None else _body(write, ex.create)
+    put_t: Any = put_model if ex is None else _body(put_model, ex.replace)
+    patch_t: Any = patch_model if ex is None else _body(patch_model, ex.change)
+    delete_note = (
+        None
+        if ex is None
+        else f"Пример удаляет запись {ex.created}: её создаёт пример POST на свежих демо-данных"
+        " (без него ответ 404)."
+    )
     collection, item = f"/{res.prefix}/", f"/{res.prefix}/{{item_id:int}}/"
 
     # The body and response models are built at runtime, which type checkers cannot follow.
@@ -285,14 +329,14 @@ def register(router: APIRouter, res: Resource[Any]) -> None:
     )
     async def create(
         caller: Annotated[Caller, guard(can_create)],
-        body: Annotated[write, Body(openapi_examples=body_examples)],  # type: ignore[valid-type]
+        body: create_t,
     ) -> Response:
         return await respond(
             caller, lambda session, actor: actions.create(session, body=body, actor=actor), one, 201
         )
 
     @router.get(item, response_model=read, tags=[res.tag], summary=f"Retrieve from {res.prefix}")
-    async def retrieve(request: Request, runtime: RuntimeDep, claims: Claims, item_id: ItemId) -> Response:
+    async def retrieve(request: Request, runtime: RuntimeDep, claims: Claims, item_id: item_id_t) -> Response:
         return await respond_at_once(
             request,
             runtime.database,
@@ -306,16 +350,16 @@ def register(router: APIRouter, res: Resource[Any]) -> None:
     @router.put(item, response_model=read, tags=[res.tag], summary=f"Replace in {res.prefix}")
     async def replace(
         caller: Annotated[Caller, guard(can_update)],
-        item_id: ItemId,
-        body: put_model,  # type: ignore[valid-type]
+        item_id: item_id_t,
+        body: put_t,
     ) -> Response:
         return await respond(caller, partial(_update, actions, item_id, body, False), one)
 
     @router.patch(item, response_model=read, tags=[res.tag], summary=f"Change in {res.prefix}")
     async def change(
         caller: Annotated[Caller, guard(can_update)],
-        item_id: ItemId,
-        body: patch_model,  # type: ignore[valid-type]
+        item_id: item_id_t,
+        body: patch_t,
     ) -> Response:
         return await respond(caller, partial(_update, actions, item_id, body, True), one)
 
@@ -325,8 +369,11 @@ def register(router: APIRouter, res: Resource[Any]) -> None:
         response_class=Response,
         tags=[res.tag],
         summary=f"Delete from {res.prefix} (soft)",
+        description=delete_note,
     )
-    async def destroy(request: Request, runtime: RuntimeDep, claims: Claims, item_id: ItemId) -> Response:
+    async def destroy(
+        request: Request, runtime: RuntimeDep, claims: Claims, item_id: deleted_id_t
+    ) -> Response:
         work = partial(_delete, actions, item_id)
         return await respond_at_once(
             request, runtime.database, claims, can_delete, work, _no_body, status=204

@@ -61,7 +61,7 @@ def create_app(
     """Build the weighbridge app; tests pass a database and a clock (or a whole runtime)."""
     settings = settings or WeighbridgeSettings()
     runtime = runtime or build_runtime(settings, database, clock=clock)
-    # The live hub; and the bridge with its devices where this process owns them.
+    # the live hub; the bridge and its devices where this process owns them
     lifetime = equip(runtime, lifetime)
     # `/` is the operator page's (weighbridge/page), not a redirect to /docs.
     app = build_app(runtime, "weighbridge", DESCRIPTION, WIRE_ERRORS, lifetime, root_redirect=False)

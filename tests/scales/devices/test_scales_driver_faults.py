@@ -146,6 +146,21 @@ def test_rejected_file_carries_the_scales_reason(run: Run) -> None:
     run(scenario())
 
 
+def test_the_short_rejection_reply_is_a_rejection_without_a_reason(run: Run) -> None:
+    async def scenario() -> None:
+        async with ScaleSimulator(products=STORED) as sim:
+            sim.fail_next(Fault.REJECT_FILE_SHORT)
+            error = await fails_within(push(sim), ScaleFileRejectedError)
+            assert isinstance(error, ScaleFileRejectedError)
+            assert (error.reason, str(error)) == ("", "scale rejected the product file: no reason given")
+            assert sim.products == STORED
+            assert [u.accepted for u in sim.uploads] == [False]
+            await push(sim)  # the next upload is accepted again
+            assert [u.accepted for u in sim.uploads] == [False, True]
+
+    run(scenario())
+
+
 def test_size_in_the_wrong_byte_order_is_rejected_by_a_strict_scale(run: Run) -> None:
     async def scenario() -> None:
         async with ScaleSimulator(products=STORED, strict_size_byteorder="little") as sim:

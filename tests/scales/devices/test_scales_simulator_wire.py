@@ -8,9 +8,20 @@ from typing import Any
 
 from opsuite.scales.devices import protocol as p
 from opsuite.scales.devices.sample_products import generate_product_file
-from opsuite.scales.devices.simulator import ScaleSimulator, serve_simulators, start_simulators
+from opsuite.scales.devices.simulator import Fault, ScaleSimulator, serve_simulators, start_simulators
 
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
+
+
+# The upload of `{"products":[]}` with password 1234, as the notes quote it: header, one chunk, check.
+NOTES_HEADER = (
+    "24 00 00 00 02 22 ff 13 31 32 33 34 02 f8 7a bc 43 80 5c 94 65 05 e9 f1 f6 4d 04 cd 21"
+    " 04 00 00 00 00 00 00 00 0f 01 01"
+)
+NOTES_CHUNK = (
+    "1f 00 00 00 02 1d ff 13 31 32 33 34 03 01 00 00 00 00 0f 00 7b 22 70 72 6f 64 75 63 74 73 22 3a 5b 5d 7d"
+)
+NOTES_CHECK = "09 00 00 00 02 07 ff 13 31 32 33 34 09"
 
 
 def hx(text: str) -> bytes:
@@ -37,15 +48,8 @@ def test_upload_of_the_notes_vectors_gets_the_udp_managers_replies(run: Run) -> 
     async def scenario() -> None:
         async with ScaleSimulator(products={"products": [{"id": 1}], "messages": []}, check_polls=1) as sim:
             client = await connect(sim)
-            header = hx(
-                "24 00 00 00 02 22 ff 13 31 32 33 34 02 f8 7a bc 43 80 5c 94 65 05 e9 f1 f6 4d 04 cd 21"
-                " 04 00 00 00 00 00 00 00 0f 01 01"
-            )
-            chunk = hx(
-                "1f 00 00 00 02 1d ff 13 31 32 33 34 03 01 00 00 00 00 0f 00"
-                " 7b 22 70 72 6f 64 75 63 74 73 22 3a 5b 5d 7d"
-            )
-            check = hx("09 00 00 00 02 07 ff 13 31 32 33 34 09")
+            header, chunk = hx(NOTES_HEADER), hx(NOTES_CHUNK)
+            check = hx(NOTES_CHECK)
             assert await client.ask(header) == hx("02 03 ff 13 00")
             assert await client.ask(chunk) == hx("02 03 ff 13 00")
             assert await client.ask(check) == hx("02 06 ff 13 00 01 00 00")
@@ -55,6 +59,23 @@ def test_upload_of_the_notes_vectors_gets_the_udp_managers_replies(run: Run) -> 
             assert sim.products == {"products": [{"id": 1}], "messages": []}
             (upload,) = sim.uploads
             assert (upload.size_big, upload.size_little, upload.clear) == (15, 15 << 56, False)
+
+    run(scenario())
+
+
+def test_the_short_rejection_fault_answers_the_check_with_the_state_byte_alone(run: Run) -> None:
+    async def scenario() -> None:
+        async with ScaleSimulator(products={"products": [{"id": 1}]}) as sim:
+            sim.fail_next(Fault.REJECT_FILE_SHORT)
+            client = await connect(sim)
+            header, chunk = hx(NOTES_HEADER), hx(NOTES_CHUNK)
+            assert await client.ask(header) == hx("02 03 ff 13 00")
+            assert await client.ask(chunk) == hx("02 03 ff 13 00")
+            # Rejected (state 02) with no message length and no text: 6 bytes instead of 8 or more.
+            assert await client.ask(hx(NOTES_CHECK)) == hx("02 04 ff 13 00 02")
+            client.writer.close()
+            assert sim.products == {"products": [{"id": 1}]}
+            assert [u.accepted for u in sim.uploads] == [False]
 
     run(scenario())
 

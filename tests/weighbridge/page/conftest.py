@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.live import serve
 
 CHROMIUM = Path(os.environ.get("OPSUITE_TEST_CHROMIUM", "/usr/bin/chromium"))
 
@@ -22,9 +25,10 @@ def chromium_path() -> Path:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole run."""
+    """One headless chromium per test module: sync Playwright keeps an event loop running in the main
+    thread while it is open, so it must close before tests of other modules call `asyncio.run`."""
     executable = chromium_path()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(executable), args=["--no-sandbox"])
@@ -42,3 +46,10 @@ def page(browser: Browser) -> Iterator[Page]:
     opened.console_errors = errors  # type: ignore[attr-defined]
     yield opened
     context.close()
+
+
+@pytest.fixture
+def site(app: Any) -> Iterator[str]:
+    """The weighbridge app (the system's `app` fixture) served on a free loopback port."""
+    with serve(app) as url:
+        yield url

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.live import serve
 from tests.weighbridge.helpers import ADMIN, OPERATOR
-
-
-@pytest.fixture
-def site(app: Any) -> Iterator[str]:
-    """The weighbridge app served on a free loopback port."""
-    with serve(app) as url:
-        yield url
-
-
-def log_in(page: Page, site: str, phone: str, password: str) -> None:
-    page.goto(site + "/")
-    page.fill("#login-phone", phone)
-    page.fill("#login-password", password)
-    page.click("#login-submit")
+from tests.weighbridge.page.browser import bearer, log_in, token_of
 
 
 def test_a_wrong_password_is_refused_in_russian(page: Page, site: str) -> None:
@@ -58,7 +40,7 @@ def test_a_stored_token_the_server_refuses_leads_back_to_login(page: Page, site:
 def test_password_change_ends_the_session_and_the_new_password_works(page: Page, site: str) -> None:
     log_in(page, site, OPERATOR[0], OPERATOR[1])
     expect(page.locator("#whoami")).to_have_text(OPERATOR[0])
-    old_token = page.evaluate("localStorage.getItem('weighbridge.token')")
+    old_token = token_of(page)
     page.click("button.nav[data-view=profile]")
 
     page.fill("#old-password", OPERATOR[1])
@@ -86,11 +68,10 @@ def test_a_wrong_old_password_shows_the_servers_reason(page: Page, site: str) ->
     page.click("#password-form button[type=submit]")
     message = page.locator("#password-message")
     expect(message).to_have_class("error")
-    token = page.evaluate("localStorage.getItem('weighbridge.token')")
     reason = httpx.post(
         site + "/api/v1/users/change-password",
         json={"old_password": "not-my-password", "new_password": "new-operator-pass-2"},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(page),
     )
     assert reason.status_code == 400
     expect(message).to_have_text(reason.json()["detail"])
@@ -116,7 +97,6 @@ def test_a_product_added_from_the_list_is_chosen(page: Page, site: str) -> None:
     page.select_option("#product", "__add")
     expect(page.locator("#product option:checked")).to_have_text("Karbamid")
     expect(page.locator("#product option")).to_have_text(["— не выбран —", "Karbamid", "Добавить…"])
-    token = page.evaluate("localStorage.getItem('weighbridge.token')")
-    products = httpx.get(site + "/api/v1/products", headers={"Authorization": f"Bearer {token}"}).json()
+    products = httpx.get(site + "/api/v1/products", headers=bearer(page)).json()
     assert [product["name"] for product in products] == ["Karbamid"]
     assert page.locator("#product").input_value() == str(products[0]["id"])

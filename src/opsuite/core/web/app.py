@@ -16,6 +16,7 @@ from opsuite.core.db import Database
 from opsuite.core.devices import DeviceHost
 from opsuite.core.jobs import JobRunner, PeriodicScheduler
 from opsuite.core.limits import DEFAULT_BODY_LIMIT, BodyLimitMiddleware
+from opsuite.core.logs import note_app_system
 from opsuite.core.runtime import Runtime
 from opsuite.core.text import refuse_unsafe_url
 from opsuite.core.web.context import Metrics, RequestContextMiddleware
@@ -37,6 +38,7 @@ def install_common(
     body_limit: int = DEFAULT_BODY_LIMIT,
 ) -> Metrics:
     """Add request context, CORS, a body limit, `/metrics` and `/health` to a system's app."""
+    note_app_system(system)
     metrics = Metrics(system)
     app.add_middleware(BodyLimitMiddleware, limit=body_limit)
     app.router.dependencies.append(Depends(refuse_unsafe_url))  # routes added from here on

@@ -1,4 +1,4 @@
-"""Routes of registration, login and the own profile (`/api/auth/...`)."""
+"""Routes of registration, login and the own profile (`/api/auth/...`, `/api/user/profile`)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,19 @@ from opsuite.core.throttle import client_address
 from opsuite.powerbank.auth import service
 from opsuite.powerbank.auth.schemas import LoginRequest, ProfileUpdate, RegisterRequest
 from opsuite.powerbank.deps import CallerDep, CurrentUserDep, RuntimeDep, SessionDep
-from opsuite.powerbank.envelope import mirrored
+from opsuite.powerbank.envelope import mirrored, ok
 from opsuite.powerbank.errors import error_responses
 from opsuite.powerbank.users.present import user_out
 
-router = APIRouter(prefix="/api/auth", tags=["Авторизация"])
+router = APIRouter(tags=["Авторизация"])
 
 LOGGED_IN = "Вход выполнен успешно"
 PROFILE_UPDATED = "Профиль обновлен"
 
 
-@router.post("/register", status_code=201, responses=error_responses(400, 403), summary="Регистрация")
+@router.post(
+    "/api/auth/register", status_code=201, responses=error_responses(400, 403), summary="Регистрация"
+)
 def register(
     body: RegisterRequest, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
@@ -37,7 +39,7 @@ def register(
     return mirrored({"user_id": user.id, "status": user.status}, service.REGISTERED)
 
 
-@router.post("/login", responses=error_responses(400, 401), summary="Вход по телефону и паролю")
+@router.post("/api/auth/login", responses=error_responses(400, 401), summary="Вход по телефону и паролю")
 def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> dict[str, Any]:
     # No SessionDep: the password is checked outside any write transaction.
     token, user, caller = service.login(
@@ -53,14 +55,24 @@ def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> dict[str
     return mirrored({"token": token, "user": user_out(user, caller, runtime.zone)}, LOGGED_IN)
 
 
-@router.get("/profile", responses=error_responses(401), summary="Профиль текущего пользователя")
+@router.get("/api/auth/profile", responses=error_responses(401), summary="Профиль текущего пользователя")
 def profile(user: CurrentUserDep, caller: CallerDep, runtime: RuntimeDep) -> dict[str, Any]:
     return mirrored({"user": user_out(user, caller, runtime.zone)})
 
 
-@router.put("/profile", responses=error_responses(400, 401), summary="Обновление профиля")
+@router.put("/api/auth/profile", responses=error_responses(400, 401), summary="Обновление профиля")
 def update_profile(
     body: ProfileUpdate, session: SessionDep, user: CurrentUserDep, caller: CallerDep, runtime: RuntimeDep
 ) -> dict[str, Any]:
     changed = service.update_profile(session, user=user, change=body, now=runtime.clock.now())
     return mirrored({"user": user_out(changed, caller, runtime.zone)}, PROFILE_UPDATED)
+
+
+@router.get(
+    "/api/user/profile", responses=error_responses(401), summary="Профиль пользователя со статистикой"
+)
+def user_profile(
+    session: SessionDep, user: CurrentUserDep, caller: CallerDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    statistics = service.order_statistics(session, user_id=user.id)
+    return ok({"user": user_out(user, caller, runtime.zone), "statistics": statistics})

@@ -17,8 +17,9 @@ from opsuite.powerbank.access import Caller, caller_of
 from opsuite.powerbank.auth.schemas import ProfileUpdate, RegisterRequest
 from opsuite.powerbank.errors import BadRequest, Forbidden, TooManyAttempts, Unauthorized
 from opsuite.powerbank.fields import PASSWORD_LENGTH, normalize_phone
+from opsuite.powerbank.orders.models import Order
 from opsuite.powerbank.users.models import User
-from opsuite.powerbank.vocab import UserStatus
+from opsuite.powerbank.vocab import ACTIVE_ORDER, UserStatus
 
 AUDIENCE = "powerbank"
 LOGIN_REFUSED = "Неверный номер телефона, пароль или пользователь не подтвержден администратором"
@@ -187,3 +188,11 @@ def update_profile(session: Session, *, user: User, change: ProfileUpdate, now: 
         user.fio = change.fio
     user.updated_at = now
     return user
+
+
+def order_statistics(session: Session, *, user_id: int) -> dict[str, int]:
+    """`{active_orders, total_orders}` of a user (soft-deleted orders left out)."""
+    mine = select(Order.status).where(Order.user_id == user_id, Order.deleted_at.is_(None)).subquery()
+    active = func.count().filter(mine.c.status.in_([status.value for status in ACTIVE_ORDER]))
+    row = session.execute(select(active, func.count()).select_from(mine)).one()
+    return {"active_orders": row[0], "total_orders": row[1]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
@@ -57,6 +57,7 @@ class GatewayService:
         self.gateway = TcpCabinetGateway(keys, events, clock=clock, timeouts=timeouts)
         self.bound: list[int] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._spawned: set[asyncio.Task[None]] = set()
 
     async def start(self) -> list[int]:
         """Listen on every port (0 picks a free one); returns the bound ports."""
@@ -71,15 +72,22 @@ class GatewayService:
         log.info("cabinet gateway %s listening on %s ports %s", self.gateway_id, self.host, self.bound)
         return self.bound
 
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` alongside the gateway; it is cancelled by `stop`."""
+        task = asyncio.create_task(work)
+        self._spawned.add(task)
+        task.add_done_callback(self._spawned.discard)
+
     def commands(self) -> LocalCabinetCommands:
         """Commands on the cabinets of this process."""
         return LocalCabinetCommands(self.gateway, clock=self.clock)
 
     async def stop(self) -> None:
         """Stop serving commands, drop every cabinet, close Redis."""
-        for task in self._tasks:
+        tasks = [*self._tasks, *self._spawned]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks = []
         await self.gateway.stop()
         if self._redis is not None:

@@ -27,7 +27,7 @@ USER_CREATED = "Пользователь создан"
 USER_UPDATED = "Пользователь обновлен"
 USER_DELETED = "Пользователь удален"
 HAS_ORDERS = "У пользователя есть заказы: заблокируйте его вместо удаления"
-NOT_YOURSELF = "Нельзя удалить самого себя"
+NOT_YOURSELF = "Свою учетную запись меняют в профиле, а роль и статус — другой администратор"
 PASSWORD_REQUIRED = "Укажите пароль"
 
 
@@ -135,8 +135,10 @@ def create_user(session: Session, *, caller: Caller, new: UserWrite, now: dateti
 
 
 def managed_user(session: Session, caller: Caller, user_id: int) -> UserView:
-    """A user the caller may change: visible, and holding a role the caller may give."""
+    """A user the caller may change: visible, holding a role the caller may give, and not the caller."""
     access.require(caller, Permission.MANAGE_USERS)
+    if user_id == caller.user_id:
+        raise Forbidden(NOT_YOURSELF)
     current = view_user(session, caller=caller, user_id=user_id)
     access.require_assignable(caller, current.role)
     return current
@@ -181,8 +183,6 @@ def replace_user(
 
 def delete_user(session: Session, *, caller: Caller, user_id: int, now: datetime) -> None:
     """Delete a user with no orders (one with history is blocked instead); never oneself."""
-    if user_id == caller.user_id:
-        raise BadRequest(NOT_YOURSELF)
     current = managed_user(session, caller, user_id)
     history = (
         exists().where(Order.user_id == user_id),

@@ -37,7 +37,7 @@ class DashboardOut(BaseModel):
     cached_at: datetime
 
 
-@router.get("/dashboard", response_model=DashboardOut)
+@router.get("/dashboard", summary="Статистика дашборда", response_model=DashboardOut)
 def get_dashboard(runtime: RuntimeDep) -> dict[str, Any]:
     """Статистика дашборда из кэша (обновляется каждые 5 минут)."""
     return service.dashboard(runtime.database, now=runtime.clock.now())

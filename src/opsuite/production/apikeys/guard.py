@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 
 KEY_HEADER = "X-API-Key"
 MISSING = "Требуется API-ключ: передайте заголовок Authorization: Bearer <ключ> или X-API-Key: <ключ>"
+WRONG_SCHEME = (
+    "Неверная схема авторизации «{scheme}»: "
+    "передайте заголовок Authorization: Bearer <ключ> или X-API-Key: <ключ>"
+)
 INVALID = "Неверный или отозванный API-ключ"
 UNAVAILABLE = "База данных недоступна: проверить API-ключ нельзя, повторите позже"
 RETRY_AFTER_SECONDS = 5
@@ -63,6 +67,16 @@ def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
+def refusal(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """Why a request without a usable key is refused: no key at all, or an Authorization of another scheme."""
+    for name, value in headers:
+        if name.lower() == b"authorization":
+            scheme = value.decode("latin-1").strip().partition(" ")[0]
+            if scheme and scheme.lower() != "bearer":
+                return WRONG_SCHEME.format(scheme=scheme[:32])
+    return MISSING
+
+
 def _unavailable(_exc: Exception) -> Response:
     return JSONResponse(
         {"detail": UNAVAILABLE}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
@@ -99,7 +113,7 @@ class ApiKeyGuard:
         if active:
             key = presented_key(scope["headers"])
             if key is None or hash_key(key) not in active:
-                body = {"detail": MISSING if key is None else INVALID}
+                body = {"detail": refusal(scope["headers"]) if key is None else INVALID}
                 await JSONResponse(body, status_code=401, headers=_CHALLENGE)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -19,7 +19,7 @@ class BatchFilters(In):
 
     model_config = ConfigDict(
         extra="forbid",
-        **examples({"is_closed": False, "batch_date_from": "2025-01-01", "batch_date_to": "2025-01-31"}),
+        **examples({"is_closed": False}),  # the demo's open batches
     )
 
     is_closed: bool | None = None

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from opsuite.core.fields import MAX_ID
+from opsuite.production import demo_ids
 from opsuite.production.batches import service
 from opsuite.production.batches.filters import BatchFilters
 from opsuite.production.batches.models import Batch
@@ -21,6 +22,7 @@ from opsuite.production.batches.schemas import (
     CloseIn,
     ProductIn,
 )
+from opsuite.production.common.examples import demo_path
 from opsuite.production.common.paging import (
     Page,
     PageDep,
@@ -34,6 +36,11 @@ from opsuite.production.jobs.schemas import TaskAccepted
 
 SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/batches", tags=["Batches"])
+
+# Demo batches the examples name: 1002 and 1003 open, 1004 open until the close example closes it.
+Open1002 = Annotated[uuid.UUID, demo_path(demo_ids.batch_id(1002), "партия 1002 демо-данных (открыта)")]
+Open1003 = Annotated[uuid.UUID, demo_path(demo_ids.batch_id(1003), "партия 1003 демо-данных (открыта)")]
+Batch1004 = Annotated[uuid.UUID, demo_path(demo_ids.batch_id(1004), "партия 1004 демо-данных")]
 
 
 def batch_filters(
@@ -60,13 +67,19 @@ def batch_filters(
 FiltersDep = Annotated[BatchFilters, Depends(batch_filters)]
 
 
-@router.post("", status_code=201, response_model=BatchOut, responses=error_responses(404, 409, 422))
+@router.post(
+    "",
+    summary="Создание партии",
+    status_code=201,
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
 def create_batch(body: BatchCreate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Создание партии."""
     return service.create_batch(session, outbox=runtime.outbox, data=body, now=runtime.clock.now())
 
 
-@router.get("", response_model=Page[BatchOut], responses=error_responses(422))
+@router.get("", summary="Список партий", response_model=Page[BatchOut], responses=error_responses(422))
 def list_batches(
     session: SessionDep,
     page: PageDep,
@@ -78,14 +91,21 @@ def list_batches(
     return page_of(BatchOut, items, total, page)
 
 
-@router.get("/{batch_id}", response_model=BatchOut, responses=error_responses(404, 422))
-def get_batch(batch_id: uuid.UUID, session: SessionDep) -> Batch:
+@router.get(
+    "/{batch_id}", summary="Партия по ID", response_model=BatchOut, responses=error_responses(404, 422)
+)
+def get_batch(batch_id: Open1002, session: SessionDep) -> Batch:
     """Получение партии по ID."""
     return service.get(session, batch_id)
 
 
-@router.patch("/{batch_id}", response_model=BatchOut, responses=error_responses(404, 409, 422))
-def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
+@router.patch(
+    "/{batch_id}",
+    summary="Изменение партии",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
+def update_batch(batch_id: Open1002, body: BatchUpdate, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Обновление партии; `is_closed` закрывает или открывает её."""
     return service.update_batch(
         session,
@@ -97,15 +117,25 @@ def update_batch(batch_id: uuid.UUID, body: BatchUpdate, session: SessionDep, ru
     )
 
 
-@router.delete("/{batch_id}", status_code=204, responses=error_responses(404, 409, 422))
-def delete_batch(batch_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep) -> Response:
-    """Удаление закрытой партии вместе с продуктами."""
+@router.delete(
+    "/{batch_id}", summary="Удаление партии", status_code=204, responses=error_responses(404, 409, 422)
+)
+def delete_batch(batch_id: Batch1004, session: SessionDep, runtime: RuntimeDep) -> Response:
+    """Удаление закрытой партии вместе с продуктами.
+
+    Пример удаляет партию 1004 демо-данных после примера закрытия (`PATCH /api/batches/{batch_id}/close`):
+    открытую партию удалить нельзя (409)."""
     service.delete(session, outbox=runtime.outbox, batch_id=batch_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{batch_id}/products", response_model=BatchOut, responses=error_responses(404, 409, 422))
-def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
+@router.post(
+    "/{batch_id}/products",
+    summary="Добавление продукта в партию",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
+def add_product(batch_id: Open1002, body: ProductIn, session: SessionDep, runtime: RuntimeDep) -> Batch:
     """Добавление продукта в партию (200 с партией, как в документе)."""
     return service.add_product(
         session,
@@ -117,10 +147,18 @@ def add_product(batch_id: uuid.UUID, body: ProductIn, session: SessionDep, runti
 
 
 @router.delete(
-    "/{batch_id}/products/{product_id}", response_model=BatchOut, responses=error_responses(404, 409, 422)
+    "/{batch_id}/products/{product_id}",
+    summary="Удаление продукта из партии",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
 )
 def remove_product(
-    batch_id: uuid.UUID, product_id: uuid.UUID, session: SessionDep, runtime: RuntimeDep
+    batch_id: Open1003,
+    product_id: Annotated[
+        uuid.UUID, demo_path(demo_ids.product_id(1003, 4), "продукт DEMO-1003-004 партии 1003")
+    ],
+    session: SessionDep,
+    runtime: RuntimeDep,
 ) -> Batch:
     """Удаление продукта из партии (строка продукта удаляется)."""
     return service.remove_product(
@@ -128,9 +166,14 @@ def remove_product(
     )
 
 
-@router.patch("/{batch_id}/close", response_model=BatchOut, responses=error_responses(404, 409, 422))
+@router.patch(
+    "/{batch_id}/close",
+    summary="Закрытие партии",
+    response_model=BatchOut,
+    responses=error_responses(404, 409, 422),
+)
 def close_batch(
-    batch_id: uuid.UUID,
+    batch_id: Batch1004,
     session: SessionDep,
     runtime: RuntimeDep,
     body: Annotated[CloseIn | None, Body()] = None,
@@ -149,12 +192,13 @@ def close_batch(
 
 @router.patch(
     "/{batch_id}/aggregate",
+    summary="Агрегация партии",
     status_code=202,
     response_model=BatchOut,
     responses=error_responses(404, 409, 422),
 )
 def aggregate_batch(
-    batch_id: uuid.UUID,
+    batch_id: Open1002,
     session: SessionDep,
     runtime: RuntimeDep,
     body: Annotated[AggregateIn | None, Body()] = None,
@@ -172,12 +216,13 @@ def aggregate_batch(
 
 @router.patch(
     "/{batch_id}/aggregate_async",
+    summary="Асинхронная агрегация партии",
     status_code=202,
     response_model=TaskAccepted,
     responses=error_responses(404, 409, 422),
 )
 def aggregate_batch_async(
-    batch_id: uuid.UUID,
+    batch_id: Open1003,
     session: SessionDep,
     runtime: RuntimeDep,
     body: Annotated[AggregateAsyncIn | None, Body()] = None,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from opsuite.core.fields import MAX_ID
+from opsuite.production import demo_ids
 from opsuite.production.common.schemas import TEXT, EntityOut, In, UTCInput, examples, non_blank
 from opsuite.production.products.schemas import ProductOut
 
@@ -22,17 +23,18 @@ EknCode = Annotated[str, TEXT, non_blank("Код ЕКН не может быть
 UniqueCode = Annotated[str, TEXT, non_blank("Уникальный код не может быть пустым")]
 
 EXAMPLE_ID = "550e8400-e29b-41d4-a716-446655440000"
+# A batch of a number the demo data does not have, in the demo's work center WC-001.
 CREATE_EXAMPLE: dict[str, Any] = {
-    "task_description": "Описание задания",
+    "task_description": "Выпуск: Ряженка 4% 0,5 л",
     "shift": "1",
     "team": "Бригада А",
-    "batch_number": 1001,
+    "batch_number": 1010,
     "batch_date": "2025-01-20",
-    "nomenclature": "Номенклатура товара",
-    "ekn_code": "EKN-001",
+    "nomenclature": "Ряженка 4% 0,5 л",
+    "ekn_code": "EKN-1010",
     "shift_start": "2025-01-20T08:00:00Z",
     "shift_end": "2025-01-20T20:00:00Z",
-    "work_center_id": EXAMPLE_ID,
+    "work_center_id": str(demo_ids.WORK_CENTERS["WC-001"]),
 }
 
 
@@ -70,20 +72,9 @@ class BatchCreate(In):
 class BatchUpdate(In):
     """A partial change; `is_closed` closes or reopens."""
 
+    # Applied to demo batch 1002 (open): a new description and team, the batch stays open.
     model_config = examples(
-        {
-            **CREATE_EXAMPLE,
-            "task_description": "Обновленное описание задания",
-            "shift": "2",
-            "team": "Бригада Б",
-            "batch_number": 1002,
-            "batch_date": "2025-01-25",
-            "nomenclature": "Обновленная номенклатура",
-            "ekn_code": "EKN-002",
-            "shift_start": "2025-01-25T08:00:00Z",
-            "shift_end": "2025-01-25T20:00:00Z",
-            "is_closed": False,
-        }
+        {"task_description": "Выпуск: Кефир 2,5% 0,9 л (уточнено)", "team": "Бригада Б", "is_closed": False}
     )
 
     task_description: TaskDescription | None = None
@@ -127,7 +118,7 @@ class AggregateAsyncIn(In):
     """When, and which codes (default: every product of the batch)."""
 
     model_config = examples(
-        {"aggregated_at": "2025-01-20T18:00:00Z", "unique_codes": ["PROD-001", "PROD-002"]}
+        {"aggregated_at": "2025-01-20T18:00:00Z", "unique_codes": ["DEMO-1003-001", "DEMO-1003-002"]}
     )
 
     aggregated_at: UTCInput | None = None
@@ -137,7 +128,7 @@ class AggregateAsyncIn(In):
 class ProductIn(In):
     """The marking code of the product to add."""
 
-    model_config = examples({"unique_code": "PROD-001"})
+    model_config = examples({"unique_code": "DEMO-1002-004"})
 
     unique_code: UniqueCode
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, select, update
@@ -83,14 +83,21 @@ def create_batch(session: Session, *, outbox: WebhookOutbox, data: BatchCreate, 
         session,
         outbox,
         "batch.created",
-        {
-            "batch_id": str(batch.uuid),
-            "batch_number": batch.batch_number,
-            "batch_date": batch.batch_date.isoformat(),
-            "work_center_id": str(batch.work_center_id),
-        },
+        created_event_data(batch.uuid, batch.batch_number, batch.batch_date, batch.work_center_id),
     )
     return batch
+
+
+def created_event_data(
+    batch_id: uuid.UUID, number: int, day: date, work_center_id: uuid.UUID
+) -> dict[str, Any]:
+    """The data of `batch.created`."""
+    return {
+        "batch_id": str(batch_id),
+        "batch_number": number,
+        "batch_date": day.isoformat(),
+        "work_center_id": str(work_center_id),
+    }
 
 
 def update_batch(
@@ -438,11 +445,16 @@ def _flush_unique(session: Session, batch: Batch) -> None:
 
 def product_event(batch: Batch, product: Product) -> dict[str, Any]:
     """The data of `batch.product_added` and `batch.product_removed`."""
+    return product_event_data(batch.uuid, batch.batch_number, product.uuid, product.unique_code)
+
+
+def product_event_data(batch_id: uuid.UUID, number: int, product_id: uuid.UUID, code: str) -> dict[str, Any]:
+    """`product_event` from the values, for rows written without ORM objects."""
     return {
-        "batch_id": str(batch.uuid),
-        "batch_number": batch.batch_number,
-        "product_id": str(product.uuid),
-        "unique_code": product.unique_code,
+        "batch_id": str(batch_id),
+        "batch_number": number,
+        "product_id": str(product_id),
+        "unique_code": code,
     }
 
 

@@ -11,7 +11,7 @@ from opsuite.production.events.schemas import EventTypeList, EventTypeOut
 router = APIRouter(prefix="/events", tags=["Events"])
 
 
-@router.get("", response_model=EventTypeList)
+@router.get("", summary="Типы событий", response_model=EventTypeList)
 def list_event_types(session: SessionDep) -> EventTypeList:
     """Список типов событий."""
     return EventTypeList(

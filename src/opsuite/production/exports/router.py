@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 
 from opsuite.production.batches import router as batches_router
 from opsuite.production.batches.filters import BatchFilters
+from opsuite.production.common.examples import demo_query
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.exports import service
@@ -26,7 +27,9 @@ router = APIRouter(prefix="/batches", tags=["Batches"])
 def export_batches(
     session: SessionDep,
     runtime: RuntimeDep,
-    fmt: Annotated[service.ExportFormat, Query(alias="format", description="xlsx или csv")],
+    fmt: Annotated[
+        service.ExportFormat, demo_query("xlsx", "xlsx", alias="format", description="xlsx или csv")
+    ],
     query_filters: batches_router.FiltersDep,
     body: Annotated[BatchFilters | None, Body()] = None,
 ) -> TaskAccepted:

@@ -26,7 +26,10 @@ router = APIRouter(tags=["Reports"])
     },
 )
 def download(file_id: str, session: SessionDep, runtime: RuntimeDep) -> FileResponse:
-    """The file with its Content-Type and a readable name; 404 when unknown or past its retention."""
+    """Файл с его Content-Type и понятным именем; 404, если он неизвестен или срок хранения истёк.
+
+    Пример не выполняется как есть: `file_id` приходит в ответе генерации отчёта (`download_url`)
+    или в результате задачи экспорта; демо-данные файлов не содержат."""
     store = service.file_store(runtime.settings)
     row = service.get_download(session, file_id=file_id, store=store, now=runtime.clock.now())
     return FileResponse(

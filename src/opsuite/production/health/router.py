@@ -21,15 +21,25 @@ class HealthOut(BaseModel):
     message: str | None = Field(default=None, examples=[None])
 
 
-@router.get("/healthcheck/service", response_model=HealthOut, response_model_exclude_none=True)
+@router.get(
+    "/healthcheck/service",
+    summary="Проверка сервиса",
+    response_model=HealthOut,
+    response_model_exclude_none=True,
+)
 def service_health() -> HealthOut:
-    """The service answers."""
+    """Сервис отвечает."""
     return HealthOut(status="ok")
 
 
-@router.get("/healthcheck/database", response_model=HealthOut, response_model_exclude_none=True)
+@router.get(
+    "/healthcheck/database",
+    summary="Проверка базы данных",
+    response_model=HealthOut,
+    response_model_exclude_none=True,
+)
 def database_health(runtime: RuntimeDep) -> HealthOut:
-    """`SELECT 1` on the system's database; 200 either way, as documented."""
+    """`SELECT 1` в базе данных системы; 200 в любом случае, как в документе."""
     try:
         with runtime.database.engine.connect() as connection:
             connection.execute(text("SELECT 1"))

@@ -50,7 +50,10 @@ _MULTIPART_BODY: dict[str, Any] = {
 @body_limit(lambda scope: scope["app"].state.settings.import_max_bytes + MULTIPART_SLACK + MiB)
 async def import_batches(request: Request, runtime: RuntimeDep) -> TaskAccepted:
     """Файл (xlsx или csv, до 10 MB) сохраняется по мере получения; задача читает его построчно.
-    Результат: `{success, total, created, updated, failed, errors: [{row, error}]}`."""
+    Результат: `{success, total, created, updated, failed, errors: [{row, error}]}`.
+
+    Пример не выполняется как есть: нужен файл, а у формы с файлом нет примера;
+    выберите xlsx или csv с колонками экспорта."""
     length = request.headers.get("content-length")
     job_id = await upload.accept_import(
         request.stream(),

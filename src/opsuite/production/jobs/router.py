@@ -23,5 +23,8 @@ router = APIRouter(tags=["Background tasks"])
 def get_task(
     task_id: Annotated[str, Path(max_length=64)], session: SessionDep, runtime: RuntimeDep
 ) -> dict[str, object]:
-    """PENDING / PROGRESS `{current, total, percent}` / SUCCESS (result) / FAILURE `{error}`; kept 24 h."""
+    """PENDING / PROGRESS `{current, total, percent}` / SUCCESS (result) / FAILURE `{error}`; kept 24 h.
+
+    Пример не выполняется как есть: `task_id` приходит в ответе запустившего задачу маршрута
+    (экспорт, импорт, `aggregate_async`); демо-данные задач не содержат."""
     return service.task_status(session, task_id=task_id, now=runtime.clock.now())

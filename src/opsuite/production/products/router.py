@@ -7,7 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
 
+from opsuite.production import demo_ids
 from opsuite.production.batches.schemas import AggregateIn
+from opsuite.production.common.examples import demo_path
 from opsuite.production.common.paging import (
     Page,
     PageDep,
@@ -25,7 +27,7 @@ SortingDep = Annotated[Sorting, Depends(sorting_by(service.SORT_FIELDS))]
 router = APIRouter(prefix="/products", tags=["Products"])
 
 
-@router.get("", response_model=Page[ProductOut], responses=error_responses(422))
+@router.get("", summary="Список продуктов", response_model=Page[ProductOut], responses=error_responses(422))
 def list_products(
     session: SessionDep,
     page: PageDep,
@@ -40,15 +42,27 @@ def list_products(
     return page_of(ProductOut, items, total, page)
 
 
-@router.get("/{product_id}", response_model=ProductOut, responses=error_responses(404, 422))
-def get_product(product_id: uuid.UUID, session: SessionDep) -> Product:
+@router.get(
+    "/{product_id}", summary="Продукт по ID", response_model=ProductOut, responses=error_responses(404, 422)
+)
+def get_product(
+    product_id: Annotated[uuid.UUID, demo_path(demo_ids.product_id(1001, 1), "продукт DEMO-1001-001")],
+    session: SessionDep,
+) -> Product:
     """Получение продукта по ID."""
     return service.get(session, product_id)
 
 
-@router.patch("/{product_id}/aggregate", response_model=ProductOut, responses=error_responses(404, 409, 422))
+@router.patch(
+    "/{product_id}/aggregate",
+    summary="Агрегация продукта",
+    response_model=ProductOut,
+    responses=error_responses(404, 409, 422),
+)
 def aggregate_product(
-    product_id: uuid.UUID,
+    product_id: Annotated[
+        uuid.UUID, demo_path(demo_ids.product_id(1003, 3), "продукт DEMO-1003-003 открытой партии 1003")
+    ],
     session: SessionDep,
     runtime: RuntimeDep,
     body: Annotated[AggregateIn | None, Body()] = None,

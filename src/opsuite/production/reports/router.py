@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AfterValidator
 
+from opsuite.production import demo_ids
+from opsuite.production.common.examples import demo_path, demo_query
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
 from opsuite.production.mail.service import check_address
@@ -29,10 +31,12 @@ Email = Annotated[
     summary="Генерация отчёта по партии",
 )
 def generate_report(
-    batch_id: uuid.UUID,
+    batch_id: Annotated[uuid.UUID, demo_path(demo_ids.batch_id(1001), "партия 1001 демо-данных")],
     session: SessionDep,
     runtime: RuntimeDep,
-    fmt: Annotated[service.ReportFormat, Query(alias="format", description="pdf или xlsx")],
+    fmt: Annotated[
+        service.ReportFormat, demo_query("pdf", "PDF", alias="format", description="pdf или xlsx")
+    ],
     user_email: Email | None = None,
 ) -> dict[str, str]:
     """Синхронно; файл доступен по `download_url`. С `user_email` отчёт уходит письмом после ответа."""

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 
 from opsuite.core.text import JSONRefused, decode_json
+from opsuite.production import demo_ids
+from opsuite.production.common.examples import demo_path
 from opsuite.production.common.paging import Page, PageDep, page_of
 from opsuite.production.deps import RuntimeDep, SessionDep
 from opsuite.production.errors import error_responses
@@ -24,6 +26,9 @@ from opsuite.production.webhooks.schemas import (
 )
 
 router = APIRouter(prefix="/webhooks", tags=["Webhooks"])
+DemoSubscription = Annotated[
+    uuid.UUID, demo_path(demo_ids.WEBHOOK, "неактивная подписка демо-данных на свой тестовый приёмник")
+]
 
 _TEST_BODY = {
     "requestBody": {
@@ -39,14 +44,25 @@ _TEST_BODY = {
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=WebhookOut, responses=error_responses(422)
+    "",
+    summary="Создание подписки на вебхуки",
+    status_code=status.HTTP_201_CREATED,
+    response_model=WebhookOut,
+    responses=error_responses(422),
 )
 def create_webhook(body: WebhookCreate, session: SessionDep, runtime: RuntimeDep) -> WebhookSubscription:
-    """Создание подписки на вебхук."""
+    """Создание подписки на вебхук.
+
+    Пример не выполняется как есть: адрес 127.0.0.1 закрыт для вебхуков по умолчанию (защита от SSRF).
+    Пример подписывает тестовый приёмник этой же системы, `http://127.0.0.1:8003/api/webhooks/test`;
+    откройте этот адрес — `OPSUITE_PRODUCTION_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.1/32"]'` — и пример
+    ответит 201."""
     return service.create(session, data=body, settings=runtime.settings, now=runtime.clock.now())
 
 
-@router.get("", response_model=Page[WebhookOut], responses=error_responses(422))
+@router.get(
+    "", summary="Список подписок на вебхуки", response_model=Page[WebhookOut], responses=error_responses(422)
+)
 def list_webhooks(
     session: SessionDep,
     page: PageDep,
@@ -60,7 +76,13 @@ def list_webhooks(
 
 
 # Declared before `/{subscription_id}` routes so that `test` is never read as an id.
-@router.post("/test", response_model=TestReceived, responses=error_responses(422), openapi_extra=_TEST_BODY)
+@router.post(
+    "/test",
+    summary="Тестовый приёмник вебхуков",
+    response_model=TestReceived,
+    responses=error_responses(422),
+    openapi_extra=_TEST_BODY,
+)
 async def receive_test_webhook(
     request: Request,
     runtime: RuntimeDep,
@@ -87,25 +109,38 @@ async def receive_test_webhook(
     )
 
 
-@router.get("/{subscription_id}", response_model=WebhookOut, responses=error_responses(404, 422))
-def get_webhook(subscription_id: uuid.UUID, session: SessionDep) -> WebhookSubscription:
+@router.get(
+    "/{subscription_id}",
+    summary="Подписка по ID",
+    response_model=WebhookOut,
+    responses=error_responses(404, 422),
+)
+def get_webhook(subscription_id: DemoSubscription, session: SessionDep) -> WebhookSubscription:
     """Получение подписки по ID."""
     return service.get(session, subscription_id)
 
 
 @router.delete(
-    "/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404, 422)
+    "/{subscription_id}",
+    summary="Удаление подписки",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(404, 422),
 )
-def delete_webhook(subscription_id: uuid.UUID, session: SessionDep) -> Response:
+def delete_webhook(subscription_id: DemoSubscription, session: SessionDep) -> Response:
     """Удаление подписки (вместе с её доставками)."""
     service.delete(session, subscription_id=subscription_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(
-    "/{subscription_id}/deliveries", response_model=Page[DeliveryOut], responses=error_responses(404, 422)
+    "/{subscription_id}/deliveries",
+    summary="Доставки подписки",
+    response_model=Page[DeliveryOut],
+    responses=error_responses(404, 422),
 )
-def list_deliveries(subscription_id: uuid.UUID, session: SessionDep, page: PageDep) -> Page[DeliveryOut]:
+def list_deliveries(
+    subscription_id: DemoSubscription, session: SessionDep, page: PageDep
+) -> Page[DeliveryOut]:
     """Список доставок подписки (новые первыми)."""
     items, total = service.deliveries_page(session, subscription_id=subscription_id, page=page)
     return page_of(DeliveryOut, items, total, page)

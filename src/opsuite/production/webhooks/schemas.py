@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from opsuite.core.logs import redact
 from opsuite.core.netguard import AddressRefused, literal_address, url_has_credentials
+from opsuite.production import demo_ids
 from opsuite.production.common.schemas import TEXT, EntityOut, In, examples, non_blank
 from opsuite.production.events.types import EVENT_TYPES
 
@@ -88,7 +89,7 @@ class WebhookCreate(In):
 
     model_config = examples(
         {
-            "url": "https://example.com/webhook",
+            "url": demo_ids.RECEIVER,
             "events": ["batch.created", "batch.closed"],
             "secret_key": "webhook_secret_key",
             "is_active": True,

@@ -13,7 +13,7 @@ Name = Annotated[str, TEXT, non_blank("Название рабочего цен�
 class WorkCenterCreate(In):
     """A new work center."""
 
-    model_config = examples({"identifier": "WC-001", "name": "Цех №1"})
+    model_config = examples({"identifier": "WC-010", "name": "Цех №10"})  # not in the demo data
 
     identifier: Identifier
     name: Name
@@ -22,7 +22,7 @@ class WorkCenterCreate(In):
 class WorkCenterUpdate(In):
     """A partial change; every field optional."""
 
-    model_config = examples({"identifier": "WC-002", "name": "Обновленное имя"})
+    model_config = examples({"identifier": "WC-002", "name": "Цех №2 (кисломолочный)"})  # applied to WC-002
 
     identifier: Identifier | None = None
     name: Name | None = None

@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from opsuite.core.text import RulesModel
+from opsuite.scales import messages
 from opsuite.scales.autoupdate.timing import parse_run_at
 from opsuite.scales.timefmt import iso_z
 
 
 class AutoUpdateIn(RulesModel):
-    """What a PUT may set; `last_*` fields the client echoes back are ignored."""
+    """What a PUT may set; a field left out stays as it is, and `last_*` fields echoed back are ignored.
 
-    enabled: bool
-    interval_minutes: int = Field(ge=1, le=525_600)
+    The client sends only `{enabled, interval_minutes}`, so a daily `run_at` set elsewhere survives it.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"enabled": True, "interval_minutes": 1440, "run_at": "06:00"}]}
+    )
+
+    enabled: bool | None = None
+    interval_minutes: int | None = Field(default=None, ge=1, le=525_600)
     run_at: str | None = None
-    """Daily at this `HH:MM` in the store's time zone; wins over the interval when set."""
+    """Daily at this `HH:MM` in the store's time zone; wins over the interval when set; null clears it."""
+
+    @field_validator("enabled", "interval_minutes")
+    @classmethod
+    def _not_null(cls, value: bool | int | None) -> bool | int:
+        # Left out means "unchanged"; an explicit null has no meaning here (unlike run_at's).
+        if value is None:
+            raise ValueError(messages.NOT_NULL)
+        return value
 
     @field_validator("run_at")
     @classmethod
@@ -25,6 +42,12 @@ class AutoUpdateIn(RulesModel):
         if value is not None:
             parse_run_at(value)
         return value
+
+    def given(self) -> dict[str, Any]:
+        """The fields the body carried, with their values."""
+        return {
+            name: getattr(self, name) for name in self.model_fields_set if name in type(self).model_fields
+        }
 
 
 class AutoUpdateOut(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from opsuite.core.jobs import JobQueue
+from opsuite.scales import messages
 from opsuite.scales.autoupdate.models import AutoUpdateSchedule
 from opsuite.scales.autoupdate.schemas import AutoUpdateIn
 from opsuite.scales.autoupdate.timing import next_run
@@ -26,6 +27,9 @@ from opsuite.scales.runtime import Runtime
 log = logging.getLogger(__name__)
 
 RUN_TASK = "scales.autoupdate.run"
+OK = "OK"
+OK_PUSHED_EDITS = "OK_PUSHED_EDITS"
+"""The run found unsent edits, kept them, re-dated the local cache and pushed it (no read from the scale)."""
 
 
 def create_default(session: Session, *, device_id: int, interval_minutes: int) -> AutoUpdateSchedule:
@@ -62,11 +66,14 @@ def configure(
     zone: ZoneInfo,
     default_interval_minutes: int,
 ) -> AutoUpdateSchedule:
-    """Change the user's device's schedule; only its own next run moves, and only when the timing changed."""
+    """Change the fields the body carried; only this schedule's next run moves, when its timing did."""
     schedule = owned_schedule(
         session, user_id=user_id, device_id=device_id, default_interval_minutes=default_interval_minutes
     )
-    enabled, interval_minutes, run_at = change.enabled, change.interval_minutes, change.run_at
+    given = change.given()
+    enabled = given.get("enabled", schedule.enabled)
+    interval_minutes = given.get("interval_minutes", schedule.interval_minutes)
+    run_at = given.get("run_at", schedule.run_at)
     timing_changed = (schedule.enabled, schedule.interval_minutes, schedule.run_at) != (
         enabled,
         interval_minutes,
@@ -128,19 +135,21 @@ def run(runtime: Runtime, *, device_id: int) -> str:
         schedule = session.scalar(select(AutoUpdateSchedule).where(AutoUpdateSchedule.device_id == device_id))
         if schedule is None or not schedule.enabled:
             return "SKIPPED"
-    status, error = "OK", None
+    status, error = OK, None
     try:
-        with device_operation(runtime, device_id, "auto-update"):
-            status = _refresh_and_push(runtime, device_id)
+        with device_operation(runtime, device_id, "auto-update") as outcome:
+            if _refresh_and_push(runtime, device_id):
+                status = outcome.status = OK_PUSHED_EDITS
+                outcome.detail = messages.AUTOUPDATE_LOCAL
     except DeviceBusy:
-        status, error = "SKIPPED_BUSY", "Device is busy"
+        status, error = "SKIPPED_BUSY", messages.DEVICE_BUSY
     except NotFound:
         return "SKIPPED"
     except ScalesError as exc:
         status, error = "ERROR", exc.detail
     except Exception as exc:  # recorded for the user; the job row keeps the traceback in the log
         log.exception("auto-update of device %s failed", device_id)
-        status, error = "ERROR", f"Unexpected: {exc}"
+        status, error = "ERROR", messages.UNEXPECTED.format(error=exc)
     with runtime.database.session() as session:
         session.execute(
             update(AutoUpdateSchedule)
@@ -150,7 +159,8 @@ def run(runtime: Runtime, *, device_id: int) -> str:
     return status
 
 
-def _refresh_and_push(runtime: Runtime, device_id: int) -> str:
+def _refresh_and_push(runtime: Runtime, device_id: int) -> bool:
+    """Re-date the products and push them; True when unsent edits went to the scale with them."""
     with runtime.database.session(write=False) as session:
         dirty = fleet_service.get_device(session, device_id=device_id).cached_dirty
     # Unsent local edits win over the scale's copy: re-date the local cache instead of downloading.
@@ -162,4 +172,4 @@ def _refresh_and_push(runtime: Runtime, device_id: int) -> str:
         # Dirty until the push succeeds, so a failed push shows as unsent changes.
         cache.store(device, data, dirty=True, now=runtime.clock.now())
     products_service.push(runtime, device_id=device_id)
-    return "OK_LOCAL" if dirty else "OK"
+    return dirty

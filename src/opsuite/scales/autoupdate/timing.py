@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from opsuite.scales import messages
+
 
 def parse_run_at(value: str) -> dt.time:
     """`HH:MM` as a time; ValueError otherwise."""
     hours, _, minutes = value.partition(":")
     if len(hours) != 2 or len(minutes) != 2 or not (hours + minutes).isdigit():
-        raise ValueError("must be HH:MM")
+        raise ValueError(messages.RUN_AT)
     return dt.time(int(hours), int(minutes))
 
 

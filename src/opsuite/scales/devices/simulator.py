@@ -37,6 +37,8 @@ class Fault(enum.Enum):
     """Flip a byte of a download chunk, so the file no longer matches its MD5."""
     REJECT_FILE = "reject_file"
     """Refuse an uploaded file at the check stage with a message."""
+    REJECT_FILE_SHORT = "reject_file_short"
+    """Refuse an uploaded file with the protocol's short reply: the rejected state alone, no message."""
     TRUNCATED_REPLY = "truncated_reply"
     """Send half the reply, then close."""
     RESET = "reset"
@@ -47,6 +49,7 @@ class Fault(enum.Enum):
 _FAULT_STEPS: Mapping[Fault, tuple[bytes, int]] = {
     Fault.CORRUPT_CHUNK: (p.CMD_READ_FILE, p.STAGE_CHUNK),
     Fault.REJECT_FILE: (p.CMD_WRITE_PRODUCT_FILE, p.STAGE_CHECK),
+    Fault.REJECT_FILE_SHORT: (p.CMD_WRITE_PRODUCT_FILE, p.STAGE_CHECK),
 }
 
 _KNOWN_COMMANDS = frozenset(
@@ -380,7 +383,7 @@ class ScaleSimulator:
             return (p.build_reply(command, self._poll_download()),)
         if command == p.CMD_READ_FILE:
             return self._read_file(params, corrupt=fault is Fault.CORRUPT_CHUNK)
-        return (self._write_file(params, connection, reject=fault is Fault.REJECT_FILE),)
+        return (self._write_file(params, connection, fault=fault),)
 
     # --- download -----------------------------------------------------------------------------------
 
@@ -419,7 +422,7 @@ class ScaleSimulator:
 
     # --- upload -------------------------------------------------------------------------------------
 
-    def _write_file(self, params: bytes, connection: object, *, reject: bool) -> bytes:
+    def _write_file(self, params: bytes, connection: object, *, fault: Fault | None) -> bytes:
         command = p.CMD_WRITE_PRODUCT_FILE
         stage = params[0] if params else None
         if stage == p.STAGE_UPLOAD_HEADER:
@@ -446,8 +449,10 @@ class ScaleSimulator:
             return p.build_reply(command, p.RC_OK)
         if stage != p.STAGE_CHECK or len(params) != 1:
             return p.build_reply(command, p.RC_BAD_PARAMETER)
-        if reject:
+        if fault is Fault.REJECT_FILE:
             return self._finish_upload(upload, "Файл товаров отклонён весами (симуляция)")
+        if fault is Fault.REJECT_FILE_SHORT:
+            return self._finish_upload(upload, "Файл товаров отклонён весами (симуляция)", short=True)
         upload.checks += 1
         if upload.checks <= self.check_polls:
             return p.build_reply(command, p.RC_OK, p.check_status_data(p.CHECK_IN_PROGRESS))
@@ -470,7 +475,8 @@ class ScaleSimulator:
         self._accepted.append(_Accepted(b"".join(upload.parts), header.digest, header.clear))
         return ""
 
-    def _finish_upload(self, upload: _Upload, message: str) -> bytes:
+    def _finish_upload(self, upload: _Upload, message: str, *, short: bool = False) -> bytes:
+        """Record the upload's outcome and answer it; `short` rejects with the state byte alone."""
         header = upload.header
         self.uploads.append(
             UploadRecord(
@@ -485,7 +491,8 @@ class ScaleSimulator:
         )
         self._upload = None
         state = p.CHECK_REJECTED if message else p.CHECK_ACCEPTED
-        return p.build_reply(p.CMD_WRITE_PRODUCT_FILE, p.RC_OK, p.check_status_data(state, message))
+        data = bytes((state,)) if short else p.check_status_data(state, message)
+        return p.build_reply(p.CMD_WRITE_PRODUCT_FILE, p.RC_OK, data)
 
 
 class SimulatorOptions(TypedDict, total=False):
@@ -495,6 +502,8 @@ class SimulatorOptions(TypedDict, total=False):
     password: str
     product_count: int
     seed: int
+    fault: Fault | None
+    """Shown on every matching request (its usual step), as `opsuite simulate scales --fault` asks."""
 
 
 async def start_simulators(
@@ -511,6 +520,9 @@ async def start_simulators(
                 products=generate_product_file(options.get("product_count", 50), seed=seed + i),
                 serial_number=f"SIM{i + 1:05d}",
             )
+            fault = options.get("fault")
+            if fault is not None:
+                simulator.fail_always(fault)
             await simulator.start(host, base_port + i if base_port else 0)
             simulators.append(simulator)
     except BaseException:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TypeVar
 
+from opsuite.scales import messages
 from opsuite.scales.devices.interface import (
     ConnectionParams,
     ScaleDevice,
@@ -27,6 +29,8 @@ from opsuite.scales.fleet.network import DeviceRefused
 from opsuite.scales.runtime import Runtime
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def connection_params(runtime: Runtime, device: Device) -> ConnectionParams:
@@ -54,27 +58,37 @@ def call_scale(
         try:
             address = await policy.resolve(params.host, params.port)
         except DeviceRefused as exc:
-            raise NetworkRefused(f"Scale {params.host}:{params.port} refused: {exc}") from None
+            raise NetworkRefused(
+                messages.HOST_REFUSED.format(where=f"{params.host}:{params.port}", reason=exc)
+            ) from None
         return await action(runtime.device_factory(replace(params, host=address)))
 
     try:
         # The driver bounds itself; this outer bound guards against a driver or fake that does not.
         return runtime.devices.call(reach, timeout=params.deadline + params.timeout, what="scale call")
     except ScaleError as exc:
-        raise scale_failure(exc, params) from exc
-    except TimeoutError as exc:  # the host's bound (DeviceTimeout), or a driver's own unwrapped timeout
-        raise scale_failure(ScaleTimeoutError("overall deadline passed"), params) from exc
+        cause: ScaleError = exc
+    except TimeoutError:  # the host's bound (DeviceTimeout), or a driver's own unwrapped timeout
+        cause = ScaleTimeoutError("overall deadline passed")
+    failure = scale_failure(cause, params)
+    # The access log shows only a status; the reason belongs in the server log too.
+    log.warning("scale %s:%s failed (%s: %s)", params.host, params.port, type(cause).__name__, cause)
+    raise failure from cause
 
 
 def scale_failure(exc: ScaleError, params: ConnectionParams) -> ScaleFailed:
     """The domain error of a scale failure, named by what the scale did."""
     where = f"{params.host}:{params.port}"
     if isinstance(exc, ScaleTimeoutError):
-        return ScaleTimedOut(f"Scale {where} did not answer in time")
+        return ScaleTimedOut(messages.SCALE_TIMED_OUT.format(where=where))
     if isinstance(exc, ScaleUnreachableError):
-        return ScaleUnreachable(f"Scale {where} is unreachable")
+        return ScaleUnreachable(messages.SCALE_UNREACHABLE.format(where=where))
     if isinstance(exc, ScaleResultError):
-        return ScaleAnswered(f"Scale {where} answered {exc.code}: {exc.text}", code=exc.code)
+        return ScaleAnswered(
+            messages.SCALE_ANSWERED.format(where=where, code=exc.code, text=exc.text), code=exc.code
+        )
     if isinstance(exc, ScaleFileRejectedError):
-        return ScaleFailed(f"Scale {where} rejected the product file: {exc.reason or 'no reason given'}")
-    return ScaleFailed(f"Scale {where} broke the protocol: {exc}")
+        return ScaleFailed(
+            messages.SCALE_REJECTED.format(where=where, reason=exc.reason or messages.NO_REASON)
+        )
+    return ScaleFailed(messages.SCALE_PROTOCOL.format(where=where, reason=exc))

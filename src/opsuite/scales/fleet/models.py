@@ -28,5 +28,7 @@ class Device(Base):
     # The scale's whole product file as JSON text, so keys we do not model survive the round trip.
     products_cache_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     cached_dirty: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The file as the scale last had it (fetched or pushed): what discarding unsent edits restores.
+    products_synced_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     cache_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -14,6 +14,8 @@ import re
 import socket
 from dataclasses import dataclass
 
+from opsuite.scales import messages
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -21,7 +23,7 @@ PRIVATE_NETWORKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/
 """The default: private networks and loopback (the simulator and the demo device are at 127.0.0.1)."""
 
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-HOST_RULE = "must be an IPv4 or IPv6 address or a host name (RFC 1123)"
+HOST_RULE = messages.HOST_RULE
 
 
 class DeviceRefused(ValueError):
@@ -57,14 +59,14 @@ class NetworkPolicy:
     def check_address(self, address: IPAddress) -> None:
         """Refuse an address outside every allowed network."""
         if not any(address.version == net.version and address in net for net in self.networks):
-            raise DeviceRefused(f"address {address} is outside the networks devices may live in")
+            raise DeviceRefused(messages.OUTSIDE_NETWORKS.format(address=address))
 
     def check_host(self, host: str) -> None:
         """Refuse, before any lookup, a host name (unless allowed) or an address outside the networks."""
         address = _address(host)
         if address is None:
             if not self.host_names:
-                raise DeviceRefused("host names are not allowed; give the device's IP address")
+                raise DeviceRefused(messages.NO_HOST_NAMES)
             return
         self.check_address(address)
 
@@ -73,7 +75,7 @@ class NetworkPolicy:
         try:
             check_host_syntax(host)  # a host stored before the syntax rule (`a..b`) breaks the resolver
         except ValueError as exc:
-            raise DeviceRefused(f"host {HOST_RULE}") from exc
+            raise DeviceRefused(HOST_RULE) from exc
         self.check_host(host)
         if _address(host) is not None:
             return host
@@ -81,7 +83,7 @@ class NetworkPolicy:
         try:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as exc:
-            raise DeviceRefused(f"host {host} does not resolve") from exc
+            raise DeviceRefused(messages.HOST_UNRESOLVED.format(host=host)) from exc
         addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
         for address in addresses:
             self.check_address(address)

@@ -8,20 +8,37 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from opsuite.core.fields import Text
 from opsuite.core.text import RulesModel
+from opsuite.scales import messages
 from opsuite.scales.devices.interface import DEFAULT_PORT, is_valid_password
 from opsuite.scales.fields import DeviceAddress
 
-PASSWORD_RULE = "must be exactly 4 printable ASCII characters without spaces"
+PASSWORD_RULE = messages.DEVICE_PASSWORD_RULE
 
 
 def _check_password(value: str | None) -> str | None:
     if value is not None and not is_valid_password(value):
-        raise ValueError(f"device password {PASSWORD_RULE}")
+        raise ValueError(PASSWORD_RULE)
     return value
 
 
 class DeviceCreate(RulesModel):
     """A new device."""
+
+    # A second device at the demo simulator: the demo has device 1 there, `opsuite serve` starts it on 1111.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Весы 2 (симулятор)",
+                    "description": "Вторые весы на том же симуляторе",
+                    "ip": "127.0.0.1",
+                    "port": 1111,
+                    "protocol": "TCP",
+                    "password": "1234",
+                }
+            ]
+        }
+    )
 
     name: Text = Field(min_length=1, max_length=120)
     description: Text = Field(default="", max_length=500)
@@ -35,6 +52,8 @@ class DeviceCreate(RulesModel):
 
 class DeviceUpdate(RulesModel):
     """Changes to a device; a missing or null field stays as it is."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Весы 1 (симулятор)"}]})
 
     name: Text | None = Field(default=None, min_length=1, max_length=120)
     description: Text | None = Field(default=None, max_length=500)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
+from opsuite.scales import messages
 from opsuite.scales.crypto import DeviceCipher
 from opsuite.scales.devices.interface import DeviceInfo
 from opsuite.scales.errors import Conflict, FieldInvalid, NotFound
@@ -20,7 +21,7 @@ from opsuite.scales.oplog import service as oplog_service
 from opsuite.scales.oplog.models import OperationLog
 from opsuite.scales.runtime import Runtime
 
-NOT_FOUND = "Device not found"
+NOT_FOUND = messages.DEVICE_NOT_FOUND
 
 
 def owned(session: Session, *, user_id: int, device_id: int) -> Device:
@@ -64,7 +65,7 @@ def create_device(
     if policy is not None:
         _check_host(policy, new.ip)
     if _name_taken(session, user_id=user_id, name=new.name):
-        raise Conflict("Device with this name already exists")
+        raise Conflict(messages.DEVICE_NAME_TAKEN)
     values = new.model_dump(exclude={"password"})
     device = Device(owner_id=user_id, password_encrypted=cipher.encrypt(new.password), **values)
     device.cached_dirty = False
@@ -89,7 +90,7 @@ def update_device(
         _check_host(policy, changes["ip"])
     name = changes.get("name")
     if name is not None and _name_taken(session, user_id=user_id, name=name, other_than=device_id):
-        raise Conflict("Device name conflict")
+        raise Conflict(messages.DEVICE_NAME_TAKEN)
     for key, value in changes.items():
         if key == "password":
             device.password_encrypted = cipher.encrypt(value)

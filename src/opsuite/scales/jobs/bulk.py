@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from opsuite.core.jobs import JobQueue, get_job
+from opsuite.scales import messages
 from opsuite.scales.errors import NotFound, ScalesError, status_of
 from opsuite.scales.fleet import service as fleet_service
 from opsuite.scales.fleet.operation import device_operation
@@ -32,10 +33,10 @@ def start(session: Session, *, jobs: JobQueue[Job], user_id: int, device_ids: li
 def get(session: Session, *, user_id: int, job_id: str) -> Job:
     """A job the user started; an id that cannot be one (not 32 hex digits) is simply not found."""
     if not _JOB_ID.fullmatch(job_id):
-        raise NotFound("Job not found")
+        raise NotFound(messages.JOB_NOT_FOUND)
     job = get_job(session, Job, job_id)
     if job is None or job.args.get("user_id") != user_id:
-        raise NotFound("Job not found")
+        raise NotFound(messages.JOB_NOT_FOUND)
     return job
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from opsuite.core.fields import Id
 from opsuite.core.text import RulesModel
@@ -19,6 +19,8 @@ router = APIRouter(tags=["jobs"])
 
 class BulkUploadIn(RulesModel):
     """The devices to upload to."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"device_ids": [1]}]})  # the demo device
 
     device_ids: list[Id] = Field(min_length=1, max_length=500)
 
@@ -37,7 +39,7 @@ class JobOut(BaseModel):
     status_code=202,
     response_model=JobOut,
     responses=error_responses(401, 404),
-    summary="Upload to many devices",
+    summary="Загрузить кэш в несколько весов (задача)",
 )
 def bulk_upload(body: BulkUploadIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> JobOut:
     job = bulk.start(session, jobs=runtime.jobs, user_id=user_id, device_ids=body.device_ids)
@@ -48,8 +50,11 @@ def bulk_upload(body: BulkUploadIn, session: SessionDep, runtime: RuntimeDep, us
     "/jobs/{job_id}",
     response_model=JobOut,
     responses=error_responses(401, 404),
-    summary="A job the caller started",
+    summary="Задача, запущенная пользователем",
 )
 def get_job(job_id: str, session: SessionDep, user_id: UserId) -> JobOut:
+    """Пример не выполняется как есть: `job_id` приходит в ответе `POST /devices/bulk-upload`.
+
+    Демо-данные задач не содержат."""
     job = bulk.get(session, user_id=user_id, job_id=job_id)
     return JobOut(id=job.id, state=str(job.state), result=job.result, error=job.error)

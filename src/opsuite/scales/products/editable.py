@@ -8,7 +8,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from opsuite.core.text import check_text
+from opsuite.core.text import text_error
+from opsuite.scales import messages
 
 DATE_FORMAT = "%d-%m-%y"
 
@@ -25,12 +26,12 @@ def _integer(low: int, high: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         # bool is an int in Python, but true is not a PLU; an integral float (3.0) is accepted.
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise FieldRejected("must be an integer")
+            raise FieldRejected(messages.INTEGER)
         if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-            raise FieldRejected("must be an integer")
+            raise FieldRejected(messages.INTEGER)
         number = int(value)
         if not low <= number <= high:
-            raise FieldRejected(f"must be between {low} and {high}")
+            raise FieldRejected(messages.BETWEEN.format(low=messages.number(low), high=messages.number(high)))
         return number
 
     return check
@@ -39,12 +40,12 @@ def _integer(low: int, high: int) -> Callable[[Any], int]:
 def _number(*, places: int | None = None, maximum: float = 1_000_000) -> Callable[[Any], float]:
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise FieldRejected("must be a number")
+            raise FieldRejected(messages.NUMBER)
         if not 0 <= value <= maximum:
-            raise FieldRejected(f"must be between 0 and {maximum:g}")
+            raise FieldRejected(messages.BETWEEN.format(low=0, high=messages.number(maximum)))
         exponent = Decimal(str(value)).as_tuple().exponent
         if places is not None and isinstance(exponent, int) and -exponent > places:
-            raise FieldRejected(f"must have at most {places} decimal places")
+            raise FieldRejected(messages.PLACES.format(n=places))
         return float(value)
 
     return check
@@ -52,21 +53,21 @@ def _number(*, places: int | None = None, maximum: float = 1_000_000) -> Callabl
 
 def _name(value: Any) -> str:
     if not isinstance(value, str):
-        raise FieldRejected("must be a string")
+        raise FieldRejected(messages.STRING)
     if not 1 <= len(value) <= 64:
-        raise FieldRejected("must be 1 to 64 characters long")
+        raise FieldRejected(messages.LENGTH_BETWEEN.format(low=1, high=64))
     if value.count("\n") > 1:
-        raise FieldRejected("must have at most 2 lines")
-    try:
-        return check_text(value)
-    except ValueError as exc:
-        raise FieldRejected(str(exc)) from None
+        raise FieldRejected(messages.TWO_LINES)
+    error = text_error(value)
+    if error is not None:
+        raise FieldRejected(messages.rule_of({"type": error.type}))
+    return value
 
 
 def _choice(*options: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in options:
-            raise FieldRejected(f"must be one of {', '.join(options)}")
+            raise FieldRejected(messages.ONE_OF.format(options=", ".join(options)))
         return str(value)
 
     return check
@@ -74,7 +75,7 @@ def _choice(*options: str) -> Callable[[Any], str]:
 
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise FieldRejected("must be a boolean")
+        raise FieldRejected(messages.BOOLEAN)
     return value
 
 
@@ -82,13 +83,13 @@ def _date(value: Any) -> str:
     if value == "":
         raise LeaveUnchanged
     if not isinstance(value, str):
-        raise FieldRejected("must be a date DD-MM-YY")
+        raise FieldRejected(messages.DATE)
     try:
         parsed = dt.datetime.strptime(value, DATE_FORMAT).date()
     except ValueError:
-        raise FieldRejected("must be a date DD-MM-YY") from None
+        raise FieldRejected(messages.DATE) from None
     if parsed.strftime(DATE_FORMAT) != value:
-        raise FieldRejected("must be a date DD-MM-YY")
+        raise FieldRejected(messages.DATE)
     return value
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from opsuite.core.text import RulesModel
 
@@ -17,6 +17,8 @@ class ProductsResponse(BaseModel):
 
 class ProductPatch(RulesModel):
     """Fields to change in one product."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"fields": {"price": 499.9}}]})
 
     fields: dict[str, Any]
 

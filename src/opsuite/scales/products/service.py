@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from opsuite.scales import messages
 from opsuite.scales.errors import BadCache, Conflict, FieldInvalid, NotFound, ScaleFailed
 from opsuite.scales.fleet import service as fleet_service
 from opsuite.scales.fleet.device_io import call_scale, connection_params
@@ -14,9 +15,6 @@ from opsuite.scales.products import cache
 from opsuite.scales.products.editable import EDITABLE, FieldRejected, LeaveUnchanged
 from opsuite.scales.products.schemas import ProductPatch
 from opsuite.scales.runtime import Runtime
-
-DIRTY = "Cache has unsent changes; upload them to the scale first or repeat with force=true"
-NO_CACHE = "No cached products to upload; fetch them from the scale first"
 
 
 def cached(session: Session, *, user_id: int, device_id: int) -> dict[str, Any]:
@@ -36,13 +34,14 @@ def download(runtime: Runtime, *, device_id: int, force: bool) -> dict[str, Any]
     with runtime.database.session(write=False) as session:
         device = fleet_service.get_device(session, device_id=device_id)
         if device.cached_dirty and not force:
-            raise Conflict(DIRTY)
+            raise Conflict(messages.DIRTY.format(device_id=device_id))
         params = connection_params(runtime, device)
     data = call_scale(runtime, params, lambda scale: scale.fetch_products())
     try:
         cache.check_unique_plu(data)
     except cache.BadProductFile as exc:
-        raise ScaleFailed(f"Scale {params.host}:{params.port} sent a bad product file: {exc}") from exc
+        where = f"{params.host}:{params.port}"
+        raise ScaleFailed(messages.SCALE_BAD_FILE.format(where=where, reason=exc)) from exc
     with runtime.database.session() as session:
         device = fleet_service.get_device(session, device_id=device_id)
         cache.store(device, data, dirty=False, now=runtime.clock.now())
@@ -61,19 +60,28 @@ def push(runtime: Runtime, *, device_id: int) -> None:
     with runtime.database.session(write=False) as session:
         device = fleet_service.get_device(session, device_id=device_id)
         if device.products_cache_json is None:
-            raise Conflict(NO_CACHE)
+            raise Conflict(messages.NO_CACHE)
         data = cache.load(device)
         params = connection_params(runtime, device)
     try:
         cache.check_unique_plu(data)
     except cache.BadProductFile as exc:
-        raise Conflict(f"Cannot upload: {exc}") from exc
+        raise Conflict(messages.CANNOT_UPLOAD.format(reason=exc)) from exc
     clear = runtime.settings.clear_database_on_upload
     call_scale(runtime, params, lambda scale: scale.push_products(data, clear_database=clear))
     with runtime.database.session() as session:
         device = fleet_service.get_device(session, device_id=device_id)
-        device.cached_dirty = False
+        cache.mark_synced(device)
         device.last_pushed_at = runtime.clock.now()
+
+
+def discard(runtime: Runtime, *, user_id: int, device_id: int) -> dict[str, Any]:
+    """Drop unsent edits: the cache goes back to the file as the scale last had it (no scale call)."""
+    fleet_service.check_owned(runtime.database, user_id=user_id, device_id=device_id)
+    with device_operation(runtime, device_id, "discard"), runtime.database.session() as session:
+        device = fleet_service.get_device(session, device_id=device_id)
+        cache.discard_changes(device, now=runtime.clock.now())
+        return cache.load(device)
 
 
 def patch(
@@ -88,7 +96,7 @@ def patch(
         changes = validate(change.fields)
         new_plu = changes.get("pluNumber")
         if new_plu is not None and str(new_plu) != plu and _find_or_none(data, str(new_plu)) is not None:
-            raise Conflict(f"Product with pluNumber={new_plu} already exists")
+            raise Conflict(messages.PLU_TAKEN.format(plu=new_plu))
         product.update(changes)
         if ("shelfLife" in changes or "shelfLifeType" in changes) and "shelfLifeInDays" in product:
             product["shelfLifeInDays"] = _days(product)
@@ -102,7 +110,7 @@ def validate(fields: dict[str, Any]) -> dict[str, Any]:
     for key, value in fields.items():
         check = EDITABLE.get(key)
         if check is None:
-            raise FieldInvalid(("body", "fields", key), "Field cannot be edited", value)
+            raise FieldInvalid(("body", "fields", key), messages.NOT_EDITABLE, value)
         try:
             changes[key] = check(value)
         except LeaveUnchanged:
@@ -124,11 +132,11 @@ def _find_or_none(data: dict[str, Any], plu: str) -> dict[str, Any] | None:
         items = cache.iter_products(data)
         return next((p for p in items if "pluNumber" in p and str(p["pluNumber"]) == plu), None)
     except cache.BadProductFile:
-        raise BadCache("Invalid cached products format") from None
+        raise BadCache(messages.BAD_CACHE) from None
 
 
 def _find(data: dict[str, Any], plu: str) -> dict[str, Any]:
     product = _find_or_none(data, plu)
     if product is None:
-        raise NotFound("Product not found (plu)")
+        raise NotFound(messages.PRODUCT_NOT_FOUND)
     return product

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     status_code=201,
     response_model=UserOut,
     responses=error_responses(403, 409, 429),
-    summary="Register a user",
+    summary="Зарегистрировать пользователя",
 )
 def register(body: RegisterRequest, request: Request, session: SessionDep, settings: SettingsDep) -> UserOut:
     user = service.sign_up(
@@ -41,6 +41,16 @@ def register(body: RegisterRequest, request: Request, session: SessionDep, setti
     response_model=Token,
     responses=error_responses(401, 429),
     summary="Log in with the e-mail as username (OAuth2 form)",
+    # The demo user (the login hint of `opsuite serve`), so Swagger's example logs in.
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "example": {"username": "demo@example.com", "password": "demo1234"}
+                }
+            }
+        }
+    },
 )
 def login(
     request: Request,

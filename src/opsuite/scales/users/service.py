@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.core.security import decode_token, encode_token, fingerprint, hash_password
-from opsuite.core.text import check_text
+from opsuite.core.text import text_error
 from opsuite.core.throttle import Credentials, LoginThrottle, LoginThrottled, log_in
+from opsuite.scales import messages
 from opsuite.scales.errors import Conflict, FieldInvalid, Forbidden, TooManyAttempts, Unauthorized
 from opsuite.scales.users.models import User
 from opsuite.scales.users.schemas import RegisterRequest
@@ -24,7 +25,7 @@ def register(session: Session, *, email: str, password: str) -> User:
     # Hashed before the first query: the session's write transaction starts with that query.
     password_hash = hash_password(password)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("Email already registered")
+        raise Conflict(messages.EMAIL_TAKEN)
     user = User(email=email, password_hash=password_hash)
     session.add(user)
     session.flush()
@@ -42,7 +43,7 @@ def sign_up(
 ) -> User:
     """Register through the open sign-up: 403 when it is closed, 429 past `limit` per address and window."""
     if not allowed:
-        raise Forbidden("Registration is closed")
+        raise Forbidden(messages.REGISTRATION_CLOSED)
     try:
         throttle.reserve_action("register", address, limit)
     except LoginThrottled as throttled:
@@ -74,10 +75,9 @@ def login(
     The user is read in a read-only transaction and the hash checked outside any transaction.
     """
     for field, value in (("username", email), ("password", password)):
-        try:
-            check_text(value)
-        except ValueError as exc:
-            raise FieldInvalid(("body", field), str(exc), value) from None
+        error = text_error(value)
+        if error is not None:
+            raise FieldInvalid(("body", field), messages.rule_of({"type": error.type}), value)
 
     try:
         lookup = select(User).where(User.email == email)
@@ -85,26 +85,38 @@ def login(
     except LoginThrottled as throttled:
         raise TooManyAttempts(throttled.retry_after) from None
     if user is None:
-        raise Unauthorized("Incorrect username or password")
+        raise Unauthorized(messages.LOGIN_FAILED)
     claims = {"sub": str(user.id), "pwd_fp": fingerprint(user.password_hash)}
     return encode_token(claims, key, timedelta(minutes=minutes), audience=AUDIENCE)
 
 
-def authenticate(session: Session, token: str | None, key: str) -> User:
-    """The user a bearer token names, if its password is unchanged since; 401 in FastAPI's words otherwise."""
+def authenticate(session: Session, authorization: str | None, key: str) -> User:
+    """The user an `Authorization: Bearer <token>` header names, if its password is unchanged since.
+
+    401 saying what is wrong otherwise: no header, another scheme, an expired or bad token, a user gone, a
+    password changed.
+    """
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if not scheme:
+        raise Unauthorized(messages.NOT_AUTHENTICATED, challenge=True)
+    if scheme.lower() != "bearer":
+        raise Unauthorized(messages.WRONG_SCHEME.format(scheme=scheme[:32]), challenge=True)
+    token = token.strip()
     if not token:
-        raise Unauthorized("Not authenticated", challenge=True)
+        raise Unauthorized(messages.NOT_AUTHENTICATED, challenge=True)
     try:
         claims = decode_token(token, key, audience=AUDIENCE)
         subject = claims.get("sub")
         user_id = int(subject) if isinstance(subject, str) else None
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized(messages.TOKEN_EXPIRED, challenge=True) from None
     except (jwt.InvalidTokenError, ValueError):
         user_id = None
     if user_id is None:
-        raise Unauthorized("Invalid token", challenge=True)
+        raise Unauthorized(messages.TOKEN_INVALID, challenge=True)
     user = session.get(User, user_id)
     if user is None:
-        raise Unauthorized("User not found", challenge=True)
+        raise Unauthorized(messages.USER_NOT_FOUND, challenge=True)
     if claims.get("pwd_fp") != fingerprint(user.password_hash):
-        raise Unauthorized("Password changed, log in again", challenge=True)
+        raise Unauthorized(messages.PASSWORD_CHANGED, challenge=True)
     return user

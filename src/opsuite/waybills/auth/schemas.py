@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from opsuite.waybills.fields import In, Out
 
@@ -12,8 +12,13 @@ from opsuite.waybills.fields import In, Out
 class LoginIn(In):
     """Credentials; `client` is `web` (default) or `mobile`."""
 
-    login: str | None = Field(default=None, examples=["driver1"])
-    password: str | None = Field(default=None, examples=["12345"])
+    # The demo administrator (the login hint of `opsuite serve`), so Swagger's example logs in.
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"login": "admin", "password": "admin123", "client": "web"}]}
+    )
+
+    login: str | None = Field(default=None, examples=["admin"])
+    password: str | None = Field(default=None, examples=["admin123"])
     client: Literal["web", "mobile"] = Field(default="web", examples=["web"])
 
 

@@ -86,8 +86,12 @@ def authenticate(session: Session, authorization: str | None, tokens: TokenCache
 def read_token(authorization: str | None, tokens: TokenCache) -> dict[str, Any]:
     """The verified claims of `Authorization: Bearer <token>` (no database needed)."""
     parts = (authorization or "").split()
-    if len(parts) != 2 or parts[0] != "Bearer":
+    if not parts:
         raise AuthFailed(messages.NO_CREDENTIALS)
+    if parts[0] != "Bearer":  # as simplejwt: the scheme is case-sensitive
+        raise AuthFailed(messages.WRONG_SCHEME.format(scheme=parts[0][:32]))
+    if len(parts) != 2:
+        raise AuthFailed(messages.BAD_AUTH_HEADER)
     return _decode(parts[1], tokens)
 
 

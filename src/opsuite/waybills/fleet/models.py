@@ -6,18 +6,28 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, validates
 
+from opsuite.core.plates import plate_key
 from opsuite.waybills.base import Base, Milli, SoftDelete
 
 LIVE = text("deleted_at IS NULL")
+LIVE_ORIGINAL = text("deleted_at IS NULL AND duplicate_of IS NULL")
 
 
 class Vehicle(SoftDelete):
-    """Columns shared by both kinds of vehicle; the number is unique among live rows."""
+    """Columns shared by both kinds of vehicle; the number's key is unique among live rows.
+
+    `number` is kept as typed (for display); `number_key` is its `plate_key` (case, script and spaces
+    folded), which uniqueness and lookups compare. `duplicate_of` is set only by migration 0003 on a car
+    whose number already belonged to an older live car: both stay, the unique index skips the younger
+    one until its number is changed (see docs/waybills.md).
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(9))
+    number_key: Mapped[str] = mapped_column(String(32), server_default="")
+    duplicate_of: Mapped[int | None] = mapped_column(Integer, default=None)
     brand: Mapped[str] = mapped_column(String(60))
     model: Mapped[str] = mapped_column(String(60))
 
@@ -25,8 +35,23 @@ class Vehicle(SoftDelete):
     def __table_args__(cls) -> tuple[Index, ...]:
         table = cls.__tablename__  # type: ignore[attr-defined]
         return (
-            Index(f"uq_{table}_number_live", "number", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),
+            Index(
+                f"uq_{table}_number_key_live",
+                "number_key",
+                unique=True,
+                sqlite_where=LIVE_ORIGINAL,
+                postgresql_where=LIVE_ORIGINAL,
+            ),
         )
+
+    @validates("number")
+    def _fold_number(self, _name: str, value: str) -> str:
+        """Keep `number_key` in step with `number`; a new key also ends a migrated duplicate's mark."""
+        key = plate_key(value)
+        if key != self.number_key:
+            self.number_key = key
+            self.duplicate_of = None
+        return value
 
 
 class PassengerCar(Vehicle, Base):

@@ -24,19 +24,31 @@ from opsuite.waybills.fleet.schemas import (
     StateOut,
 )
 from opsuite.waybills.kinds import FIRE_TRUCK, PASSENGER, VehicleKind
-from opsuite.waybills.viewsets import Actions, Resource, register
+from opsuite.waybills.viewsets import Actions, Examples, Resource, register
 
 router = APIRouter()
 
 
 async def _car_filters(
     include_odometer: Annotated[bool, Query(description="Add each car's odometer/fuel history")] = False,
+    number: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="Only the car with this number, spelt any way (case, Cyrillic or Latin, spaces)",
+        ),
+    ] = None,
 ) -> CarFilters:
-    return CarFilters(include_odometer=include_odometer)
+    return CarFilters(include_odometer=include_odometer, number=number)
 
 
 async def _by_car(car: Annotated[Id | None, Query(description="Car id")] = None) -> ByCar:
     return ByCar(car=car)
+
+
+def _demo(value: str) -> dict[str, Any]:
+    """A query parameter's example that Swagger fills in: a car, season or date of the demo data."""
+    return {"demo": {"summary": value, "value": value}}
 
 
 def _add_kind(
@@ -55,9 +67,9 @@ def _add_kind(
     def norm_for_date(
         session: SessionDep,
         _: Annotated[Actor, Depends(view_norms)],
-        car: Annotated[str | None, Query(examples=["1"])] = None,
-        season: Annotated[str | None, Query(examples=["summer"])] = None,
-        date: Annotated[str | None, Query(examples=["2024-09-15"])] = None,
+        car: Annotated[str | None, Query(openapi_examples=_demo("1"))] = None,
+        season: Annotated[str | None, Query(openapi_examples=_demo("winter"))] = None,
+        date: Annotated[str | None, Query(openapi_examples=_demo("2025-01-15"))] = None,
     ) -> Any:
         """The latest norm of the car and season dated on or before `date`."""
         return norm_out.model_validate(
@@ -73,7 +85,7 @@ def _add_kind(
     def last_state(
         session: SessionDep,
         _: Annotated[Actor, Depends(view_cars)],
-        car: Annotated[str | None, Query(examples=["1"])] = None,
+        car: Annotated[str | None, Query(openapi_examples=_demo("1"))] = None,
     ) -> Any:
         """The state a new trip of the car would start from."""
         return StateOut.model_validate(service.last_state(session, kind=kind, car=car))
@@ -117,15 +129,39 @@ _add_kind(
     PassengerCarNormIn,
     PassengerCarNormOut,
     {
-        "car": {"number": "A001AA54", "brand": "Toyota", "model": "Camry"},
-        "norm": {
-            "car": 1,
-            "season": "summer",
-            "city_norm": "0.090",
-            "area_norm": "0.110",
-            "date": "2024-09-01",
-        },
-        "state": {"car": 1, "odometer": 100000, "fuel": "40.000", "date": "2024-09-01", "waybill": None},
+        "car": Examples(
+            create={"number": "А003АА54", "brand": "Toyota", "model": "Camry"},
+            item=2,
+            replace={"number": "А002АА54", "brand": "Lada", "model": "Vesta"},
+            change={"model": "Vesta"},
+            created=3,
+        ),
+        "norm": Examples(
+            create={
+                "car": 2,
+                "season": "summer",
+                "city_norm": "0.085",
+                "area_norm": "0.105",
+                "date": "2025-06-01",
+            },
+            item=3,
+            replace={
+                "car": 2,
+                "season": "summer",
+                "city_norm": "0.090",
+                "area_norm": "0.110",
+                "date": "2025-01-01",
+            },
+            change={"city_norm": "0.090"},
+            created=5,
+        ),
+        "state": Examples(
+            create={"car": 2, "odometer": 100500, "fuel": "35.000", "date": "2025-02-01", "waybill": None},
+            item=2,
+            replace={"car": 2, "odometer": 100000, "fuel": "40.000", "date": "2025-01-01", "waybill": None},
+            change={"fuel": "40.000"},
+            created=4,
+        ),
     },
 )
 _add_kind(
@@ -135,15 +171,40 @@ _add_kind(
     FireTruckNormIn,
     FireTruckNormOut,
     {
-        "car": {"number": "A101AA54", "brand": "КАМАЗ", "model": "43118", "type": "АЦ-3,2-40"},
-        "norm": {
-            "car": 2,
-            "season": "winter",
-            "with_pump_norm": "0.250",
-            "without_pump_norm": "0.150",
-            "km_norm": "0.657",
-            "date": "2024-09-01",
-        },
-        "state": {"car": 2, "odometer": 20000, "fuel": "150.000", "date": "2024-09-01", "waybill": None},
+        "car": Examples(
+            create={"number": "Х333РУ54", "brand": "КАМАЗ", "model": "43118", "type": "АЦ-3,2-40"},
+            item=2,
+            replace={"number": "Х222РУ54", "brand": "Урал", "model": "5557", "type": "АЦ-6,0-40"},
+            change={"model": "5557"},
+            created=3,
+        ),
+        "norm": Examples(
+            create={
+                "car": 2,
+                "season": "summer",
+                "with_pump_norm": "0.240",
+                "without_pump_norm": "0.110",
+                "km_norm": "0.170",
+                "date": "2025-06-01",
+            },
+            item=3,
+            replace={
+                "car": 2,
+                "season": "summer",
+                "with_pump_norm": "0.250",
+                "without_pump_norm": "0.120",
+                "km_norm": "0.180",
+                "date": "2025-01-01",
+            },
+            change={"km_norm": "0.180"},
+            created=5,
+        ),
+        "state": Examples(
+            create={"car": 2, "odometer": 50300, "fuel": "140.000", "date": "2025-02-01", "waybill": None},
+            item=2,
+            replace={"car": 2, "odometer": 50000, "fuel": "150.000", "date": "2025-01-01", "waybill": None},
+            change={"fuel": "150.000"},
+            created=4,
+        ),
     },
 )

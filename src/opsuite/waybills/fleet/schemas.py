@@ -16,6 +16,7 @@ class CarFilters:
     """The query of a car list."""
 
     include_odometer: bool = False
+    number: str | None = None  # any spelling of the number: compared by its plate key
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class StateIn(In):
 class PassengerCarIn(In):
     """A passenger car as sent."""
 
-    number: text(9, example="A001AA54")  # type: ignore[valid-type]
+    number: text(9, example="A003AA54")  # type: ignore[valid-type]
     brand: text(60, example="Toyota")  # type: ignore[valid-type]
     model: text(60, example="Camry")  # type: ignore[valid-type]
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from opsuite.core.fields import MAX_ID
+from opsuite.core.plates import plate_key
 from opsuite.waybills import messages
 from opsuite.waybills.auth.service import Actor
 from opsuite.waybills.crud import (
@@ -30,8 +31,14 @@ from opsuite.waybills.kinds import VehicleKind
 
 
 def list_cars(session: Session, *, kind: VehicleKind, filters: CarFilters) -> list[Any]:
-    """Live cars of a kind by id, with their state history when asked (one query, not one per car)."""
-    cars = list(session.scalars(select(kind.car).where(kind.car.deleted_at.is_(None)).order_by(kind.car.id)))
+    """Live cars of a kind by id, with their state history when asked (one query, not one per car).
+
+    `filters.number` finds a car however its number is spelt (`А001АА54`, `a001aa 54`).
+    """
+    query = select(kind.car).where(kind.car.deleted_at.is_(None)).order_by(kind.car.id)
+    if filters.number is not None:
+        query = query.where(kind.car.number_key == plate_key(filters.number))
+    cars = list(session.scalars(query))
     if filters.include_odometer:
         S = kind.state
         history: dict[int, list[Any]] = defaultdict(list)
@@ -50,8 +57,8 @@ def get_car(session: Session, *, kind: VehicleKind, row_id: int) -> Any:
 def create_car(
     session: Session, *, kind: VehicleKind, body: PassengerCarIn, actor: Actor | None = None
 ) -> Any:
-    """Create a car whose number no live car has."""
-    check_unique(session, kind.car, {"number": body.number}, None)
+    """Create a car whose number no live car has, however either is spelt (see `core.plates`)."""
+    _check_number(session, kind, body.number, None)
     car = kind.car(**body.model_dump())
     session.add(car)
     session.flush()
@@ -70,10 +77,16 @@ def update_car(
     """Change a car's description."""
     car = get_car(session, kind=kind, row_id=row_id)
     data = body.model_dump(exclude_unset=partial)
-    check_unique(session, kind.car, {"number": data.get("number")}, car.id)
+    if data.get("number") is not None and plate_key(data["number"]) != car.number_key:
+        _check_number(session, kind, data["number"], car.id)
     apply(car, data)
     session.flush()
     return car
+
+
+def _check_number(session: Session, kind: VehicleKind, number: str, exclude_id: int | None) -> None:
+    """400 `{number: [...]}` when another live car's number has the same key."""
+    check_unique(session, kind.car, {"number_key": plate_key(number)}, exclude_id, {"number_key": "number"})
 
 
 def delete_car(session: Session, *, kind: VehicleKind, row_id: int, actor: Actor | None = None) -> None:

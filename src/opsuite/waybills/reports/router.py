@@ -25,10 +25,11 @@ def _param(description: str, example: str, alias: str | None = None) -> Any:
     )
 
 
+# The examples name a car, a driver and a month that the demo data has trips for.
 Car = Annotated[str | None, _param("Id машины", "1")]
-Driver = Annotated[str | None, _param("Id водителя (пользователя); без него — все водители", "5")]
-DateFrom = Annotated[str | None, _param("Первая дата, YYYY-MM-DD, включительно", "2024-09-01", "from")]
-DateTo = Annotated[str | None, _param("Последняя дата, YYYY-MM-DD, включительно", "2024-09-30", "to")]
+Driver = Annotated[str | None, _param("Id водителя (пользователя); без него — все водители", "3")]
+DateFrom = Annotated[str | None, _param("Первая дата, YYYY-MM-DD, включительно", "2025-01-01", "from")]
+DateTo = Annotated[str | None, _param("Последняя дата, YYYY-MM-DD, включительно", "2025-01-31", "to")]
 
 
 def _add_export(report: service.KindReport) -> None:

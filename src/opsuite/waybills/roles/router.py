@@ -10,9 +10,9 @@ from opsuite.core.fields import Id
 from opsuite.core.web.deps import SessionDep
 from opsuite.waybills.deps import CurrentActor
 from opsuite.waybills.roles import service
-from opsuite.waybills.roles.flags import FLAGS, Flags
+from opsuite.waybills.roles.flags import DEFAULT_ROLES, DRIVER_CODE, FLAGS, Flags
 from opsuite.waybills.roles.schemas import ByRole, NoFilters, PermissionIn, PermissionOut, RoleIn, RoleOut
-from opsuite.waybills.viewsets import Actions, Resource, register
+from opsuite.waybills.viewsets import Actions, Examples, Resource, register
 
 router = APIRouter()
 
@@ -33,6 +33,20 @@ async def _by_role(role: Annotated[Id | None, Query(description="Role id")] = No
     return ByRole(role=role)
 
 
+# The permissions of the role the roles' create example adds (id 4 on fresh demo data), and the demo
+# driver's as the demo has them (the replace example leaves them unchanged).
+_DISPATCHER = {
+    "role": 4,
+    **dict.fromkeys(FLAGS, False),
+    "view_passenger_cars": True,
+    "view_passenger_cars_waybills": True,
+    "view_fire_trucks": True,
+    "view_fire_truck_waybills": True,
+}
+_DRIVER_FLAGS = next(flags for code, _name, flags in DEFAULT_ROLES if code == DRIVER_CODE)
+_DRIVER = {"role": 3, **{name: name in _DRIVER_FLAGS for name in FLAGS}}
+
+
 register(
     router,
     Resource(
@@ -49,7 +63,13 @@ register(
         ),
         flags=Flags("view_roles", "can_create_roles", "can_update_roles", "can_delete_roles"),
         filters=_no_filters,
-        examples={"name": "Механик"},
+        examples=Examples(
+            create={"name": "Диспетчер"},
+            item=3,
+            replace={"name": "Водитель"},
+            change={"name": "Водитель"},
+            created=4,
+        ),
     ),
 )
 register(
@@ -73,12 +93,12 @@ register(
             "can_delete_permissisons",
         ),
         filters=_by_role,
-        examples={
-            "role": 2,
-            **dict.fromkeys(FLAGS, False),
-            "can_use_mobile_booking": True,
-            "can_create_passenger_cars_waybills": True,
-            "view_passenger_cars_waybills": True,
-        },
+        examples=Examples(
+            create=_DISPATCHER,
+            item=3,
+            replace=_DRIVER,
+            change={"can_use_mobile_booking": True},
+            created=4,
+        ),
     ),
 )

@@ -20,7 +20,7 @@ from opsuite.waybills.sheets.schemas import (
     WaybillIn,
     WaybillOut,
 )
-from opsuite.waybills.viewsets import Actions, Resource, register
+from opsuite.waybills.viewsets import Actions, Examples, Resource, register
 
 router = APIRouter()
 
@@ -110,23 +110,50 @@ _add_kind(
     PassengerCarRecordOut,
     _passenger_car_record_filters,
     {
-        "waybill": {
-            "car": 1,
-            "driver": 5,
-            "date": "2024-09-15",
-            "norm_season": "summer",
-            "fuel_type": "petrol",
-        },
-        "record": {
-            "passenger_car_waybill": 5,
-            "target": "Поездка в город",
-            "departure_time": "08:10:00",
-            "arrival_time": "10:00:00",
-            "distance_city_km": 50,
-            "distance_area_km": 0,
-            "fuel_refueled": "10.000",
-            "fuel_used": "8.000",
-        },
+        "waybill": Examples(
+            create={
+                "car": 1,
+                "driver": 3,
+                "date": "2025-01-16",
+                "norm_season": "winter",
+                "fuel_type": "petrol",
+            },
+            item=1,
+            replace={
+                "car": 1,
+                "driver": 3,
+                "date": "2025-01-15",
+                "norm_season": "winter",
+                "fuel_type": "petrol",
+            },
+            change={"fuel_type": "petrol"},
+            created=2,
+        ),
+        "record": Examples(
+            create={
+                "passenger_car_waybill": 1,
+                "target": "Возвращение на базу",
+                "departure_time": "11:00:00",
+                "arrival_time": "12:00:00",
+                "distance_city_km": 30,
+                "distance_area_km": 0,
+                "fuel_refueled": "0.000",
+                "fuel_used": "3.000",
+            },
+            item=1,
+            replace={
+                "passenger_car_waybill": 1,
+                "target": "Поездка в город",
+                "departure_time": "08:10:00",
+                "arrival_time": "10:00:00",
+                "distance_city_km": 20,
+                "distance_area_km": 50,
+                "fuel_refueled": "10.000",
+                "fuel_used": "7.500",
+            },
+            change={"target": "Поездка в город"},
+            created=2,
+        ),
     },
 )
 _add_kind(
@@ -135,23 +162,51 @@ _add_kind(
     FireTruckRecordOut,
     _fire_truck_record_filters,
     {
-        "waybill": {
-            "car": 2,
-            "driver": 5,
-            "date": "2024-09-15",
-            "norm_season": "winter",
-            "fuel_type": "diesel",
-        },
-        "record": {
-            "fire_truck_waybill": 8,
-            "target": "Выезд на пожар",
-            "departure_time": "14:00:00",
-            "arrival_time": "15:30:00",
-            "odometer_after": 20090,
-            "time_with_pump": 30,
-            "time_without_pump": 15,
-            "fuel_refueled": "20.000",
-            "fuel_used": "25.000",
-        },
+        "waybill": Examples(
+            create={
+                "car": 2,
+                "driver": 4,
+                "date": "2025-01-16",
+                "norm_season": "winter",
+                "fuel_type": "diesel",
+            },
+            item=1,
+            replace={
+                "car": 1,
+                "driver": 4,
+                "date": "2025-01-15",
+                "norm_season": "winter",
+                "fuel_type": "diesel",
+            },
+            change={"fuel_type": "diesel"},
+            created=2,
+        ),
+        "record": Examples(
+            create={
+                "fire_truck_waybill": 1,
+                "target": "Возвращение в часть",
+                "departure_time": "16:00:00",
+                "arrival_time": "16:40:00",
+                "odometer_after": 50035,
+                "time_with_pump": 0,
+                "time_without_pump": 5,
+                "fuel_refueled": "20.000",
+                "fuel_used": "4.000",
+            },
+            item=1,
+            replace={
+                "fire_truck_waybill": 1,
+                "target": "Выезд на пожар",
+                "departure_time": "14:00:00",
+                "arrival_time": "15:30:00",
+                "odometer_after": 50020,
+                "time_with_pump": 30,
+                "time_without_pump": 10,
+                "fuel_refueled": "0.000",
+                "fuel_used": "9.500",
+            },
+            change={"target": "Выезд на пожар"},
+            created=2,
+        ),
     },
 )

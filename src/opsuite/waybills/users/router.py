@@ -14,7 +14,7 @@ from opsuite.waybills.roles import schemas as roles_schemas
 from opsuite.waybills.roles.flags import Flags
 from opsuite.waybills.users import service
 from opsuite.waybills.users.schemas import UserIn, UserOut, UserReplace
-from opsuite.waybills.viewsets import Actions, Resource, register
+from opsuite.waybills.viewsets import Actions, Examples, Resource, register
 
 router = APIRouter()
 
@@ -48,15 +48,29 @@ register(
         ),
         flags=Flags("view_users", "can_create_users", "can_update_users", "can_delete_users"),
         filters=_by_role,
-        examples={
-            "name": "Иван",
-            "surname": "Иванов",
-            "last_name": "Иванович",
-            "login": "driver1",
-            "password": "12345",
-            "phone": "+79001234567",
-            "driver_license": "1234567890",
-            "role": 3,
-        },
+        examples=Examples(
+            create={
+                "name": "Николай",
+                "surname": "Водителев",
+                "last_name": "Петрович",
+                "login": "driver1",
+                "password": "driver123",
+                "phone": "+79001234567",
+                "driver_license": "5400111222",
+                "role": 3,
+            },
+            item=3,
+            replace={
+                "name": "Иван",
+                "surname": "Иванов",
+                "last_name": "Иванович",
+                "login": "driver_pass",
+                "phone": "+79000000003",
+                "driver_license": "5400123456",
+                "role": 3,
+            },
+            change={"phone": "+79000000003"},
+            created=5,
+        ),
     ),
 )

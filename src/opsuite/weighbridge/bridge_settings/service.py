@@ -1,7 +1,7 @@
 """Device settings: read from the one row (defaults until the first save), merged, validated, saved, applied.
 
 The row keeps the camera password in clear (the database is the secret store of this system); the wire
-shows it masked (`BridgeConfig.model_dump(mode="json")`), and a client sending the mask back changes nothing.
+shows it masked (`shown`), and a client sending the mask back changes nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.weighbridge.bridge_settings.models import ROW_ID, BridgeSettingsRow
-from opsuite.weighbridge.config import BridgeConfig
+from opsuite.weighbridge.config import MASK, BridgeConfig
 from opsuite.weighbridge.errors import Invalid
 from opsuite.weighbridge.runtime import Bridge
 
@@ -36,12 +36,17 @@ def read_config(database: Database) -> BridgeConfig:
 
 
 def stored_json(config: BridgeConfig) -> str:
-    """The settings as the row keeps them: secrets in clear."""
+    """The settings as the row keeps them: the camera password in clear (the bridge logs in with it)."""
     data = {
         key: value.get_secret_value() if isinstance(value, SecretStr) else value
         for key, value in config.model_dump().items()
     }
     return json.dumps(data, ensure_ascii=False)
+
+
+def shown(config: BridgeConfig) -> dict[str, Any]:
+    """The settings as `GET /settings` shows them: the camera password masked."""
+    return {**config.model_dump(mode="json"), "camera_password": MASK}
 
 
 def save(session: Session, changes: dict[str, Any], *, now: datetime) -> BridgeConfig:

@@ -45,13 +45,13 @@ def me(user: CurrentUser) -> UserOut:
 @router.post(
     "/users/change-password",
     response_model=StatusOut,
-    responses=error_responses(400, 401),
+    responses=error_responses(400, 401, 409),
     summary="Смена пароля",
 )
-def change_password(body: PasswordChange, user: CurrentUser, session: SessionDep) -> StatusOut:
+def change_password(body: PasswordChange, user: CurrentUser, runtime: RuntimeDep) -> StatusOut:
     """После смены пароля все ранее выданные токены перестают действовать."""
     service.change_password(
-        session, user_id=user.id, old_password=body.old_password, new_password=body.new_password
+        runtime.database, user_id=user.id, old_password=body.old_password, new_password=body.new_password
     )
     return StatusOut(status="success")
 

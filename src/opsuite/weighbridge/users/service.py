@@ -9,14 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from opsuite.core.db import Database
 from opsuite.core.security import TokenCache, encode_token, fingerprint, hash_password, verify_password
+from opsuite.core.text import check_text
 from opsuite.core.throttle import Credentials, LoginThrottle, LoginThrottled, log_in
-from opsuite.weighbridge.errors import BadRequest, Conflict, TooManyAttempts, Unauthorized
+from opsuite.weighbridge.errors import BadRequest, Conflict, Invalid, TooManyAttempts, Unauthorized
 from opsuite.weighbridge.runtime import AUDIENCE
 from opsuite.weighbridge.users.models import User
 from opsuite.weighbridge.users.schemas import UserCreate, normalise_phone
@@ -68,6 +69,13 @@ def login(
     minutes: int,
 ) -> str:
     """A bearer token for an active user's phone and password; 401 otherwise, 429 past the limits."""
+    for field, value in (("username", phone), ("password", password)):
+        try:
+            check_text(value)
+        except ValueError as exc:  # PostgreSQL cannot even compare a NUL: refuse before the query
+            raise Invalid(
+                [{"type": "value_error", "loc": ["body", field], "msg": str(exc), "input": value}]
+            ) from None
     phone = normalise_phone(phone)
     try:
         lookup = select(User).where(User.phone_number == phone)
@@ -105,12 +113,25 @@ def authenticate(session: Session, token: str | None, tokens: TokenCache) -> Use
     return user
 
 
-def change_password(session: Session, *, user_id: int, old_password: str, new_password: str) -> None:
-    """Set a new password when the old one is right (400 otherwise); every older token stops working."""
-    user = session.get(User, user_id)
-    if user is None:
+def change_password(database: Database, *, user_id: int, old_password: str, new_password: str) -> None:
+    """Set a new password when the old one is right (400 otherwise); every older token stops working.
+
+    Both hashes are computed outside any transaction; the write succeeds only if the password is still the one
+    checked, so two changes at once cannot both pass with the same old password.
+    """
+    with database.session(write=False) as session:
+        current = session.scalar(select(User.password_hash).where(User.id == user_id))
+    if current is None:
         raise Unauthorized("Пользователь не найден или отключён")
-    valid, _upgraded = verify_password(old_password, user.password_hash)
+    valid, _upgraded = verify_password(old_password, current)
     if not valid:
         raise BadRequest("Неверный текущий пароль")
-    user.password_hash = hash_password(new_password)
+    new_hash = hash_password(new_password)
+    with database.session() as session:
+        changed = session.execute(
+            update(User)
+            .where(User.id == user_id, User.password_hash == current)
+            .values(password_hash=new_hash)
+        )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("Пароль уже изменён, войдите снова")

@@ -44,6 +44,7 @@ const state = {
   frameAt: 0,
   hardware: null,
   settings: null,
+  products: new Map(),
   historySkip: 0,
   lastTruckId: null,
   lastStatus: null,
@@ -436,6 +437,7 @@ function renderHistory(trucks) {
     row.append(
       cell(String(truck.id)),
       cell(truck.truck_number, "number"),
+      cell(state.products.get(truck.product_id) || "—", "product"),
       cell(formatKg(weights.entrance), "kg entrance"),
       cell(formatKg(weights.exit), "kg exit"),
       cell(formatKg(weights.tare), "kg tare"),
@@ -484,6 +486,10 @@ async function openTruck(truckId) {
     $("truck-dialog-id").textContent = `#${truck.id}`;
     $("truck-edit-number").value = truck.truck_number;
     $("truck-edit-finished").checked = Boolean(truck.is_finished);
+    const products = [new Option("— не выбран —", "")];
+    for (const [id, name] of state.products) products.push(new Option(name, String(id)));
+    $("truck-edit-product").replaceChildren(...products);
+    $("truck-edit-product").value = truck.product_id == null ? "" : String(truck.product_id);
     const rows = (truck.actions || []).map((action) => {
       const row = document.createElement("tr");
       row.append(
@@ -520,7 +526,11 @@ async function saveTruck() {
   const truckId = $("truck-dialog").dataset.truckId;
   await api(`/trucks/${truckId}`, {
     method: "PUT",
-    json: { truck_number: $("truck-edit-number").value.trim(), is_finished: $("truck-edit-finished").checked },
+    json: {
+      truck_number: $("truck-edit-number").value.trim(),
+      is_finished: $("truck-edit-finished").checked,
+      product_id: $("truck-edit-product").value ? Number($("truck-edit-product").value) : null,
+    },
   });
   say("truck-message", "Сохранено");
   await loadHistory();
@@ -602,6 +612,7 @@ async function loadProducts() {
   const chosen = select.value;
   try {
     const products = await api("/products");
+    state.products = new Map(products.map((product) => [product.id, product.name]));
     const options = [new Option("— не выбран —", "")];
     for (const product of products) options.push(new Option(product.name, String(product.id)));
     options.push(new Option("Добавить…", "__add"));
@@ -724,6 +735,10 @@ async function loadSettings() {
   try {
     state.settings = await api("/settings");
     $("settings-fields").replaceChildren(...settingFields(state.settings));
+    const readOnly = !state.me?.is_superuser;
+    for (const input of $("settings-fields").querySelectorAll("input")) input.disabled = readOnly;
+    show($("settings-save"), !readOnly);
+    if (readOnly) say("settings-message", "Изменять настройки может только администратор");
   } catch (error) {
     say("settings-message", error.message, true);
   }
@@ -845,8 +860,7 @@ async function boot() {
   renderGates();
   startFeeds();
   renderLink();
-  loadProducts();
-  loadHistory();
+  loadProducts().then(loadHistory);
   for (const camera of [1, 2]) {
     refreshCamera(camera);
     every(CAMERA_PERIOD_MS, () => refreshCamera(camera));
