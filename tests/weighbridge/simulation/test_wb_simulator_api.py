@@ -55,12 +55,29 @@ def test_faults_and_their_refusals(operator: Api, bridge: Bridge, site: Simulate
     eventually(lambda: operator.get("/hardware/status").json()["scale_connection"] is False)
     operator.post("/simulator/fault", json={"device": "indicator", "fault": "none"})
     eventually(lambda: operator.get("/hardware/status").json()["scale_connection"] is True)
-    unknown = operator.post("/simulator/fault", json={"device": "camera_2", "fault": "silent"})
+    unknown = operator.post("/simulator/fault", json={"device": "camera_2", "fault": "melted"})
     assert (unknown.status_code, unknown.json()) == (
         400,
-        {"detail": "У устройства camera_2 нет режима 'silent'; есть: ok, slow, error, not_jpeg"},
+        {"detail": "У устройства camera_2 нет режима 'melted'; есть: ok, slow, error, not_jpeg"},
     )
     assert operator.post("/simulator/fault", json={"device": "printer", "fault": "none"}).status_code == 422
+
+
+def test_the_issues_device_and_fault_words_reach_each_simulator(operator: Api, site: SimulatedSite) -> None:
+    said = {
+        ("scale", "disconnect"): ("indicator", "silent"),
+        ("scale", "noise"): ("indicator", "noise"),
+        ("controller", "noise"): ("modbus", "error"),
+        ("controller", "disconnect"): ("modbus", "silent"),
+        ("camera_1", "disconnect"): ("camera_1", "error"),
+        ("camera_2", "silent"): ("camera_2", "slow"),
+        ("camera_2", "noise"): ("camera_2", "not_jpeg"),
+    }
+    for (device, fault), (simulator, mode) in said.items():
+        answer = operator.post("/simulator/fault", json={"device": device, "fault": fault})
+        assert (answer.status_code, answer.json()["faults"][simulator]) == (200, mode)
+        healed = operator.post("/simulator/fault", json={"device": device, "fault": "none"})
+        assert healed.json()["faults"] == HEALTHY_FAULTS
     assert operator.post("/simulator/truck", json={"weight": 100, "anpr": True}).json() == {
         "detail": "Для ANPR нужен truck_number"
     }

@@ -21,10 +21,11 @@ class TruckIn(RulesModel):
 
 
 class FaultIn(RulesModel):
-    """A device misbehaves: indicator none|silent|noise, modbus none|error|silent, camera ok|slow|error."""
+    """A device misbehaves: `scale`, `controller`, `camera_1`, `camera_2` with `none|silent|noise|disconnect`
+    (each simulator's own words are accepted too: indicator/modbus, error, ok, slow, not_jpeg)."""
 
-    device: SimulatedDevice
-    fault: Text = Field(max_length=20)
+    device: SimulatedDevice = Field(examples=["scale"])
+    fault: Text = Field(max_length=20, examples=["silent"])
 
 
 class SimulatorOut(BaseModel):

@@ -17,7 +17,7 @@ from opsuite.weighbridge.devices.simulators.camera import CameraMode, CameraSimu
 from opsuite.weighbridge.devices.simulators.indicator import IndicatorFault, IndicatorSimulator
 from opsuite.weighbridge.devices.simulators.modbus import ModbusFault, ModbusSimulator
 
-SimulatedDevice = Literal["indicator", "modbus", "camera_1", "camera_2"]
+SimulatedDevice = Literal["scale", "controller", "camera_1", "camera_2", "indicator", "modbus"]
 FAULTS: dict[str, tuple[str, ...]] = {
     "indicator": get_args(IndicatorFault),
     "modbus": get_args(ModbusFault),
@@ -25,6 +25,20 @@ FAULTS: dict[str, tuple[str, ...]] = {
     "camera_2": get_args(CameraMode),
 }
 """Each simulated device and the faults it can show (`none`/`ok` is healthy)."""
+
+DEVICE_NAMES = {"scale": "indicator", "controller": "modbus"}
+"""The issue's (and the operator page's) device names -> the simulator's."""
+
+_CAMERA_WORDS = {"none": "ok", "silent": "slow", "noise": "not_jpeg", "disconnect": "error"}
+FAULT_WORDS: dict[str, dict[str, str]] = {
+    # A serial line has no connection to lose: a pulled cable is silence, and the scale is shown disconnected.
+    "indicator": {"disconnect": "silent"},
+    # Noise on the bus answers with Modbus exceptions; a dropped module stops answering.
+    "modbus": {"noise": "error", "disconnect": "silent"},
+    "camera_1": _CAMERA_WORDS,
+    "camera_2": _CAMERA_WORDS,
+}
+"""The common words `none | silent | noise | disconnect` -> each simulator's own fault."""
 
 POSITIONED = (False, True, False)
 """A truck fully on the platform breaks only the middle beam."""
@@ -119,6 +133,8 @@ class SimulatedSite:
 
     def fault(self, device: SimulatedDevice, fault: str) -> None:
         """Make a device misbehave (`none`/`ok` heals it); UnknownFault for a fault it does not have."""
+        device = DEVICE_NAMES.get(device, device)  # type: ignore[assignment]
+        fault = FAULT_WORDS[device].get(fault, fault)
         if fault not in FAULTS[device]:
             raise UnknownFault(
                 f"У устройства {device} нет режима {fault!r}; есть: {', '.join(FAULTS[device])}"
