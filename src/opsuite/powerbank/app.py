@@ -10,11 +10,13 @@ from opsuite.core.devices import DeviceHost
 from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.powerbank.auth.router import router as auth_router
+from opsuite.powerbank.borrow.router import router as borrow_router
 from opsuite.powerbank.cabinets import wiring
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.org_units.router import router as org_units_router
+from opsuite.powerbank.returns.router import router as returns_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import Runtime, build_runtime
 from opsuite.powerbank.settings import PowerbankSettings
@@ -51,7 +53,9 @@ def create_app(
         database=runtime.database,
         model=LoginThrottle,
     )
-    routers = (auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router)
+    routers = [auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router]
+    routers.append(borrow_router)
+    routers.append(returns_router)
     for router in routers:
         include_flat(app, router)
     install_openapi(app)
