@@ -21,6 +21,7 @@ from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import Runtime, build_runtime
 from opsuite.powerbank.settings import PowerbankSettings
 from opsuite.powerbank.simulation.fleet import simulators_part
+from opsuite.powerbank.simulation.router import router as simulator_router
 from opsuite.powerbank.users.approval_router import router as approval_router
 from opsuite.powerbank.users.models import LoginThrottle
 from opsuite.powerbank.users.router import router as users_router
@@ -56,6 +57,7 @@ def create_app(
     routers = [auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router]
     routers.append(borrow_router)
     routers.append(returns_router)
+    routers.append(simulator_router)
     for router in routers:
         include_flat(app, router)
     install_openapi(app)
