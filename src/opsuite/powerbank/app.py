@@ -15,6 +15,7 @@ from opsuite.powerbank.cabinets import wiring
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.openapi import install_openapi
+from opsuite.powerbank.orders.router import router as orders_router
 from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.returns.router import router as returns_router
 from opsuite.powerbank.roles.router import router as roles_router
@@ -58,6 +59,7 @@ def create_app(
     routers.append(borrow_router)
     routers.append(returns_router)
     routers.append(simulator_router)
+    routers.append(orders_router)
     for router in routers:
         include_flat(app, router)
     install_openapi(app)
