@@ -6,6 +6,7 @@ No database connection is held while the cabinet answers (up to the eject deadli
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import anyio.to_thread
@@ -15,7 +16,15 @@ from opsuite.powerbank import access
 from opsuite.powerbank.access import Caller
 from opsuite.powerbank.auth import service as auth_service
 from opsuite.powerbank.borrow import messages as m
-from opsuite.powerbank.borrow.service import EjectOutcome, Reservation, reserve, settle, slot_of_bank
+from opsuite.powerbank.borrow.optimal import choose
+from opsuite.powerbank.borrow.service import (
+    EjectOutcome,
+    Reservation,
+    ready_station,
+    reserve,
+    settle,
+    slot_of_bank,
+)
 from opsuite.powerbank.devices.interface import CabinetError, CabinetOffline, CabinetTimeout
 from opsuite.powerbank.errors import BadRequest
 from opsuite.powerbank.runtime import Runtime
@@ -48,19 +57,27 @@ async def borrow(
     station_id: int | None,
     slot: int | None,
     powerbank_id: int | None = None,
+    optimal: bool = False,
 ) -> Reservation:
-    """Issue a bank by slot, or by bank id (its current slot); 400 with the cabinet's failure otherwise."""
+    """Issue a bank by slot, by bank id (its current slot) or the station's optimal one (then `slot` is
+    None); 400 with the cabinet's failure otherwise."""
     deadline = runtime.settings.eject_timeout_s
 
     def reserve_in(session: Session) -> Reservation:
         acting = access.acting_for(session, caller, user_id)
         where_station, where_slot = station_id, slot
+        selection: dict[str, object] | None = None
         if powerbank_id is not None:
             placed = slot_of_bank(session, powerbank_id)
             where_station, where_slot = placed.station_id, placed.slot_number
+        elif optimal and station_id is not None:
+            ready_station(session, caller, station_id)
+            choice = choose(session, station_id)
+            where_slot = choice.best.slot.slot_number
+            selection = choice.info()
         if where_station is None or where_slot is None:
             raise BadRequest(m.NOT_IN_STATION)
-        return reserve(
+        reserved = reserve(
             session,
             caller=caller,
             user_id=acting.user_id,
@@ -69,6 +86,7 @@ async def borrow(
             now=runtime.clock.now(),
             deadline=deadline,
         )
+        return replace(reserved, selection=selection)
 
     reservation = await in_session(runtime, reserve_in)
     outcome = await _eject(runtime, reservation)

@@ -12,8 +12,9 @@ from opsuite.core.fields import MAX_ID
 from opsuite.powerbank.access import Caller
 from opsuite.powerbank.borrow import flow
 from opsuite.powerbank.borrow import messages as m
-from opsuite.powerbank.borrow.service import Reservation
-from opsuite.powerbank.deps import RuntimeDep, bearer
+from opsuite.powerbank.borrow.optimal import REASON, Choice, choose
+from opsuite.powerbank.borrow.service import Reservation, usable_station
+from opsuite.powerbank.deps import CallerDep, RuntimeDep, SessionDep, bearer
 from opsuite.powerbank.errors import error_responses
 
 router = APIRouter(prefix="/api/borrow", tags=["Выдача повербанков"])
@@ -82,3 +83,39 @@ async def borrow_bank(
         runtime, caller, user_id=body.user_id, station_id=None, slot=None, powerbank_id=powerbank_id
     )
     return issued(reservation)
+
+
+@router.get(
+    "/stations/{station_id:int}/select-optimal",
+    responses=error_responses(400, 401, 403, 404),
+    summary="Выбор оптимального повербанка",
+)
+def select_optimal(station_id: IdPath, session: SessionDep, caller: CallerDep) -> dict[str, Any]:
+    usable_station(session, caller, station_id)
+    choice = choose(session, station_id)
+    return {
+        "success": True,
+        "selected_powerbank": choice.best.row(),
+        "selection_reason": REASON,
+        **counts(choice),
+    }
+
+
+def counts(choice: Choice) -> dict[str, object]:
+    """The counts behind a choice, as `select-optimal` shows them."""
+    info = choice.info()
+    return {key: info[key] for key in ("total_available", "healthy_count", "error_count")}
+
+
+@router.post(
+    "/stations/{station_id:int}/request-optimal",
+    responses=error_responses(400, 401, 403, 404),
+    summary="Выдача оптимального повербанка",
+)
+async def borrow_optimal(
+    station_id: IdPath, body: BankBorrow, runtime: RuntimeDep, caller: BorrowCaller
+) -> dict[str, Any]:
+    reservation = await flow.borrow(
+        runtime, caller, user_id=body.user_id, station_id=station_id, slot=None, optimal=True
+    )
+    return {**issued(reservation), "selection_info": reservation.selection}

@@ -49,6 +49,8 @@ class Reservation:
     slot: int
     powerbank_id: int
     serial: str
+    selection: dict[str, object] | None = None
+    """Why this bank, when the optimal one was asked for."""
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,19 @@ def _check_limit(session: Session, user_id: int) -> None:
         raise BadRequest(m.LIMIT_REACHED.format(limit=limit))
 
 
-def _station(session: Session, caller: Caller, station_id: int) -> Station:
+def usable_station(session: Session, caller: Caller, station_id: int) -> Station:
+    """A station the caller may use (404 unknown, 403 outside the caller's stations)."""
     station = session.get(Station, station_id)
     if station is None:
         raise NotFound(m.STATION_NOT_FOUND)
     if not access.may_use_station(session, caller, station.org_unit_id):
         raise Forbidden(access.FORBIDDEN)
+    return station
+
+
+def ready_station(session: Session, caller: Caller, station_id: int) -> Station:
+    """A usable station whose admin status is `active` (400 otherwise)."""
+    station = usable_station(session, caller, station_id)
     if station.status != StationStatus.ACTIVE:
         raise BadRequest(m.STATION_NOT_READY)
     return station
@@ -122,7 +131,7 @@ def reserve(
     deadline: float,
 ) -> Reservation:
     """Check the rules and write the `pending` order and its eject command (400/403/404 otherwise)."""
-    station = _station(session, caller, station_id)
+    station = ready_station(session, caller, station_id)
     placed = session.scalar(
         select(StationPowerbank).where(
             StationPowerbank.station_id == station.id, StationPowerbank.slot_number == slot

@@ -11,16 +11,14 @@ from sqlalchemy.orm import Session
 
 from opsuite.powerbank import access
 from opsuite.powerbank.access import Caller
-from opsuite.powerbank.errors import BadRequest, Forbidden, NotFound
+from opsuite.powerbank.borrow.service import ready_station
+from opsuite.powerbank.errors import BadRequest
 from opsuite.powerbank.orders.models import Order, ReturnWindow
-from opsuite.powerbank.stations.models import Station
-from opsuite.powerbank.vocab import ACTIVE_ORDER, OrderStatus, StationStatus
+from opsuite.powerbank.vocab import ACTIVE_ORDER, OrderStatus
 
 STARTED = "Процесс возврата запущен. Вставьте повербанк в станцию в течение {seconds} секунд."
 NO_ACTIVE_ORDER = "У вас нет активного заказа на этот повербанк"
 NOT_CONFIRMED = "Не удалось подтвердить возврат в отведенное время"
-STATION_NOT_FOUND = "Станция не найдена"
-STATION_NOT_READY = "Станция не активна или не на связи"
 
 
 @dataclass(frozen=True)
@@ -39,15 +37,6 @@ class Confirmed:
     slot_number: int | None
 
 
-def usable_station(session: Session, caller: Caller, station_id: int) -> Station:
-    station = session.get(Station, station_id)
-    if station is None:
-        raise NotFound(STATION_NOT_FOUND)
-    if not access.may_use_station(session, caller, station.org_unit_id):
-        raise Forbidden(access.FORBIDDEN)
-    return station
-
-
 def open_window(
     session: Session,
     *,
@@ -60,9 +49,7 @@ def open_window(
 ) -> Opened:
     """Announce the return of the caller's (or, for an admin, a user's) rented bank at a station."""
     acting = access.acting_for(session, caller, user_id)
-    station = usable_station(session, caller, station_id)
-    if station.status != StationStatus.ACTIVE:
-        raise BadRequest(STATION_NOT_READY)
+    station = ready_station(session, caller, station_id)
     order = session.scalar(
         select(Order).where(
             Order.user_id == acting.user_id,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from opsuite.powerbank import access
 from opsuite.powerbank.access import Caller
 from opsuite.powerbank.borrow.flow import in_session
+from opsuite.powerbank.borrow.service import usable_station
 from opsuite.powerbank.returns import service
 from opsuite.powerbank.returns.service import Confirmed
 from opsuite.powerbank.runtime import Runtime
@@ -38,7 +39,7 @@ async def wait_for_return(
 
     def start(session: Session) -> tuple[int, datetime]:
         acting = access.acting_for(session, caller, user_id)
-        service.usable_station(session, caller, station_id)
+        usable_station(session, caller, station_id)
         opened = service.since(
             session, user_id=acting.user_id, station_id=station_id, asked_at=asked_at, seconds=seconds
         )
