@@ -18,6 +18,7 @@ from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.orders.router import router as orders_router
 from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.returns.router import router as returns_router
+from opsuite.powerbank.returns.router import unprefixed as unprefixed_returns_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import Runtime, build_runtime
 from opsuite.powerbank.settings import PowerbankSettings
@@ -58,6 +59,7 @@ def create_app(
     routers = [auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router]
     routers.append(borrow_router)
     routers.append(returns_router)
+    routers.append(unprefixed_returns_router)
     routers.append(simulator_router)
     routers.append(orders_router)
     for router in routers:
