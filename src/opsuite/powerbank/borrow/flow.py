@@ -69,6 +69,8 @@ async def borrow(
         selection: dict[str, object] | None = None
         if powerbank_id is not None:
             placed = slot_of_bank(session, powerbank_id)
+            if station_id is not None and station_id != placed.station_id:
+                raise BadRequest(m.NOT_IN_STATION)
             where_station, where_slot = placed.station_id, placed.slot_number
         elif optimal and station_id is not None:
             ready_station(session, caller, station_id)

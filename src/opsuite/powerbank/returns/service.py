@@ -99,3 +99,35 @@ def confirmed(
         query = query.where(Order.powerbank_id == powerbank_id)
     order = session.scalar(query.order_by(Order.completed_at.desc()).limit(1))
     return Confirmed(order.powerbank_id, order.return_slot_number) if order is not None else None
+
+
+def latest_active_order(session: Session, *, user_id: int, order_id: int | None = None) -> Order:
+    """The user's active order (that one, if named; else the newest); 400 when there is none."""
+    query = select(Order).where(
+        Order.user_id == user_id,
+        Order.status.in_([str(s) for s in ACTIVE_ORDER]),
+        Order.deleted_at.is_(None),
+    )
+    if order_id is not None:
+        query = query.where(Order.id == order_id)
+    order = session.scalar(query.order_by(Order.id.desc()).limit(1))
+    if order is None:
+        raise BadRequest(NO_ACTIVE_ORDER)
+    return order
+
+
+def open_for_order(
+    session: Session, *, caller: Caller, order_id: int, station_id: int, now: datetime, seconds: float
+) -> tuple[Order, Opened]:
+    """`user/powerbanks/return`: a return window for one of the caller's active orders."""
+    order = latest_active_order(session, user_id=caller.user_id, order_id=order_id)
+    opened = open_window(
+        session,
+        caller=caller,
+        user_id=None,
+        station_id=station_id,
+        powerbank_id=order.powerbank_id,
+        now=now,
+        seconds=seconds,
+    )
+    return order, opened
