@@ -11,7 +11,7 @@ from opsuite.powerbank.access import Caller
 from opsuite.powerbank.errors import BadRequest, NotFound
 from opsuite.powerbank.orders.models import Order
 from opsuite.powerbank.powerbanks.models import Powerbank, PowerbankErrorReport
-from opsuite.powerbank.returns.service import Opened, latest_active_order, open_window
+from opsuite.powerbank.returns.service import Opened, open_for_order
 from opsuite.powerbank.vocab import ACTIVE_ORDER, ErrorType
 
 REPORTED = "Отчет об ошибке создан успешно"
@@ -64,15 +64,8 @@ def report_damage(
     seconds: float,
 ) -> tuple[Order, Opened]:
     """`return-damage`: a report (`other`) on the caller's newest active order and a return window for it."""
-    order = latest_active_order(session, user_id=caller.user_id)
-    opened = open_window(
-        session,
-        caller=caller,
-        user_id=None,
-        station_id=station_id,
-        powerbank_id=order.powerbank_id,
-        now=now,
-        seconds=seconds,
+    order, opened = open_for_order(
+        session, caller=caller, order_id=None, station_id=station_id, now=now, seconds=seconds
     )
     report_error(
         session,

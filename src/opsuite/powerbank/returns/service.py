@@ -117,9 +117,9 @@ def latest_active_order(session: Session, *, user_id: int, order_id: int | None 
 
 
 def open_for_order(
-    session: Session, *, caller: Caller, order_id: int, station_id: int, now: datetime, seconds: float
+    session: Session, *, caller: Caller, order_id: int | None, station_id: int, now: datetime, seconds: float
 ) -> tuple[Order, Opened]:
-    """`user/powerbanks/return`: a return window for one of the caller's active orders."""
+    """A return window for one of the caller's active orders (the newest when `order_id` is None)."""
     order = latest_active_order(session, user_id=caller.user_id, order_id=order_id)
     opened = open_window(
         session,
