@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from opsuite.core.fields import MAX_ID
 from opsuite.powerbank.access import Caller
-from opsuite.powerbank.borrow import flow
+from opsuite.powerbank.borrow import flow, station_view
 from opsuite.powerbank.borrow import messages as m
 from opsuite.powerbank.borrow.optimal import REASON, Choice, choose
 from opsuite.powerbank.borrow.service import Reservation, usable_station
@@ -119,3 +119,46 @@ async def borrow_optimal(
         runtime, caller, user_id=body.user_id, station_id=station_id, slot=None, optimal=True
     )
     return {**issued(reservation), "selection_info": reservation.selection}
+
+
+@router.get(
+    "/stations/{station_id:int}/powerbanks",
+    responses=error_responses(401, 403, 404),
+    summary="Доступные повербанки станции",
+)
+def station_powerbanks(
+    station_id: IdPath, session: SessionDep, caller: CallerDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    rows = station_view.available(session, caller=caller, station_id=station_id, zone=runtime.zone)
+    return {"success": True, "station_id": station_id, "available_powerbanks": rows, "count": len(rows)}
+
+
+@router.get(
+    "/stations/{station_id:int}/slots/{slot_number:int}/status",
+    responses=error_responses(401, 403, 404),
+    summary="Состояние слота",
+)
+def slot_status(
+    station_id: IdPath,
+    slot_number: Annotated[int, Path(ge=1, le=255)],
+    session: SessionDep,
+    caller: CallerDep,
+) -> dict[str, Any]:
+    return {
+        "success": True,
+        **station_view.slot_status(session, caller=caller, station_id=station_id, slot=slot_number),
+    }
+
+
+@router.get(
+    "/stations/{station_id:int}/info", responses=error_responses(401, 403, 404), summary="Сводка станции"
+)
+async def station_info(station_id: IdPath, runtime: RuntimeDep, caller: BorrowCaller) -> dict[str, Any]:
+    station, body = await flow.in_session(
+        runtime,
+        lambda session: station_view.summary(
+            session, caller=caller, station_id=station_id, zone=runtime.zone
+        ),
+    )
+    body["station"]["is_connected"] = await runtime.cabinets.online(station.box_id)
+    return {"success": True, **body}
