@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import update
+from fastapi.testclient import TestClient
 
-from opsuite.core.db import Database
 from opsuite.powerbank.demo_cabinets import demo_serial
+from opsuite.powerbank.devices.cabinet_state import Bank
 from opsuite.powerbank.runtime import Runtime
-from opsuite.powerbank.stations.models import StationPowerbank
 from tests.powerbank.helpers import USER, Api
+from tests.powerbank.simulation.conftest import on_app_loop
 
 
-def _levels(database: Database, station_id: int, levels: dict[int, int]) -> None:
-    with database.session() as session:
-        for slot, level in levels.items():
-            session.execute(
-                update(StationPowerbank)
-                .where(StationPowerbank.station_id == station_id, StationPowerbank.slot_number == slot)
-                .values(level=level)
-            )
+def _levels(client: TestClient, runtime: Runtime, levels: dict[int, int]) -> None:
+    """Charge ST002's banks to `levels` and let the cabinet report them (an inventory)."""
+    simulator = runtime.simulators.by_box["ST002"]
+    for slot, level in levels.items():
+        simulator.state.banks[slot] = Bank(demo_serial(2, slot), level=level)
+    on_app_loop(client, lambda: runtime.cabinets.inventory("ST002"))
 
 
 def test_select_then_request_the_optimal_bank(
-    runtime: Runtime, as_user: Callable[[str], Api], database: Database
+    client: TestClient, runtime: Runtime, as_user: Callable[[str], Api]
 ) -> None:
     # ST002 holds banks 7..11 in slots 1..5; slot 4 is fullest, slot 5 too flat to count healthy.
-    _levels(database, 2, {1: 60, 2: 80, 3: 80, 4: 95, 5: 3})
+    _levels(client, runtime, {1: 60, 2: 80, 3: 80, 4: 95, 5: 3})
     user = as_user(USER)
     selected = user.get("/api/borrow/stations/2/select-optimal").json()
     assert selected == {
@@ -61,9 +59,9 @@ def test_select_then_request_the_optimal_bank(
 
 
 def test_no_healthy_bank_is_400_with_the_counts(
-    runtime: Runtime, as_user: Callable[[str], Api], database: Database
+    client: TestClient, runtime: Runtime, as_user: Callable[[str], Api]
 ) -> None:
-    _levels(database, 2, dict.fromkeys(range(1, 6), 2))
+    _levels(client, runtime, dict.fromkeys(range(1, 6), 2))
     answer = as_user(USER).post("/api/borrow/stations/2/request-optimal", {})
     assert (answer.status_code, answer.json()) == (
         400,
