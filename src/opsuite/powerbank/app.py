@@ -15,6 +15,7 @@ from opsuite.powerbank.cabinets import wiring
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.openapi import install_openapi
+from opsuite.powerbank.orders.router import active_router as active_orders_router
 from opsuite.powerbank.orders.router import router as orders_router
 from opsuite.powerbank.orders.user_router import router as user_orders_router
 from opsuite.powerbank.org_units.router import router as org_units_router
@@ -64,6 +65,7 @@ def create_app(
     routers.append(simulator_router)
     routers.append(orders_router)
     routers.append(user_orders_router)
+    routers.append(active_orders_router)
     for router in routers:
         include_flat(app, router)
     install_openapi(app)

@@ -84,3 +84,26 @@ def test_an_order_out_of_sight_is_404(
         assert (answer.status_code, answer.json()) == (404, {"success": False, "error": "Заказ не найден"})
     bad = as_user(USER).get("/api/orders?status=cancelled")
     assert bad.status_code == 400
+
+
+def test_active_orders_of_a_station(
+    client: object, as_user: Callable[[str], Api], database: Database
+) -> None:
+    _orders(database)
+    row = {
+        "order_id": 1,
+        "station_id": 1,
+        "user_id": 4,
+        "powerbank_id": 1,
+        "status": "borrow",
+        "timestamp": "2026-03-10T12:00:00+03:00",
+    }
+    for phone in (USER, SUBGROUP_ADMIN):
+        assert as_user(phone).get("/api/return/stations/1/active-orders").json() == {
+            "success": True,
+            "orders": [row],
+            "count": 1,
+        }
+    assert as_user(GROUP_ADMIN).get("/api/return/stations/3/active-orders").json()["count"] == 0
+    missing = as_user(USER).get("/api/return/stations/99/active-orders")
+    assert (missing.status_code, missing.json()) == (404, {"success": False, "error": "Станция не найдена"})

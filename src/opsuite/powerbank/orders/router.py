@@ -65,3 +65,31 @@ def get_order(
     runtime: RuntimeDep,
 ) -> dict[str, Any]:
     return ok(order_row(service.get_order(session, caller=caller, order_id=order_id), runtime.zone))
+
+
+active_router = APIRouter(prefix="/api/return", tags=["Возврат повербанков"])
+
+
+@active_router.get(
+    "/stations/{station_id:int}/active-orders",
+    responses=error_responses(401, 404),
+    summary="Активные заказы станции",
+)
+def active_orders(
+    station_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+    caller: CallerDep,
+    runtime: RuntimeDep,
+) -> dict[str, Any]:
+    rows = [
+        {
+            "order_id": order.id,
+            "station_id": order.station_id,
+            "user_id": order.user_id,
+            "powerbank_id": order.powerbank_id,
+            "status": order.status,
+            "timestamp": shown(order.timestamp, runtime.zone),
+        }
+        for order in service.active_at_station(session, caller=caller, station_id=station_id)
+    ]
+    return {"success": True, "orders": rows, "count": len(rows)}
