@@ -1,8 +1,9 @@
-"""The `opsuite` command: serve, migrate, admin, demo, simulate, worker, beat."""
+"""The `opsuite` command: serve, migrate, admin, demo, simulate, gateway, worker, beat."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import socket
 from enum import StrEnum
@@ -175,6 +176,22 @@ def simulate(
     except OSError as error:  # a port already taken
         console.print(f"[red]error:[/] cannot listen on {host}:{base_port}: {error.strerror or error}")
         raise typer.Exit(1) from None
+
+
+@app.command()
+def gateway(system: Annotated[str, typer.Argument(help="System whose devices dial in (powerbank)")]) -> None:
+    """Run the cabinet gateway: cabinets dial in, API workers send commands through Redis."""
+    if _names([system])[0] != "powerbank":
+        raise typer.BadParameter(f"no gateway for {system!r}; known: powerbank")
+    from opsuite.powerbank.cabinets.gateway_main import gateway_main
+    from opsuite.powerbank.settings import PowerbankSettings
+
+    core = CoreSettings()
+    configure_logging(core.log_format, core.log_level)
+    settings = PowerbankSettings()
+    console.print(f"powerbank cabinet gateway on {settings.gateway_host}:{settings.gateway_port}")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(gateway_main(settings))
 
 
 @app.command()

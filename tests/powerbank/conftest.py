@@ -50,6 +50,7 @@ def settings(database_url: str, tmp_path: Path) -> PowerbankSettings:
         secret_key=SECRET,
         key_encryption_keys=FERNET_KEY,
         simulators=False,
+        gateway_port=0,
         core={"var_dir": tmp_path},
     )
 

@@ -26,6 +26,7 @@ def client(template: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         secret_key=SECRET,
         key_encryption_keys=FERNET_KEY,
         simulators=False,
+        gateway_port=0,
         login_attempts=1000,
         login_attempts_per_address=100000,
         register_attempts_per_address=100000,

@@ -49,8 +49,13 @@ class PowerbankSettings(SystemSettings, LoginThrottleSettings):
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 9066
     """Where the cabinet gateway listens (cabinets dial in); bind 127.0.0.1 on a laptop."""
+    cabinets_through_redis: bool = False
+    """Send cabinet commands to `opsuite gateway powerbank` processes through Redis (needs a Redis URL);
+    off: this process runs the gateway itself."""
     simulators: bool = True
     """Start the demo cabinets' simulators in-process, so `opsuite serve` lends banks on any laptop."""
+    simulator_delay_scale: float = 1.0
+    """The simulators answer this many times as slowly as real cabinets (0: at once)."""
 
     key_encryption_keys: str | None = None
     """Fernet keys for station secrets, separated by commas (the first encrypts; all decrypt)."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from opsuite.core.clock import SYSTEM_CLOCK
 from opsuite.core.db import in_one_session
-from opsuite.core.system import System
+from opsuite.core.system import SimulateOptions, System
 from opsuite.powerbank.settings import PowerbankSettings
 
 if TYPE_CHECKING:
@@ -44,7 +44,23 @@ def _demo(config: PowerbankSettings, if_empty: bool) -> str:
     )
 
 
+async def _simulate(options: SimulateOptions) -> None:
+    """Cabinets dialling the gateway at `host:base_port` (`opsuite simulate powerbank --port 9066`)."""
+    from opsuite.powerbank.simulation.dialers import run_dialers
+
+    await run_dialers(options)
+
+
 LOGIN_HINT = "POST /api/auth/login {phone_e164: +79000000001, password: demo1234} (demo data)"
 SYSTEM: System[PowerbankSettings] = System(
-    "powerbank", 8002, PowerbankSettings, _app, _admin, _demo, LOGIN_HINT
+    "powerbank",
+    8002,
+    PowerbankSettings,
+    _app,
+    _admin,
+    _demo,
+    LOGIN_HINT,
+    simulate=_simulate,
+    # The simulator's Fault values, written out so that listing systems does not import the simulator.
+    simulator_faults=("silent", "late", "bad_checksum", "wrong_token", "drop", "half_open", "jam"),
 )
