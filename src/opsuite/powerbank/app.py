@@ -16,6 +16,7 @@ from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import build_runtime
 from opsuite.powerbank.settings import PowerbankSettings
+from opsuite.powerbank.stations.router import router as stations_router
 from opsuite.powerbank.users.approval_router import router as approval_router
 from opsuite.powerbank.users.models import LoginThrottle
 from opsuite.powerbank.users.router import router as users_router
@@ -49,6 +50,7 @@ def create_app(
         model=LoginThrottle,
     )
     routers = (auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router)
+    routers += (stations_router,)
     for router in routers:
         include_flat(app, router)
     install_openapi(app)
