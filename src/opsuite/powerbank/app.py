@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
@@ -49,8 +49,15 @@ def create_app(
         database=runtime.database,
         model=LoginThrottle,
     )
-    routers = (auth_router, approval_router, users_router, org_units_router, roles_router, favorites_router)
-    routers += (stations_router,)
+    routers: tuple[APIRouter, ...] = (
+        auth_router,
+        approval_router,
+        users_router,
+        org_units_router,
+        roles_router,
+        favorites_router,
+        stations_router,
+    )
     for router in routers:
         include_flat(app, router)
     install_openapi(app)

@@ -13,7 +13,7 @@ BoxId = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
 
 
 class StationCreate(RulesModel):
-    """`POST /api/stations`: `org_unit_id`, `box_id`, `slots_declared` required; status `pending` by default."""
+    """`POST /api/stations`: status `pending` unless given; no unit only for a service admin."""
 
     org_unit_id: OptionalUnitId = None
     box_id: Text = BoxId
