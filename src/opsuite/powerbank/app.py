@@ -15,6 +15,7 @@ from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import build_runtime
+from opsuite.powerbank.secret_keys.router import router as secret_keys_router
 from opsuite.powerbank.settings import PowerbankSettings
 from opsuite.powerbank.stations.router import router as stations_router
 from opsuite.powerbank.users.approval_router import router as approval_router
@@ -57,6 +58,7 @@ def create_app(
         roles_router,
         favorites_router,
         stations_router,
+        secret_keys_router,
     )
     for router in routers:
         include_flat(app, router)
