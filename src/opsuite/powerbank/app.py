@@ -13,6 +13,7 @@ from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.org_units.router import router as org_units_router
+from opsuite.powerbank.powerbanks.router import router as powerbanks_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import build_runtime
 from opsuite.powerbank.secret_keys.router import router as secret_keys_router
@@ -59,6 +60,7 @@ def create_app(
         favorites_router,
         stations_router,
         secret_keys_router,
+        powerbanks_router,
     )
     for router in routers:
         include_flat(app, router)
