@@ -9,6 +9,7 @@ from opsuite.core.db import Database
 from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
 from opsuite.powerbank.auth.router import router as auth_router
+from opsuite.powerbank.commands.router import router as commands_router
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.openapi import install_openapi
@@ -61,6 +62,7 @@ def create_app(
         stations_router,
         secret_keys_router,
         powerbanks_router,
+        commands_router,
     )
     for router in routers:
         include_flat(app, router)
