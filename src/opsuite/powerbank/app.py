@@ -8,6 +8,7 @@ from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.db import Database
 from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
+from opsuite.powerbank.abnormal.router import router as abnormal_router
 from opsuite.powerbank.auth.router import router as auth_router
 from opsuite.powerbank.commands.router import router as commands_router
 from opsuite.powerbank.errors import WIRE_ERRORS
@@ -65,6 +66,7 @@ def create_app(
         powerbanks_router,
         commands_router,
         locations_router,
+        abnormal_router,
     )
     for router in routers:
         include_flat(app, router)
