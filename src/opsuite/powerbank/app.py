@@ -21,6 +21,7 @@ from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import build_runtime
 from opsuite.powerbank.secret_keys.router import router as secret_keys_router
 from opsuite.powerbank.settings import PowerbankSettings
+from opsuite.powerbank.stations.mirror_router import router as station_powerbanks_router
 from opsuite.powerbank.stations.router import router as stations_router
 from opsuite.powerbank.users.approval_router import router as approval_router
 from opsuite.powerbank.users.models import LoginThrottle
@@ -67,6 +68,7 @@ def create_app(
         commands_router,
         locations_router,
         abnormal_router,
+        station_powerbanks_router,
     )
     for router in routers:
         include_flat(app, router)
