@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+from fastapi import WebSocket
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
+from opsuite.core.db import Database
+from opsuite.core.web import authenticate_websocket
 from opsuite.weighbridge.app import create_app
 from opsuite.weighbridge.runtime import build_runtime
 from opsuite.weighbridge.settings import WeighbridgeSettings
@@ -132,3 +137,27 @@ def test_a_login_with_a_nul_character_is_422_before_any_query(client: TestClient
     assert [(item["loc"], item["msg"]) for item in response.json()["detail"]] == [
         (["body", "username"], "String must not contain NUL characters")
     ]
+
+
+def test_a_websocket_with_a_token_is_accepted_and_without_one_closed_1008(
+    settings: WeighbridgeSettings, database: Database
+) -> None:
+    runtime = build_runtime(settings, database)
+    app = create_app(settings, runtime=runtime)
+
+    @app.websocket("/ws-probe")
+    async def probe(websocket: WebSocket) -> None:
+        user = await authenticate_websocket(websocket, lambda token: user_from_token(runtime, token))
+        if user is not None:
+            await websocket.accept()
+            await websocket.send_json({"phone_number": user.phone_number})
+            await websocket.close()
+
+    with TestClient(app) as client:
+        token = login(client, *OPERATOR)
+        with client.websocket_connect(f"/ws-probe?token={token}") as socket:
+            assert socket.receive_json() == {"phone_number": "+998901112233"}
+        for query in ("", "?token=garbage"):
+            with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(f"/ws-probe{query}"):
+                pass
+            assert refused.value.code == 1008

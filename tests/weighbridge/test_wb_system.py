@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError
 
 from opsuite.core.db import Database
+from opsuite.core.plates import plate_key
 from opsuite.systems import descriptor
 from opsuite.weighbridge import demo
 from opsuite.weighbridge.errors import BadRequest
@@ -95,3 +96,12 @@ def test_after_a_change_the_old_password_changes_nothing(database: Database, cli
         )
     response = client.post(f"{API}/auth/login", data={"username": "+998900000002", "password": "new-pass-1"})
     assert response.status_code == 200
+
+
+def test_a_plates_key_ignores_case_script_spaces_and_dashes() -> None:
+    assert [plate_key(n) for n in ("01 а 777-аа", "01A777AA", "01—A·777 AA", " - ")] == [
+        "01A777AA",
+        "01A777AA",
+        "01A777AA",
+        "",
+    ]

@@ -136,22 +136,6 @@ class ErrorOut(BaseModel):
     detail: str
 
 
-class FieldErrorOut(BaseModel):
-    """One invalid field, as FastAPI reports it; `msg` is Russian and names the field."""
-
-    type: str
-    loc: list[str | int]
-    msg: str
-    input: Any = None
-
-
-class ValidationErrorOut(BaseModel):
-    """A 422: FastAPI's list under `detail` for programs, and `message`, every `msg` in one line."""
-
-    detail: list[FieldErrorOut]
-    message: str = Field(examples=["Цена: от 0 до 1 000 000"])
-
-
 class ScaleErrorOut(BaseModel):
     """A scale's failure; `code` is the scale's own result code when it answered one."""
 
@@ -168,7 +152,6 @@ _DESCRIPTIONS: dict[int, tuple[type[BaseModel], str]] = {
         ErrorOut,
         "Конфликт: занятое имя, занятое устройство, незагруженный или пустой кэш",
     ),
-    422: (ValidationErrorOut, "Неверные поля запроса: список FastAPI и сообщение для человека"),
     429: (ErrorOut, "Слишком много попыток входа или регистрации; см. Retry-After"),
     502: (ScaleErrorOut, "Весы ответили ошибкой, отклонили файл или нарушили протокол"),
     503: (ScaleErrorOut, "Весы недоступны, или пароль устройства не расшифровывается"),

@@ -45,14 +45,16 @@ def gateway_settings(database_url: str, tmp_path: Path, redis_url: str | None = 
     )
 
 
-def disconnected_at(database: Database, box_id: str) -> Any:
+def station_fact(database: Database, box_id: str, *columns: Any) -> Any:
+    """One column of a station (several: a row of them), read in a transaction of its own."""
     with database.session() as session:
-        return session.scalar(select(Station.disconnected_at).where(Station.box_id == box_id))
+        row = session.execute(select(*columns).where(Station.box_id == box_id)).one()
+        return row[0] if len(columns) == 1 else tuple(row)
 
 
-def seen_at(database: Database, box_id: str) -> Any:
-    with database.session() as session:
-        return session.scalar(select(Station.last_seen_at).where(Station.box_id == box_id))
+async def fact(database: Database, box_id: str, *columns: Any) -> Any:
+    """`station_fact` from async code."""
+    return await asyncio.to_thread(station_fact, database, box_id, *columns)
 
 
 @pytest.mark.redis
@@ -81,7 +83,7 @@ def test_an_api_worker_ejects_through_redis_from_a_cabinet_of_the_gateway_proces
             assert await commands.eject("ST002", 5) == EjectResult("ST002", 5, 1, demo_serial(2, 5))
             assert sorted(sim.state.banks) == [1, 2, 3, 4]
             await sim.stop()
-            while await asyncio.to_thread(disconnected_at, database, "ST002") is None:
+            while await fact(database, "ST002", Station.disconnected_at) is None:
                 await asyncio.sleep(0.005)
         finally:
             await sim.stop()
@@ -114,37 +116,25 @@ def test_last_seen_is_written_periodically_from_the_gateways_sessions(
             await sim.wait_logged_in()
             await until(lambda: clock.sleepers == 3)  # the gateway's watchdog, the writer, the heartbeat
             while (
-                await asyncio.to_thread(seen_at, database, "ST003") is None
+                await fact(database, "ST003", Station.last_seen_at) is None
             ):  # on_login runs after the reply
                 await asyncio.sleep(0.005)
-            assert await asyncio.to_thread(seen_at, database, "ST003") == START
+            assert await fact(database, "ST003", Station.last_seen_at) == START
             clock.advance(seconds=30)  # a heartbeat: heard, not written
             await until(
                 lambda: service.gateway.status()["ST003"].last_seen == START + dt.timedelta(seconds=30)
             )
-            assert await asyncio.to_thread(seen_at, database, "ST003") == START
+            assert await fact(database, "ST003", Station.last_seen_at) == START
             clock.advance(seconds=15)  # the writer's turn: the heartbeat's time is written
-            while await asyncio.to_thread(seen_at, database, "ST003") == START:
+            while await fact(database, "ST003", Station.last_seen_at) == START:
                 await asyncio.sleep(0.005)
-            assert await asyncio.to_thread(seen_at, database, "ST003") == START + dt.timedelta(seconds=30)
+            assert await fact(database, "ST003", Station.last_seen_at) == START + dt.timedelta(seconds=30)
         finally:
             writer.cancel()
             await sim.stop()
             await service.stop()
 
     run(scenario())
-
-
-def uptime_of(database: Database, box_id: str) -> Any:
-    with database.session() as session:
-        return session.scalar(select(Station.uptime_ms).where(Station.box_id == box_id))
-
-
-def iccid_of(database: Database, box_id: str) -> Any:
-    with database.session() as session:
-        return session.execute(
-            select(Station.iccid, Station.iccid_updated_at).where(Station.box_id == box_id)
-        ).one()
 
 
 def test_a_cabinet_whose_iccid_is_unknown_is_asked_for_it_after_login_once(
@@ -165,12 +155,15 @@ def test_a_cabinet_whose_iccid_is_unknown_is_asked_for_it_after_login_once(
         first = CabinetSimulator("ST003", b"DEMOKEY3", reconnect_delay=None, **options)
         second = CabinetSimulator("ST003", b"DEMOKEY3", reconnect_delay=None, uptime_ms=999, **options)
         try:
-            assert await asyncio.to_thread(iccid_of, database, "ST003") == (None, None)
+            assert await fact(database, "ST003", Station.iccid, Station.iccid_updated_at) == (None, None)
             await first.start()
             await until(lambda: p.IccidRequest() in first.received)
-            while (await asyncio.to_thread(iccid_of, database, "ST003"))[0] is None:
+            while (await fact(database, "ST003", Station.iccid, Station.iccid_updated_at))[0] is None:
                 await asyncio.sleep(0.005)
-            assert await asyncio.to_thread(iccid_of, database, "ST003") == ("89701010000000000042", START)
+            assert await fact(database, "ST003", Station.iccid, Station.iccid_updated_at) == (
+                "89701010000000000042",
+                START,
+            )
             await first.stop()
             await second.start()
             await second.wait_logged_in()
@@ -234,11 +227,6 @@ def test_api_workers_without_a_gateway_command_through_redis(
     assert cabinets.commands.deadlines == Deadlines(eject=10.0, command=5.0)
 
 
-def connected_at(database: Database, box_id: str) -> Any:
-    with database.session() as session:
-        return session.scalar(select(Station.connected_at).where(Station.box_id == box_id))
-
-
 def test_gateway_main_serves_cabinets_until_cancelled(
     database_url: str, database: Database, tmp_path: Path, run: Run
 ) -> None:
@@ -255,7 +243,7 @@ def test_gateway_main_serves_cabinets_until_cancelled(
         try:
             await sim.start()
             await sim.wait_logged_in(timeout=20)
-            while await asyncio.to_thread(connected_at, database, "ST003") is None:
+            while await fact(database, "ST003", Station.connected_at) is None:
                 await asyncio.sleep(0.005)
             main.cancel()
             await asyncio.gather(main, return_exceptions=True)
@@ -266,4 +254,4 @@ def test_gateway_main_serves_cabinets_until_cancelled(
 
     run(scenario())
     # A gateway that stops is not a cabinet going offline: `disconnected_at` stays unset.
-    assert disconnected_at(database, "ST003") is None
+    assert station_fact(database, "ST003", Station.disconnected_at) is None

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/devices/{device_id}", tags=["auto-update"])
     "/auto-update",
     response_model=AutoUpdateOut,
     responses=error_responses(401, 404),
-    summary="The device's auto-update schedule",
+    summary="Расписание автообновления устройства",
 )
 def get_schedule(
     device_id: DeviceId, session: SessionDep, runtime: RuntimeDep, user_id: UserId
@@ -36,7 +36,7 @@ def get_schedule(
     "/auto-update",
     response_model=AutoUpdateOut,
     responses=error_responses(401, 404),
-    summary="Change the device's auto-update schedule",
+    summary="Изменить расписание автообновления (только переданные поля)",
 )
 def put_schedule(
     device_id: DeviceId, body: AutoUpdateIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/devices", tags=["devices"])
 
 
 @router.get(
-    "", response_model=list[DeviceOut], responses=error_responses(401), summary="The caller's devices"
+    "", response_model=list[DeviceOut], responses=error_responses(401), summary="Устройства пользователя"
 )
 def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
     return [DeviceOut.model_validate(d) for d in service.list_devices(session, user_id=user_id)]
@@ -27,7 +27,7 @@ def list_devices(session: SessionDep, user_id: UserId) -> list[DeviceOut]:
     status_code=201,
     response_model=DeviceOut,
     responses=error_responses(401, 409),
-    summary="Register a device",
+    summary="Добавить устройство",
 )
 def create_device(body: DeviceCreate, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> DeviceOut:
     device = service.create_device(
@@ -37,7 +37,7 @@ def create_device(body: DeviceCreate, session: SessionDep, runtime: RuntimeDep, 
 
 
 @router.get(
-    "/{device_id}", response_model=DeviceOut, responses=error_responses(401, 404), summary="One device"
+    "/{device_id}", response_model=DeviceOut, responses=error_responses(401, 404), summary="Одно устройство"
 )
 def get_device(device_id: DeviceId, session: SessionDep, user_id: UserId) -> DeviceOut:
     return DeviceOut.model_validate(service.owned(session, user_id=user_id, device_id=device_id))
@@ -47,7 +47,7 @@ def get_device(device_id: DeviceId, session: SessionDep, user_id: UserId) -> Dev
     "/{device_id}",
     response_model=DeviceOut,
     responses=error_responses(401, 404, 409),
-    summary="Change a device",
+    summary="Изменить устройство",
 )
 def update_device(
     device_id: DeviceId, body: DeviceUpdate, session: SessionDep, runtime: RuntimeDep, user_id: UserId
@@ -64,7 +64,7 @@ def update_device(
 
 
 @router.delete(
-    "/{device_id}", status_code=204, responses=error_responses(401, 404), summary="Delete a device"
+    "/{device_id}", status_code=204, responses=error_responses(401, 404), summary="Удалить устройство"
 )
 def delete_device(device_id: CreatedDeviceId, session: SessionDep, user_id: UserId) -> Response:
     """Пример удаляет весы 2: их создаёт пример `POST /devices` на свежих демо-данных (без него ответ 404)."""
@@ -76,7 +76,7 @@ def delete_device(device_id: CreatedDeviceId, session: SessionDep, user_id: User
     "/{device_id}/test",
     response_model=DeviceInfoOut,
     responses=error_responses(401, 404, 409, *SCALE_FAILURES),
-    summary="Ask the scale who it is (FF 17)",
+    summary="Спросить весы о себе (FF 17)",
 )
 def test_device(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> DeviceInfoOut:
     info = service.test_device(runtime, user_id=user_id, device_id=device_id)
@@ -87,7 +87,7 @@ def test_device(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> De
     "/{device_id}/log",
     response_model=list[OperationOut],
     responses=error_responses(401, 404),
-    summary="The device's recent operations",
+    summary="Последние операции устройства",
 )
 def operation_log(device_id: DeviceId, session: SessionDep, user_id: UserId) -> list[OperationOut]:
     entries = service.operation_log(session, user_id=user_id, device_id=device_id)

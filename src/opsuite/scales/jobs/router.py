@@ -39,7 +39,7 @@ class JobOut(BaseModel):
     status_code=202,
     response_model=JobOut,
     responses=error_responses(401, 404),
-    summary="Upload to many devices",
+    summary="Загрузить кэш в несколько весов (задача)",
 )
 def bulk_upload(body: BulkUploadIn, session: SessionDep, runtime: RuntimeDep, user_id: UserId) -> JobOut:
     job = bulk.start(session, jobs=runtime.jobs, user_id=user_id, device_ids=body.device_ids)
@@ -50,7 +50,7 @@ def bulk_upload(body: BulkUploadIn, session: SessionDep, runtime: RuntimeDep, us
     "/jobs/{job_id}",
     response_model=JobOut,
     responses=error_responses(401, 404),
-    summary="A job the caller started",
+    summary="Задача, запущенная пользователем",
 )
 def get_job(job_id: str, session: SessionDep, user_id: UserId) -> JobOut:
     """Пример не выполняется как есть: `job_id` приходит в ответе `POST /devices/bulk-upload`.

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/devices/{device_id}", tags=["products"])
     "/products",
     response_model=ProductsResponse,
     responses=error_responses(401, 404, 409, *SCALE_FAILURES),
-    summary="Read the scale and refresh the cache",
+    summary="Прочитать товары с весов и обновить кэш",
 )
 def fetch_products(
     device_id: DeviceId, runtime: RuntimeDep, user_id: UserId, force: bool = False
@@ -34,7 +34,7 @@ def fetch_products(
     "/products/cached",
     response_model=ProductsResponse,
     responses=error_responses(401, 404),
-    summary="The cached product file",
+    summary="Файл товаров из кэша",
 )
 def cached_products(device_id: DeviceId, session: SessionDep, user_id: UserId) -> ProductsResponse:
     return ProductsResponse(products=service.cached(session, user_id=user_id, device_id=device_id))
@@ -44,7 +44,7 @@ def cached_products(device_id: DeviceId, session: SessionDep, user_id: UserId) -
     "/products/changes",
     response_model=ProductsResponse,
     responses=error_responses(401, 404, 409),
-    summary="Discard unsent edits: the cache goes back to the file the scale last had",
+    summary="Отменить незагруженные изменения: кэш возвращается к файлу, который был в весах",
 )
 def discard_changes(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> ProductsResponse:
     return ProductsResponse(products=service.discard(runtime, user_id=user_id, device_id=device_id))
@@ -54,7 +54,7 @@ def discard_changes(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -
     "/products/{plu}",
     response_model=ProductsResponse,
     responses=error_responses(400, 401, 404, 409),
-    summary="Edit one product in the cache",
+    summary="Изменить один товар в кэше",
 )
 def patch_product(
     device_id: DeviceId,
@@ -71,7 +71,7 @@ def patch_product(
     "/upload",
     response_model=StatusOk,
     responses=error_responses(401, 404, 409, *SCALE_FAILURES),
-    summary="Push the cached file to the scale",
+    summary="Загрузить кэш в весы",
 )
 def upload(device_id: DeviceId, runtime: RuntimeDep, user_id: UserId) -> StatusOk:
     service.upload(runtime, user_id=user_id, device_id=device_id)

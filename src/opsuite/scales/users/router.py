@@ -22,7 +22,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     status_code=201,
     response_model=UserOut,
     responses=error_responses(403, 409, 429),
-    summary="Register a user",
+    summary="Зарегистрировать пользователя",
 )
 def register(body: RegisterRequest, request: Request, session: SessionDep, settings: SettingsDep) -> UserOut:
     user = service.sign_up(

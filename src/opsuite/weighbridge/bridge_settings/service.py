@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -37,12 +37,16 @@ def read_config(database: Database) -> BridgeConfig:
 
 def stored_json(config: BridgeConfig) -> str:
     """The settings as the row keeps them: the camera password in clear (the bridge logs in with it)."""
-    return json.dumps(config.stored(), ensure_ascii=False)
+    data = {
+        key: value.get_secret_value() if isinstance(value, SecretStr) else value
+        for key, value in config.model_dump().items()
+    }
+    return json.dumps(data, ensure_ascii=False)
 
 
 def shown(config: BridgeConfig) -> dict[str, Any]:
     """The settings as `GET /settings` shows them: the camera password masked."""
-    return {**config.stored(), "camera_password": MASK}
+    return {**config.model_dump(mode="json"), "camera_password": MASK}
 
 
 def save(session: Session, changes: dict[str, Any], *, now: datetime) -> BridgeConfig:

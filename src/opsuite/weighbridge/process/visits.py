@@ -14,12 +14,12 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
+from opsuite.core.plates import plate_key
 from opsuite.weighbridge.errors import BadRequest, Conflict
 from opsuite.weighbridge.process.bridge import Bridge
 from opsuite.weighbridge.process.errors import TruckNotFound
 from opsuite.weighbridge.process.schemas import ConfirmIn, ConfirmOut, StartOut
 from opsuite.weighbridge.trucks.models import ENTRANCE, EXIT, Action, Truck
-from opsuite.weighbridge.trucks.plates import number_key
 
 AfterConfirm = Callable[[int], None]
 """Called with the new action's id once its transaction committed (the background snapshots)."""
@@ -116,7 +116,7 @@ def _record(
 
 
 def _key(number: str) -> str:
-    key = number_key(number)
+    key = plate_key(number)
     if not key:
         raise BadRequest("Номер машины не может быть пустым")
     return key

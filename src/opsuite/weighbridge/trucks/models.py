@@ -51,7 +51,7 @@ class Truck(Base):
     truck_number: Mapped[str] = mapped_column(String(20))
     """As typed by the operator or read by the camera."""
     number_key: Mapped[str] = mapped_column(String(20))
-    """`core.plates.plate_key` of the number: what lookups and the open-visit index compare."""
+    """`trucks/plates.number_key` of the number: what lookups and the open-visit index compare."""
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id", ondelete="SET NULL"), nullable=True
     )
