@@ -224,7 +224,54 @@ async def query_inventory(runtime: Runtime, *, caller: Caller, station_id: int) 
     }
 
 
-# --- voice volume ----------------------------------------------------------------------------------------
+# --- values the cabinet answers and the station keeps ---------------------------------------------------
+
+Send = Callable[[CabinetCommands, str], Awaitable[T]]
+Keep = Callable[[Station, T, datetime], None]
+Present = Callable[[Station, Runtime], dict[str, Any]]
+
+
+async def _command(
+    runtime: Runtime,
+    caller: Caller,
+    station_id: int,
+    permission: Permission,
+    send: Send[T],
+    keep: Keep[T],
+    present: Present,
+    action: str | None = None,
+) -> dict[str, Any]:
+    """Ask the cabinet (no transaction held), then keep its answer on the station and present the station."""
+    where = await _target(runtime, caller, station_id, permission)
+    answer = await ask(send(cabinets_of(runtime), where.box_id))
+
+    def work(session: Session) -> dict[str, Any]:
+        station = get_station(session, where.station_id)
+        now = runtime.clock.now()
+        keep(station, answer, now)
+        if action is not None:
+            _audit(session, caller, action, station.id, now)
+        return present(station, runtime)
+
+    return await in_thread(runtime, work, write=True)
+
+
+def _stored(
+    session: Session,
+    runtime: Runtime,
+    *,
+    caller: Caller,
+    station_id: int,
+    present: Present,
+    asked_at: Callable[[Station], datetime | None],
+    missing: str,
+) -> dict[str, Any]:
+    """A kept value of a station in reach; 404 with `missing` when it was never asked."""
+    where = target(session, caller=caller, station_id=station_id, permission=Permission.READ_ALL)
+    station = get_station(session, where.station_id)
+    if asked_at(station) is None:
+        raise NotFound(missing)
+    return present(station, runtime)
 
 
 def _volume_body(station: Station, runtime: Runtime) -> dict[str, Any]:
@@ -240,52 +287,51 @@ def _volume_body(station: Station, runtime: Runtime) -> dict[str, Any]:
     }
 
 
+def _keep_volume(station: Station, level: int, now: datetime) -> None:
+    station.volume_level, station.volume_updated_at = level, now
+
+
 def stored_volume(session: Session, runtime: Runtime, *, caller: Caller, station_id: int) -> dict[str, Any]:
     """`GET /api/query-voice-volume/station/{id}`; 404 before any query."""
-    where = target(session, caller=caller, station_id=station_id, permission=Permission.READ_ALL)
-    station = get_station(session, where.station_id)
-    if station.volume_level is None:
-        raise NotFound(NO_VOLUME)
-    return _volume_body(station, runtime)
-
-
-def _keep_volume(
-    session: Session, runtime: Runtime, caller: Caller, station_id: int, level: int, action: str | None
-) -> dict[str, Any]:
-    station = get_station(session, station_id)
-    now = runtime.clock.now()
-    station.volume_level, station.volume_updated_at = level, now
-    if action is not None:
-        _audit(session, caller, action, station_id, now, level=level)
-    return _volume_body(station, runtime)
+    return _stored(
+        session,
+        runtime,
+        caller=caller,
+        station_id=station_id,
+        present=_volume_body,
+        asked_at=lambda station: station.volume_updated_at,
+        missing=NO_VOLUME,
+    )
 
 
 async def query_volume(runtime: Runtime, *, caller: Caller, station_id: int) -> dict[str, Any]:
     """Ask `0x77` and keep the level."""
-    where = await _target(runtime, caller, station_id, Permission.MANAGE_EQUIPMENT)
-    level = await ask(cabinets_of(runtime).read_volume(where.box_id))
-    work = partial(
-        _keep_volume, runtime=runtime, caller=caller, station_id=where.station_id, level=level, action=None
+
+    async def send(commands: CabinetCommands, box_id: str) -> int:
+        return await commands.read_volume(box_id)
+
+    return await _command(
+        runtime, caller, station_id, Permission.MANAGE_EQUIPMENT, send, _keep_volume, _volume_body
     )
-    return await in_thread(runtime, work, write=True)
 
 
 async def set_volume(runtime: Runtime, *, caller: Caller, station_id: int, level: int) -> dict[str, Any]:
     """Send `0x70` and keep the level once the cabinet confirms."""
-    where = await _target(runtime, caller, station_id, Permission.MANAGE_EQUIPMENT)
-    await ask(cabinets_of(runtime).set_volume(where.box_id, level))
-    work = partial(
+
+    async def send(commands: CabinetCommands, box_id: str) -> int:
+        await commands.set_volume(box_id, level)
+        return level
+
+    return await _command(
+        runtime,
+        caller,
+        station_id,
+        Permission.MANAGE_EQUIPMENT,
+        send,
         _keep_volume,
-        runtime=runtime,
-        caller=caller,
-        station_id=where.station_id,
-        level=level,
-        action="set_volume",
+        _volume_body,
+        "set_volume",
     )
-    return await in_thread(runtime, work, write=True)
-
-
-# --- server address --------------------------------------------------------------------------------------
 
 
 def _server_body(station: Station, runtime: Runtime) -> dict[str, Any]:
@@ -301,64 +347,56 @@ def _server_body(station: Station, runtime: Runtime) -> dict[str, Any]:
     }
 
 
+def _keep_server(station: Station, address: ServerAddress, now: datetime) -> None:
+    station.server_address, station.server_port = address.address, address.port
+    station.heartbeat_interval, station.server_updated_at = address.heartbeat_s, now
+
+
 def stored_server_address(
     session: Session, runtime: Runtime, *, caller: Caller, station_id: int
 ) -> dict[str, Any]:
     """`GET /api/query-server-address/station/{id}`; 404 before any query."""
-    where = target(session, caller=caller, station_id=station_id, permission=Permission.READ_ALL)
-    station = get_station(session, where.station_id)
-    if station.server_address is None:
-        raise NotFound(NO_SERVER_ADDRESS)
-    return _server_body(station, runtime)
-
-
-def _keep_server(
-    session: Session,
-    runtime: Runtime,
-    caller: Caller,
-    station_id: int,
-    address: ServerAddress,
-    action: str | None,
-) -> dict[str, Any]:
-    station = get_station(session, station_id)
-    now = runtime.clock.now()
-    station.server_address, station.server_port = address.address, address.port
-    station.heartbeat_interval, station.server_updated_at = address.heartbeat_s, now
-    if action is not None:
-        _audit(session, caller, action, station_id, now, address=address.address, port=address.port)
-    return _server_body(station, runtime)
+    return _stored(
+        session,
+        runtime,
+        caller=caller,
+        station_id=station_id,
+        present=_server_body,
+        asked_at=lambda station: station.server_updated_at,
+        missing=NO_SERVER_ADDRESS,
+    )
 
 
 async def query_server_address(runtime: Runtime, *, caller: Caller, station_id: int) -> dict[str, Any]:
     """Ask `0x6A` and keep the answer."""
-    where = await _target(runtime, caller, station_id, Permission.MANAGE_EQUIPMENT)
-    address = await ask(cabinets_of(runtime).read_server_address(where.box_id))
-    work = partial(
-        _keep_server,
-        runtime=runtime,
-        caller=caller,
-        station_id=where.station_id,
-        address=address,
-        action=None,
+
+    async def send(commands: CabinetCommands, box_id: str) -> ServerAddress:
+        return await commands.read_server_address(box_id)
+
+    return await _command(
+        runtime, caller, station_id, Permission.MANAGE_EQUIPMENT, send, _keep_server, _server_body
     )
-    return await in_thread(runtime, work, write=True)
 
 
 async def set_server_address(
     runtime: Runtime, *, caller: Caller, station_id: int, address: ServerAddress
 ) -> dict[str, Any]:
     """Send `0x63` (service admin only) and keep the new address once the cabinet confirms."""
-    where = await _target(runtime, caller, station_id, Permission.SERVICE)
-    await ask(cabinets_of(runtime).set_server_address(where.box_id, address))
-    work = partial(
+
+    async def send(commands: CabinetCommands, box_id: str) -> ServerAddress:
+        await commands.set_server_address(box_id, address)
+        return address
+
+    return await _command(
+        runtime,
+        caller,
+        station_id,
+        Permission.SERVICE,
+        send,
         _keep_server,
-        runtime=runtime,
-        caller=caller,
-        station_id=where.station_id,
-        address=address,
-        action="set_server_address",
+        _server_body,
+        "set_server_address",
     )
-    return await in_thread(runtime, work, write=True)
 
 
 # --- ICCID -----------------------------------------------------------------------------------------------

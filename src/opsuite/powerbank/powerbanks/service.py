@@ -19,11 +19,11 @@ from opsuite.powerbank.powerbanks.models import Powerbank
 from opsuite.powerbank.powerbanks.schemas import PowerbankApprove, PowerbankCreate, PowerbankUpdate
 from opsuite.powerbank.powerbanks.serials import display_serial
 from opsuite.powerbank.stations.models import Station, StationPowerbank
+from opsuite.powerbank.stations.service import check_unit
 from opsuite.powerbank.vocab import ACTIVE_ORDER, PowerbankStatus
 
 BANK_NOT_FOUND = "Повербанк не найден"
 DUPLICATE_SERIAL = "Повербанк с таким серийным номером уже существует"
-UNIT_NOT_FOUND = "Организационная единица не найдена"
 IN_SLOT = "Повербанк находится в станции: сначала извлеките его"
 HAS_ORDERS = "У повербанка есть заказы: спишите его вместо удаления"
 RENTED = "Повербанк сейчас выдан"
@@ -62,14 +62,6 @@ def bank_in_scope(session: Session, caller: Caller, bank_id: int) -> Powerbank:
     bank = get_bank(session, bank_id)
     access.require_in_scope(session, caller, bank.org_unit_id)
     return bank
-
-
-def _check_unit(session: Session, caller: Caller, unit_id: int | None) -> None:
-    if unit_id is not None:
-        unit = session.get(OrgUnit, unit_id)
-        if unit is None or unit.deleted_at is not None:
-            raise BadRequest(UNIT_NOT_FOUND)
-    access.require_in_scope(session, caller, unit_id)
 
 
 def _check_serial(session: Session, serial: str, self_id: int | None = None) -> None:
@@ -114,7 +106,7 @@ def view_bank(session: Session, *, caller: Caller, bank_id: int) -> BankView:
 def create_bank(session: Session, *, caller: Caller, new: PowerbankCreate, now: datetime) -> BankView:
     """A bank of a unit in scope (group admin and above); 400 on a duplicate serial."""
     access.require(caller, Permission.MANAGE_EQUIPMENT)
-    _check_unit(session, caller, new.org_unit_id)
+    check_unit(session, caller, new.org_unit_id)
     _check_serial(session, new.serial_number)
     bank = Powerbank(
         serial_number=new.serial_number,
@@ -146,7 +138,7 @@ def update_bank(
     bank = bank_in_scope(session, caller, bank_id)
     sent = change.model_fields_set
     if "org_unit_id" in sent:
-        _check_unit(session, caller, change.org_unit_id)
+        check_unit(session, caller, change.org_unit_id)
         bank.org_unit_id = change.org_unit_id
     if change.serial_number is not None:
         _check_serial(session, change.serial_number, bank.id)
@@ -197,7 +189,7 @@ def approve_bank(
     bank = bank_in_scope(session, caller, bank_id)
     if bank.status != PowerbankStatus.UNKNOWN.value:
         raise BadRequest(NOT_UNKNOWN)
-    _check_unit(session, caller, approval.org_unit_id)
+    check_unit(session, caller, approval.org_unit_id)
     station = _slot_station(session, bank.id)
     if station is not None and not access.bank_fits_station(
         session, approval.org_unit_id, station.org_unit_id

@@ -63,7 +63,8 @@ def station_in_reach(session: Session, caller: Caller, station_id: int) -> Stati
     return station
 
 
-def _check_unit(session: Session, caller: Caller, unit_id: int | None) -> None:
+def check_unit(session: Session, caller: Caller, unit_id: int | None) -> None:
+    """400 for a unit that does not exist (or is deleted), 403 for one outside the caller's scope."""
     if unit_id is not None:
         unit = session.get(OrgUnit, unit_id)
         if unit is None or unit.deleted_at is not None:
@@ -108,7 +109,7 @@ def view_station(session: Session, *, caller: Caller, station_id: int) -> Statio
 def create_station(session: Session, *, caller: Caller, new: StationCreate, now: datetime) -> StationView:
     """A station of a unit in the caller's scope (group admin and above); 400 on a duplicate box id."""
     access.require(caller, Permission.MANAGE_EQUIPMENT)
-    _check_unit(session, caller, new.org_unit_id)
+    check_unit(session, caller, new.org_unit_id)
     _check_box(session, new.box_id)
     station = Station(
         box_id=new.box_id,
@@ -134,7 +135,7 @@ def update_station(
     station = station_in_reach(session, caller, station_id)
     sent = change.model_fields_set
     if "org_unit_id" in sent:
-        _check_unit(session, caller, change.org_unit_id)
+        check_unit(session, caller, change.org_unit_id)
         station.org_unit_id = change.org_unit_id
     if change.box_id is not None:
         _check_box(session, change.box_id, station.id)
