@@ -14,6 +14,7 @@ from opsuite.powerbank.commands.router import router as commands_router
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.locations.router import router as locations_router
+from opsuite.powerbank.imports.router import router as imports_router
 from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.powerbanks.router import router as powerbanks_router
@@ -62,6 +63,7 @@ def create_app(
         org_units_router,
         roles_router,
         favorites_router,
+        imports_router,
         stations_router,
         secret_keys_router,
         powerbanks_router,

@@ -1,9 +1,9 @@
 """The bridge's device settings: the document's four keys plus what a real site needs to wire its hardware.
 
-`GET /settings` shows `model_dump()` (the camera password a SecretStr, masked on the wire), `PUT /settings`
-sends a partial body through `merged`, and the settings table stores `model_dump_json()` (the password in
-clear: it is needed to log in to the cameras). The defaults point at the simulators `opsuite serve`
-starts on 127.0.0.1, so a laptop runs the whole process without hardware.
+`GET /settings` shows `model_dump(mode="json")` (the camera password masked), `PUT /settings` sends a
+partial body through `merged`; bridge_settings/service.py stores the password in clear (the cameras
+need it). The defaults point at the simulators `opsuite serve` starts on 127.0.0.1, so a laptop runs
+the whole process without hardware.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
-    field_serializer,
     field_validator,
     model_validator,
 )
@@ -208,15 +207,6 @@ class BridgeConfig(BaseModel):
         if changes.get("camera_password") == MASK:  # the masked value a client read back and sent again
             changes = {key: value for key, value in changes.items() if key != "camera_password"}
         return BridgeConfig.model_validate({**self.model_dump(), **changes})
-
-    @field_serializer("camera_password", when_used="json")
-    def _password_in_clear(self, value: SecretStr) -> str:
-        # JSON is what the settings table stores; `model_dump()` keeps the SecretStr, masked on the wire.
-        return value.get_secret_value()
-
-    def stored(self) -> dict[str, Any]:
-        """Every setting as JSON-ready values, the camera password in clear, for the settings table."""
-        return self.model_dump(mode="json")
 
     def camera_address(self, camera_id: int) -> str:
         """The address of camera 1 (entry, `camera_in_ip`) or 2 (exit, `camera_out_ip`); empty = none."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from opsuite.core.db import in_one_session
-from opsuite.core.system import System
+from opsuite.core.system import SimulateOptions, System
 from opsuite.weighbridge.settings import WeighbridgeSettings
 
 if TYPE_CHECKING:
@@ -34,7 +34,13 @@ def _demo(config: WeighbridgeSettings, if_empty: bool) -> str:
     return in_one_session(config.db_url, lambda session: demo.load(session, if_empty=if_empty))
 
 
+async def _simulate(options: SimulateOptions) -> None:
+    from opsuite.weighbridge.simulation.standalone import simulate
+
+    await simulate(options)
+
+
 LOGIN_HINT = "POST /api/v1/auth/login form username=+998901234567 password=demo1234 (demo superuser)"
 SYSTEM: System[WeighbridgeSettings] = System(
-    "weighbridge", 8001, WeighbridgeSettings, _app, _admin, _demo, LOGIN_HINT
+    "weighbridge", 8001, WeighbridgeSettings, _app, _admin, _demo, LOGIN_HINT, simulate=_simulate
 )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.testclient import WebSocketTestSession
 
@@ -17,8 +19,16 @@ from opsuite.weighbridge.devices.interface import Camera, Indicator, IOModule
 from opsuite.weighbridge.process.bridge import Bridge
 from tests.clock import FakeClock
 
+T = TypeVar("T")
+
 LIMIT_S = 10.0
 """Not a timing assertion: a wedged host fails the test instead of stalling the suite."""
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(coro)` in a thread of its own: the suite's Playwright keeps a loop in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def eventually(predicate: Callable[[], bool]) -> None:
@@ -29,14 +39,15 @@ def eventually(predicate: Callable[[], bool]) -> None:
         time.sleep(0.002)
 
 
-def leave(socket: WebSocketTestSession, hub: MemoryHub, topic: str) -> None:
+def leave(socket: WebSocketTestSession, hub: Any, topic: str) -> None:
     """Close a test socket and wait until its route let go of the feed.
 
     Starlette's TestClient cancels the route when its `with` block ends; a route still waiting on a quiet
     feed then ends cancelled and the client raises CancelledError. A real server has no such race.
     """
     socket.close(1000)
-    eventually(lambda: topic not in hub._topics)
+    local = getattr(hub, "_local", hub)  # a RedisHub's subscribers live in its in-process hub
+    eventually(lambda: topic not in local._topics)
 
 
 @dataclass
@@ -97,9 +108,10 @@ class Rig:
         eventually(lambda: self.bridge.frame()["sensors_active"] == [int(a) for a in active])
 
     def tick(self, seconds: float) -> None:
-        """Move the fake clock and let the host's sleepers run."""
+        """Move the fake clock and wait until every task it woke is asleep again."""
+        asleep = self.clock.sleepers
         self.clock.advance(seconds=seconds)
-        time.sleep(0.01)
+        eventually(lambda: self.clock.sleepers >= asleep)
 
     def frame(self) -> dict[str, Any]:
         return self.bridge.frame()

@@ -13,7 +13,7 @@ from opsuite.weighbridge.config import BridgeConfig
 from opsuite.weighbridge.devices.interface import DeviceTimedOut, DeviceUnavailable
 from opsuite.weighbridge.process.bridge import HARDWARE_TOPIC, PROCESS_TOPIC
 from opsuite.weighbridge.process.errors import HardwareTimedOut, HardwareUnavailable
-from tests.weighbridge.process.rig import Rig, build_rig, eventually
+from tests.weighbridge.process.rig import Rig, build_rig, eventually, run_async
 
 SLOW_SCALE = {"scale_disconnect_s": 60.0}
 
@@ -89,7 +89,7 @@ def test_the_live_frame_goes_out_every_200_ms_and_the_status_on_change(rig: Rig)
                 await asyncio.to_thread(rig.tick, 0.2)
             return await drain(frames), await drain(statuses)
 
-    process, hardware = asyncio.run(listen())
+    process, hardware = run_async(listen())
     assert len(process) == 3
     assert process[0]["scale_status"] == "IDLE"
     assert process[-1]["sensors_active"] == [1, 0, 0]
@@ -113,7 +113,7 @@ def test_the_status_goes_out_once_a_second_when_nothing_changes(rig: Rig) -> Non
                 await asyncio.to_thread(rig.tick, 0.2)
             return await drain(statuses)
 
-    assert len(asyncio.run(listen())) == 2
+    assert len(run_async(listen())) == 2
 
 
 def test_apply_reconnects_only_the_devices_whose_settings_changed(rig: Rig) -> None:

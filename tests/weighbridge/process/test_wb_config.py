@@ -34,8 +34,7 @@ def test_merge_applies_a_partial_body_and_keeps_the_rest() -> None:
 def test_the_masked_password_sent_back_keeps_the_stored_one() -> None:
     config = BridgeConfig().merged({"camera_password": "s3cret"})
     assert config.merged({"camera_password": MASK}).camera_password.get_secret_value() == "s3cret"
-    assert config.stored()["camera_password"] == "s3cret"
-    assert BridgeConfig.model_validate(config.stored()) == config
+    assert config.model_dump(mode="json")["camera_password"] == MASK
 
 
 @pytest.mark.parametrize(
@@ -87,9 +86,3 @@ def test_camera_address_by_id() -> None:
     assert (config.camera_address(1), config.camera_address(2)) == ("10.0.0.1", "10.0.0.2")
     with pytest.raises(ValueError, match="camera_id must be 1 or 2"):
         config.camera_address(3)
-
-
-def test_the_stored_json_keeps_the_password_and_the_shown_dump_masks_it() -> None:
-    config = BridgeConfig().merged({"camera_password": "s3cret"})
-    assert BridgeConfig.model_validate_json(config.model_dump_json()) == config
-    assert jsonable_encoder(config.model_dump())["camera_password"] == MASK

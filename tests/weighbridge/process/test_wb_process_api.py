@@ -64,6 +64,7 @@ def test_a_two_pass_visit_on_the_simulators(
     entrance_id = entrance.json()["action_id"]
     assert entrance.json() == {"status": "success", "action_id": entrance_id}
     eventually(lambda: site.modbus.coils[1])  # the exit gate opened
+    eventually(lambda: _photos(database, entrance_id) == [1, 2])
     assert operator.post("/simulator/truck/leave").status_code == 200
     eventually(lambda: bridge.weights()["weight_in"] == 0.0)
 
@@ -127,7 +128,7 @@ def test_a_bad_start_body_is_422(operator: Api, body: dict[str, Any]) -> None:
 
 
 def test_a_blank_number_is_400(operator: Api, bridge: Bridge) -> None:
-    response = operator.post("/process/start", json={"truck_number": " - "})
+    response = operator.post("/process/start", json={"truck_number": "   "})
     assert (response.status_code, response.json()) == (400, {"detail": "Номер машины не может быть пустым"})
     assert bridge.frame()["scale_status"] == "IDLE"
 
@@ -161,3 +162,13 @@ def test_a_worker_without_devices_answers_503(no_devices_client: TestClient, dat
     assert api.post("/simulator/truck/leave").json() == {"detail": "Симуляторы не запущены в этом процессе"}
     with database.session(write=False) as session:
         assert session.scalar(select(func.count()).select_from(Truck)) == 0
+
+
+def test_put_settings_applies_at_once_and_keeps_the_simulated_site(
+    admin: Api, bridge: Bridge, site: SimulatedSite
+) -> None:
+    assert admin.put("/settings", json={"gate_close_timeout": 1500}).json() == {"status": "updated"}
+    assert bridge.config.gate_close_timeout == 1500
+    assert bridge.config.scale_port == site.indicator.url  # the default address still means the simulator
+    assert admin.post("/hardware/gates/2/open").status_code == 200
+    eventually(lambda: site.modbus.coils[1] is False)  # closed by itself after 1.5 s

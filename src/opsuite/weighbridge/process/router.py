@@ -11,6 +11,7 @@ from opsuite.weighbridge.process.bridge import PROCESS_TOPIC
 from opsuite.weighbridge.process.deps import BridgeDep
 from opsuite.weighbridge.process.live import serve_feed
 from opsuite.weighbridge.process.schemas import ConfirmIn, ConfirmOut, ResetOut, StartIn, StartOut
+from opsuite.weighbridge.process.snapshots import after_confirm, photo_sink
 
 router = APIRouter(prefix="/process", tags=["process"])
 
@@ -44,6 +45,7 @@ def confirm(
         body=body,
         operator_id=user.id,
         now=runtime.clock.now(),
+        after=after_confirm(bridge, photo_sink(runtime)),
     )
 
 

@@ -6,8 +6,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from opsuite.weighbridge.photos.service import attach_photo
 from opsuite.weighbridge.process.bridge import CAMERAS, Bridge
 from opsuite.weighbridge.process.visits import AfterConfirm
+from opsuite.weighbridge.runtime import WeighbridgeRuntime
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +37,13 @@ def after_confirm(bridge: Bridge, sink: PhotoSink) -> AfterConfirm:
         bridge.spawn(both)
 
     return shoot
+
+
+def photo_sink(runtime: WeighbridgeRuntime) -> PhotoSink:
+    """Store each JPEG as a photo of the action, in a transaction of its own (wb-app's `attach_photo`)."""
+
+    def attach(action_id: int, camera_id: int, image: bytes) -> None:
+        with runtime.database.session() as session:
+            attach_photo(session, action_id, camera_id, image, store=runtime.photos, now=runtime.clock.now())
+
+    return attach

@@ -1,0 +1,1 @@
+"""Bulk import of users from Excel (notes §2.10): template, validation, import, the password report."""
