@@ -13,8 +13,8 @@ from opsuite.powerbank.auth.router import router as auth_router
 from opsuite.powerbank.commands.router import router as commands_router
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
-from opsuite.powerbank.locations.router import router as locations_router
 from opsuite.powerbank.imports.router import router as imports_router
+from opsuite.powerbank.locations.router import router as locations_router
 from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.org_units.router import router as org_units_router
 from opsuite.powerbank.powerbanks.router import router as powerbanks_router
