@@ -9,24 +9,31 @@ from opsuite.core.db import Database
 from opsuite.core.devices import DeviceHost
 from opsuite.core.throttle import build_login_throttle
 from opsuite.core.web import Lifetime, build_app, include_flat
+from opsuite.powerbank.abnormal.router import router as abnormal_router
 from opsuite.powerbank.auth.router import router as auth_router
 from opsuite.powerbank.borrow.router import router as borrow_router
 from opsuite.powerbank.cabinets import wiring
+from opsuite.powerbank.commands.router import router as commands_router
 from opsuite.powerbank.errors import WIRE_ERRORS
 from opsuite.powerbank.favorites.router import router as favorites_router
 from opsuite.powerbank.imports.router import router as imports_router
+from opsuite.powerbank.locations.router import router as locations_router
 from opsuite.powerbank.openapi import install_openapi
 from opsuite.powerbank.orders.router import active_router as active_orders_router
 from opsuite.powerbank.orders.router import router as orders_router
 from opsuite.powerbank.orders.user_router import router as user_orders_router
 from opsuite.powerbank.org_units.router import router as org_units_router
+from opsuite.powerbank.powerbanks.router import router as powerbanks_router
 from opsuite.powerbank.returns.router import router as returns_router
 from opsuite.powerbank.returns.router import unprefixed as unprefixed_returns_router
 from opsuite.powerbank.roles.router import router as roles_router
 from opsuite.powerbank.runtime import Runtime, build_runtime
+from opsuite.powerbank.secret_keys.router import router as secret_keys_router
 from opsuite.powerbank.settings import PowerbankSettings
 from opsuite.powerbank.simulation.fleet import simulators_part
 from opsuite.powerbank.simulation.router import router as simulator_router
+from opsuite.powerbank.stations.mirror_router import router as station_powerbanks_router
+from opsuite.powerbank.stations.router import router as stations_router
 from opsuite.powerbank.users.approval_router import router as approval_router
 from opsuite.powerbank.users.models import LoginThrottle
 from opsuite.powerbank.users.router import router as users_router
@@ -74,6 +81,13 @@ def create_app(
         orders_router,
         user_orders_router,
         active_orders_router,
+        stations_router,
+        secret_keys_router,
+        powerbanks_router,
+        commands_router,
+        locations_router,
+        abnormal_router,
+        station_powerbanks_router,
     )
     for router in routers:
         include_flat(app, router)
