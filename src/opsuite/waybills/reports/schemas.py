@@ -143,12 +143,30 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _json_errors("Нет путевых листов машины за период", empty=_error("Пусто", messages.EXPORT_EMPTY)),
 }
 
+_DETAIL_OR_FIELDS = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+"""`{"detail": "..."}`, or DRF's field errors `{"driver": ["..."]}` when a parameter breaks the text rule."""
+
 DRIVERS_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _json_errors(
-        "Неверный формат параметра",
-        dates=_error("Дата не в формате YYYY-MM-DD", messages.EXPORT_BAD_DATES),
-        driver=_error("driver не число", messages.BAD_DRIVER),
-    ),
+    400: {
+        "description": "Неверный формат параметра",
+        "content": {
+            "application/json": {
+                "schema": _DETAIL_OR_FIELDS,
+                "examples": {
+                    "dates": _error("Дата не в формате YYYY-MM-DD", messages.EXPORT_BAD_DATES),
+                    "driver": _error("driver не число", messages.BAD_DRIVER),
+                    "nul": {
+                        "summary": "Нулевой символ в параметре",
+                        "value": {"driver": [messages.NUL_CHARACTERS]},
+                    },
+                },
+            }
+        },
+    },
     403: _DENIED,
 }
 
