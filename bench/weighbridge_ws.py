@@ -173,7 +173,7 @@ async def _clients(port: int, count: int, start: float, token: str) -> list[tupl
 
     seen: list[tuple[float, float]] = []
     sockets = [
-        await connect(f"ws://127.0.0.1:{port}{PATH}", compression=None, open_timeout=120)
+        await connect(f"ws://127.0.0.1:{port}{PATH}?token={token}", compression=None, open_timeout=120)
         for _ in range(count)
     ]
 
