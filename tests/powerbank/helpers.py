@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi.testclient import TestClient
 
 from opsuite.core.security import encode_token
 from opsuite.powerbank.auth.service import AUDIENCE
 from opsuite.powerbank.demo import DEMO_PASSWORD
+from tests.bearer import BearerApi
 
 SECRET = "powerbank-test-secret-key-of-at-least-32-bytes"
 FERNET_KEY = "oX1Qw1vY4hS3o2O3Y3bZr8d0bN3Jt6sXy7w6b0Qz8mE="
@@ -22,24 +22,8 @@ USER = "+79000000004"
 PENDING = "+79000000005"
 
 
-class Api:
+class Api(BearerApi):
     """A client that sends one user's bearer token."""
-
-    def __init__(self, client: TestClient, token: str | None) -> None:
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def get(self, path: str, **kwargs: Any) -> Any:
-        return self.client.get(path, headers=self.headers, **kwargs)
-
-    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
-        return self.client.post(path, json=json, headers=self.headers, **kwargs)
-
-    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
-        return self.client.put(path, json=json, headers=self.headers, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> Any:
-        return self.client.delete(path, headers=self.headers, **kwargs)
 
 
 def bearer(client: TestClient, user_id: int, token_version: int = 0) -> Api:

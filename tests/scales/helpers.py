@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi.testclient import TestClient
-from httpx import Response
+from tests.bearer import BearerApi
 
 from opsuite.scales.devices.fake import FakeScale
 from opsuite.scales.devices.interface import ConnectionParams, ScaleDevice
@@ -50,31 +50,8 @@ class GatedScale(FakeScale):
         return await super().fetch_products()
 
 
-class Api:
+class Api(BearerApi):
     """A TestClient with a bearer token."""
-
-    def __init__(self, client: TestClient, token: str) -> None:
-        self.client = client
-        self.token = token
-
-    def call(self, method: str, path: str, **kwargs: Any) -> Response:
-        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        return self.client.request(method, path, headers=headers, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> Response:
-        return self.call("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> Response:
-        return self.call("POST", path, **kwargs)
-
-    def put(self, path: str, **kwargs: Any) -> Response:
-        return self.call("PUT", path, **kwargs)
-
-    def patch(self, path: str, **kwargs: Any) -> Response:
-        return self.call("PATCH", path, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> Response:
-        return self.call("DELETE", path, **kwargs)
 
     def add_device(self, **overrides: Any) -> dict[str, Any]:
         response = self.post("/devices", json={**DEVICE, **overrides})
