@@ -201,15 +201,18 @@ class DeviceHost:
     ) -> T:
         """`call` for async code on another loop: waits without blocking that loop."""
         future = self._submit(factory)
+        waited = asyncio.wrap_future(future)
         try:
-            done, _ = await asyncio.wait([asyncio.wrap_future(future)], timeout=timeout)
+            done, _ = await asyncio.wait([waited], timeout=timeout)
         except asyncio.CancelledError:  # our caller gave up: the host must not keep working for nobody
             future.cancel()
             raise
         if not done:
             future.cancel()
             raise DeviceTimeout(f"{what} did not finish within {timeout:g}s")
-        return _outcome(future, what)
+        if waited.cancelled():
+            raise DeviceHostStopped(f"{what} was cancelled: the device host stopped")
+        return waited.result()  # read from the awaited future, so a device error is never left unretrieved
 
     def _submit(self, factory: Callable[[], Awaitable[T]]) -> concurrent.futures.Future[T]:
         async def invoke() -> T:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from opsuite.core.clock import SYSTEM_CLOCK, Clock
 from opsuite.core.devices import DeviceHost, DeviceTimeout
@@ -170,36 +170,10 @@ class LocalCabinetCommands:
         late = CabinetTimeout(f"cabinet {station_id}: {what} not done within its deadline of {seconds:g} s")
         if self._host is not None:
             try:
-                outcome = await self._host.run(
-                    _captured(factory), timeout=seconds, what=f"{what} at {station_id}"
-                )
+                return await self._host.run(factory, timeout=seconds, what=f"{what} at {station_id}")
             except DeviceTimeout:
                 raise late from None
-            return outcome.value()
         try:
             return await bounded(self._clock, seconds, factory())
         except TimeoutError:
             raise late from None
-
-
-@dataclass(frozen=True)
-class _Outcome(Generic[T]):
-    result: T | None
-    error: Exception | None
-
-    def value(self) -> T:
-        if self.error is not None:
-            raise self.error
-        return self.result  # type: ignore[return-value]
-
-
-def _captured(factory: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[_Outcome[T]]]:
-    """`factory` answering its error as a value: the host's future then never holds an unread exception."""
-
-    async def call() -> _Outcome[T]:
-        try:
-            return _Outcome(await factory(), None)
-        except Exception as error:
-            return _Outcome(None, error)
-
-    return call
