@@ -109,7 +109,11 @@ class SerialIndicator:
         bound = self._read_timeout + self._frame_timeout
         opening = asyncio.ensure_future(asyncio.to_thread(open_port))
         try:
-            return await asyncio.wait_for(asyncio.shield(opening), bound)
+            async with asyncio.timeout(bound):  # unlike 3.11's wait_for, never drops a cancellation
+                return await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            opening.add_done_callback(_close_if_opened)
+            raise
         except TimeoutError as exc:
             # The thread cannot be stopped; whenever it does open the port, close it again.
             opening.add_done_callback(_close_if_opened)
